@@ -1,0 +1,34 @@
+# Two commands do everything on a fresh machine: `make extract` (installs, then extracts the
+# bundled raw_docs/ into outputs/) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+RAW_DIR ?= raw_docs
+OUT_DIR ?= outputs
+GOLD_DIR ?= gold
+ARGS ?=
+
+.PHONY: install extract test qa bench dictionary clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+extract: install
+	$(BIN)/python -m pipeline extract $(RAW_DIR) --out $(OUT_DIR) $(ARGS)
+
+test: install
+	$(BIN)/python -m pytest $(ARGS)
+
+qa: install
+	$(BIN)/python -m pipeline qa --gold $(GOLD_DIR) --raw $(RAW_DIR) --out $(OUT_DIR) $(ARGS)
+
+dictionary: install
+	$(BIN)/python -m pipeline dictionary > docs/data_dictionary.md
+
+clean:
+	rm -rf $(OUT_DIR)/* .pytest_cache

@@ -1,0 +1,241 @@
+"""Stage 2, normalize: undo what PDF/markdown conversion did, keeping an offset map.
+
+Output: `doc.text`, one paragraph a line (hard wraps joined with a space, `**`/`*` markup
+and stray `|` dropped, page-break debris removed, markdown table rows kept one a line),
+and `doc.offsets`, the raw position of every character of `doc.text`.
+"""
+from __future__ import annotations
+
+import regex
+
+from .document import Document
+from .lexicon import lexicon
+
+_LINE = regex.compile(r"[^\n]*\n?")
+_MARKUP = set("*")
+_DEBRIS = regex.compile(r"^[\s\-_=.~·•|*]*$|^(?:Trang|Page)\s+\d+(?:\s*/\s*\d+)?$", regex.I)
+_TABLE_ROW = regex.compile(r"^\|.*\|$")
+_SENTENCE_END = tuple(".;:!?")
+
+
+def _block_start() -> regex.Pattern:
+    # A line that opens a new block (list item, heading, appendix, signature...).
+    words = "|".join(regex.escape(w) for w in lexicon("normalize")["block_start_words"])
+    return regex.compile(
+        r"^(?:"
+        r"[IVXLC]{1,6}\s*[.\-–:)]\s"          # I.  II-  III)
+        r"|\d{1,2}(?:\.\d{1,2})*\s*[.)]\s*\S"  # 1.  2.1.  3)
+        r"|\d{1,2}(?:\.\d{1,2})+\s"            # 2.1 Title
+        r"|[a-zđ]\s*\)\s"                      # a)  đ)
+        r"|[-–+•]\s*\p{Lu}"                    # - Bullet  + Sub-bullet
+        r"|(?:" + words + r")\b"
+        r")"
+    )
+
+
+_BLOCK_START = None
+
+
+def _is_caps(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def should_join(prev: str, nxt: str) -> bool:
+    """Is `nxt` the continuation of `prev` (a hard wrap), not a new paragraph?"""
+    global _BLOCK_START
+    if _BLOCK_START is None:
+        _BLOCK_START = _block_start()
+    if _BLOCK_START.match(nxt):
+        return False
+    first = nxt[0]
+    if prev.endswith(","):
+        return True
+    if prev.endswith(_SENTENCE_END):
+        return False
+    if first.islower() or first.isdigit() or first in "(\"“'":
+        return True
+    if _is_caps(prev) and _is_caps(nxt):
+        return True
+    prev_is_item = bool(_BLOCK_START.match(prev))
+    return len(prev) >= (70 if prev_is_item else 40)
+
+
+def _clean_line(line: str, start: int) -> tuple[str, list[int]]:
+    """Drop markup characters and surrounding spaces; keep each kept char's raw offset."""
+    keep = [(c, start + i) for i, c in enumerate(line) if c not in _MARKUP]
+    text = "".join(c for c, _ in keep)
+    stripped = text.strip(" \t\r\xa0\u200b\ufeff")
+    if not stripped:
+        return "", []
+    lead = len(text) - len(text.lstrip(" \t\r\xa0\u200b\ufeff"))
+    offs = [o for _, o in keep[lead:lead + len(stripped)]]
+    is_table = _TABLE_ROW.match(stripped) and stripped.count("|") >= 3
+    if not is_table and ("|" in stripped[:1] or "|" in stripped[-1:]):
+        # stray cell markers left by PDF/HTML conversion
+        inner = stripped.strip("|").strip()
+        if not inner:
+            return "", []
+        lead = stripped.index(inner)
+        offs = offs[lead:lead + len(inner)]
+        stripped = inner
+    # collapse internal runs of spaces/tabs
+    out, out_offs, prev_space = [], [], False
+    for c, o in zip(stripped, offs):
+        space = c in " \t\xa0\r"
+        if space and prev_space:
+            continue
+        out.append(" " if space else c)
+        out_offs.append(o)
+        prev_space = space
+    return "".join(out), out_offs
+
+
+def _lines(raw: str) -> list[tuple[str, list[int], bool]]:
+    """Cleaned lines with their offsets, and whether the raw line is a lone `|` cell marker."""
+    out = []
+    for m in _LINE.finditer(raw):
+        line_raw = m.group()
+        if not line_raw:
+            break
+        body = line_raw.rstrip("\n")
+        lone_pipe = body.strip(" \t\r\xa0*") == "|"
+        if lone_pipe:
+            at = m.start() + body.index("|")
+            out.append(("|", [at], True))
+        else:
+            text, offs = _clean_line(body, m.start())
+            out.append((text, offs, False))
+    return out
+
+
+def _grid_regions(lines) -> list[tuple[int, int]]:
+    """Tables exported with one `|` per line between cells and `|` `|` between rows.
+
+    A region is a cluster of lone-pipe lines, none more than `max_cell_lines` apart, that
+    contains at least one row break (two lone pipes in a row).
+    """
+    max_gap = lexicon("normalize")["max_cell_lines"]
+    pipes = [i for i, (_, _, lone) in enumerate(lines) if lone]
+    regions, cluster = [], []
+    for i in pipes:
+        if cluster and i - cluster[-1] > max_gap:
+            regions.append(cluster)
+            cluster = []
+        cluster.append(i)
+    if cluster:
+        regions.append(cluster)
+    out = []
+    for c in regions:
+        if any(b == a + 1 for a, b in zip(c, c[1:])):
+            out.append((c[0], c[-1]))
+    return out
+
+
+def _grid_rows(lines, first: int, last: int) -> list[tuple[str, list[int]]]:
+    """Rows of a lone-pipe table as markdown rows `| cell | cell |` with offsets."""
+    rows, cells = [], []
+    cell_text: list[str] = []
+    cell_offs: list[int] = []
+    row_pipe = lines[first][1][0]
+
+    def close_row():
+        nonlocal cells
+        if cells:
+            text, offs = ["|"], [row_pipe]
+            for ct, co, pipe_at in cells:
+                text.append(" ")
+                offs.append(offs[-1])
+                text.append(ct)
+                offs.extend(co)
+                text.append(" |")
+                offs.extend([pipe_at, pipe_at])
+            rows.append(("".join(text), offs))
+        cells = []
+
+    for i in range(first + 1, last + 1):
+        text, offs, lone = lines[i]
+        if lone:
+            if cell_text:
+                cells.append((" ".join(cell_text), _join_offs(cell_text, cell_offs), offs[0]))
+                cell_text, cell_offs = [], []
+            elif lines[i - 1][2]:
+                close_row()
+                row_pipe = offs[0]
+            continue
+        if text and not _DEBRIS.match(text):
+            cell_text.append(text)
+            cell_offs.append(offs)
+    close_row()
+    return rows
+
+
+def _join_offs(texts: list[str], offs: list[list[int]]) -> list[int]:
+    out: list[int] = []
+    for k, o in enumerate(offs):
+        if k:
+            out.append(out[-1] + 1)
+        out.extend(o)
+    return out
+
+
+def normalize(doc: Document) -> Document:
+    lines = _lines(doc.raw)
+    grids = {first: last for first, last in _grid_regions(lines)}
+    paragraphs: list[tuple[str, list[int]]] = []
+    cur_text: list[str] = []
+    cur_offs: list[int] = []
+    last_line = ""
+
+    def flush():
+        nonlocal cur_text, cur_offs, last_line
+        if cur_text:
+            paragraphs.append(("".join(cur_text), cur_offs))
+        cur_text, cur_offs, last_line = [], [], ""
+
+    i = 0
+    while i < len(lines):
+        text, offs, lone = lines[i]
+        if i in grids:
+            flush()
+            paragraphs.extend(_grid_rows(lines, i, grids[i]))
+            i = grids[i] + 1
+            continue
+        i += 1
+        if lone or not text or _DEBRIS.match(text):
+            flush()
+            continue
+        is_table = text.startswith("|") and text.endswith("|") and text.count("|") >= 3
+        if is_table:
+            flush()
+            paragraphs.append((text, offs))
+            continue
+        if cur_text and should_join(last_line, text):
+            cur_text.append(" ")
+            cur_offs.append(cur_offs[-1] + 1)
+            cur_text.append(text)
+            cur_offs.extend(offs)
+        else:
+            flush()
+            cur_text, cur_offs = [text], list(offs)
+        last_line = text
+    flush()
+
+    pieces: list[str] = []
+    offsets: list[int] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for i, (text, offs) in enumerate(paragraphs):
+        if i:
+            pieces.append("\n")
+            offsets.append(offsets[-1] + 1)
+            pos += 1
+        spans.append((pos, pos + len(text)))
+        pieces.append(text)
+        offsets.extend(offs)
+        pos += len(text)
+    offsets.append(len(doc.raw))
+    doc.text = "".join(pieces)
+    doc.offsets = offsets
+    doc.paragraphs = spans
+    return doc

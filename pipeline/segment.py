@@ -1,0 +1,165 @@
+"""Stage 3, segment: the heading tree and the canonical kind of each section.
+
+Every numbered/lettered item opening a paragraph becomes a `Heading` (any depth: the
+extractors use them as blocks and for inherited context such as a target year). The
+`sections` table lists the real headings (title lines) at depth 1-2, and the appendices.
+"""
+from __future__ import annotations
+
+import regex
+
+from .document import Document, Heading, Section
+from .lexicon import lexicon
+
+_ROMAN_OK = regex.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+_PATTERNS = [
+    ("roman", regex.compile(r"^(?P<num>[IVXLC]{1,6})\s*[.\-–:)]\s*(?P<title>.*)$")),
+    ("dotted", regex.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?\s+(?P<title>\S.*)$")),
+    ("arabic", regex.compile(r"^(?P<num>\d{1,2})\s*[.)]\s*(?P<title>.*)$")),
+    ("letter", regex.compile(r"^(?P<num>[a-zđ])\s*\)\s*(?P<title>.*)$")),
+]
+_APPENDIX = regex.compile(
+    r"^(?P<label>PHỤ\s*LỤC|Phụ\s*lục|BIỂU|Biểu)(?:\s+SỐ|\s+số)?\s*(?P<num>[0-9]{1,2}[a-z]?|[IVX]{1,5})?\s*[:.\-–]?\s*(?P<title>.*)$")
+_ATTACHED_NOTE = regex.compile(r"^\(?\s*(?:ban hành\s+)?kèm theo", regex.I)
+_SIGNATURE = regex.compile(r"^(?:Nơi nhận|KT\.?\s|TM\.?\s|T/M|TUQ\.?\s|Q\.\s)", regex.I)
+
+
+def is_title_line(title: str) -> bool:
+    """A heading's title is a short line, not a numbered sentence or a task paragraph."""
+    title = title.strip()
+    if not title:
+        return False
+    words = title.split()
+    if len(words) > 25 or title.endswith(";"):
+        return False
+    if ":" in title[:-1] and len(title.split(":", 1)[1].split()) >= 3:
+        return False
+    if title.endswith(".") and len(words) > 12:
+        return False
+    return True
+
+
+def section_kind(heading: str, parent_kind: str | None = None) -> str:
+    """Kind of the earliest cue in the heading; a cue-less sub-heading inherits its parent's."""
+    low = heading.casefold()
+    best, best_pos = None, len(low) + 1
+    for kind, cues in lexicon("sections")["kind_cues"].items():
+        for cue in cues:
+            pos = low.find(cue)
+            if 0 <= pos < best_pos:
+                best, best_pos = kind, pos
+    return best or parent_kind or "other"
+
+
+def _match_heading(line: str):
+    for style, pattern in _PATTERNS:
+        m = pattern.match(line)
+        if not m:
+            continue
+        if style == "roman" and not _ROMAN_OK.match(m["num"]):
+            continue
+        if style == "arabic" and not m["title"].strip():
+            continue
+        return style, m["num"], m["title"].strip()
+    return None
+
+
+def segment(doc: Document) -> Document:
+    text = doc.text
+    headings: list[Heading] = []
+    stack: list[Heading] = []           # open headings, outermost first
+    in_appendix = False
+    signature_at = None
+    paras = doc.paragraphs
+
+    for i, (a, b) in enumerate(paras):
+        line = text[a:b]
+        if line.startswith("|"):
+            continue
+        ma = _APPENDIX.match(line)
+        if ma and (ma["num"] or not ma["title"]) and len(ma["title"].split()) <= 25 and not ma["title"][:1].islower():
+            title = ma["title"].strip()
+            if not title or _ATTACHED_NOTE.match(title):
+                # the appendix title is the next paragraph that is not the "kèm theo" note
+                for a2, b2 in paras[i + 1:i + 4]:
+                    cand = text[a2:b2]
+                    if cand.startswith("|") or _ATTACHED_NOTE.match(cand):
+                        continue
+                    title = cand
+                    break
+            label = "Phụ lục" if ma["label"].casefold().startswith("phụ") else "Biểu"
+            number = f"{label} {ma['num']}" if ma["num"] else label
+            h = Heading(number=number, style="appendix", depth=1, title=title, is_title_line=True,
+                        start=a, end=len(text), para_end=b)
+            for open_h in stack:
+                open_h.end = min(open_h.end, a)
+            for prev in headings:
+                if prev.end > a:
+                    prev.end = a
+            stack = [h]
+            headings.append(h)
+            in_appendix = True
+            continue
+        if signature_at is None and not in_appendix and headings and _SIGNATURE.match(line):
+            signature_at = a
+        found = _match_heading(line)
+        if not found:
+            continue
+        style, number, title = found
+        # pop to the sibling of the same style, or nest as a child
+        depth_of = [h.style for h in stack]
+        if style in depth_of:
+            idx = depth_of.index(style)
+            for closed in stack[idx:]:
+                closed.end = a
+            stack = stack[:idx]
+        elif in_appendix and stack and stack[0].style == "appendix" and len(stack) == 1:
+            pass
+        h = Heading(number=number, style=style, depth=len(stack) + 1, title=title,
+                    is_title_line=is_title_line(title), start=a, end=len(text), para_end=b)
+        stack.append(h)
+        headings.append(h)
+
+    if signature_at is not None:
+        for h in headings:
+            if h.style != "appendix" and h.end > signature_at:
+                h.end = signature_at
+    doc.headings = headings
+    doc.sections = _sections(doc, headings)
+    return doc
+
+
+def _sections(doc: Document, headings: list[Heading]) -> list[Section]:
+    sections: list[Section] = []
+    open_by_depth: dict[int, Section] = {}
+    for h in headings:
+        if h.style == "appendix":
+            level = 1
+        elif h.depth <= 2 and h.is_title_line and not any(
+                o.style == "appendix" and o.start <= h.start < o.end for o in headings):
+            level = h.depth
+        else:
+            continue
+        if level == 2 and 1 not in open_by_depth:
+            continue
+        parent = open_by_depth.get(1) if level == 2 else None
+        if parent is not None and not (parent.start <= h.start < parent.end):
+            parent = None
+            if level == 2:
+                continue
+        heading_text = regex.sub(r"[\s:.]+$", "", h.title) if h.style != "appendix" else h.title
+        s = Section(
+            section_id=f"S{len(sections) + 1}",
+            parent_id=parent.section_id if parent else None,
+            number=h.number,
+            level=level,
+            heading=heading_text,
+            kind="phu_luc" if h.style == "appendix" else section_kind(h.title, parent.kind if parent else None),
+            start=h.start,
+            end=h.end,
+        )
+        sections.append(s)
+        open_by_depth[level] = s
+        if level == 1:
+            open_by_depth.pop(2, None)
+    return sections
