@@ -1,0 +1,78 @@
+"""Scale-out engines: the same per-document worker run on a Dask cluster.
+
+`dask_map(fn, items)` submits `fn(item)` for every item to a Dask scheduler (an existing
+one given by address, else a local cluster of worker processes) and yields the results
+as they complete. The local process pool in `pipeline.run` stays the default engine;
+this one is for corpora that outgrow one machine (workers must see the input and output
+paths, e.g. on a shared file system).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Callable, Iterable, Iterator
+
+# Bounded number of tasks in flight: a national corpus is not submitted (and held) at once.
+MAX_IN_FLIGHT_PER_WORKER = 4
+
+
+def _import_distributed():
+    try:
+        import distributed
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise RuntimeError("the dask engine needs `pip install 'dask[distributed]'` "
+                           "(or `pip install -e '.[dask]'`)") from exc
+    return distributed
+
+
+def local_cluster(n_workers: int | None = None):
+    """A LocalCluster of single-threaded worker processes (the extraction is CPU-bound Python)."""
+    distributed = _import_distributed()
+    n_workers = n_workers or min(2, os.cpu_count() or 1)
+    return distributed.LocalCluster(n_workers=n_workers, processes=True, threads_per_worker=1,
+                                    dashboard_address=None, silence_logs=logging.ERROR)
+
+
+def dask_map(fn: Callable, items: Iterable, scheduler: str | None = None, progress: bool = False,
+             n_workers: int | None = None) -> Iterator:
+    """Yield `fn(item)` for every item, computed on Dask, in completion order."""
+    distributed = _import_distributed()
+    items = list(items)
+    if not items:
+        return
+    cluster = None
+    if scheduler:
+        client = distributed.Client(scheduler)
+    else:
+        cluster = local_cluster(n_workers)
+        client = distributed.Client(cluster)
+    bar = None
+    try:
+        if progress and len(items) > 3:
+            from tqdm import tqdm
+            bar = tqdm(total=len(items), unit="doc", file=sys.stderr, desc="extract (dask)")
+        workers = max(1, len(client.scheduler_info().get("workers", {})) or 1)
+        limit = max(2, workers * MAX_IN_FLIGHT_PER_WORKER)
+        todo = iter(items)
+        # pure=False: every item is run, even two identical argument tuples
+        pending = distributed.as_completed()
+        for item in todo:
+            pending.add(client.submit(fn, item, pure=False))
+            if pending.count() >= limit:
+                break
+        for future in pending:
+            result = future.result()
+            future.release()
+            if bar:
+                bar.update(1)
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.add(client.submit(fn, nxt, pure=False))
+            yield result
+    finally:
+        if bar:
+            bar.close()
+        client.close()
+        if cluster is not None:
+            cluster.close()
