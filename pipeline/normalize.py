@@ -6,6 +6,8 @@ and `doc.offsets`, the raw position of every character of `doc.text`.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import regex
 
 from .document import Document
@@ -41,11 +43,15 @@ def _is_caps(s: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def should_join(prev: str, nxt: str) -> bool:
-    """Is `nxt` the continuation of `prev` (a hard wrap), not a new paragraph?"""
-    global _BLOCK_START
+def should_join(prev: str, nxt: str, wrap_width: int = 0) -> bool:
+    """Is `nxt` the continuation of `prev` (a hard wrap), not a new paragraph?
+
+    `wrap_width` is the document's usual width of wrapped lines (0 when lines are not wrapped).
+    """
+    global _BLOCK_START, _CONTINUATION
     if _BLOCK_START is None:
         _BLOCK_START = _block_start()
+        _CONTINUATION = frozenset(lexicon("normalize")["continuation_words"])
     if _BLOCK_START.match(nxt):
         return False
     first = nxt[0]
@@ -55,10 +61,26 @@ def should_join(prev: str, nxt: str) -> bool:
         return False
     if first.islower() or first.isdigit() or first in "(\"“'":
         return True
+    last_word = prev.rsplit(None, 1)[-1].casefold() if prev.split() else ""
+    if last_word in _CONTINUATION:
+        return True
     if _is_caps(prev) and _is_caps(nxt):
         return True
-    prev_is_item = bool(_BLOCK_START.match(prev))
-    return len(prev) >= (70 if prev_is_item else 40)
+    if wrap_width:
+        return len(prev) >= wrap_width * lexicon("normalize")["wrap_fraction"]
+    return False
+
+
+def wrap_width(lines) -> int:
+    """Usual width of a hard-wrapped line (90th percentile of line lengths), 0 for unwrapped text."""
+    lengths = sorted(len(ln.text) for ln in lines if ln.text and not ln.lone and not ln.text.startswith("|"))
+    if len(lengths) < 10:
+        return 0
+    p90 = lengths[int(len(lengths) * 0.9)]
+    return p90 if p90 <= 160 else 0
+
+
+_CONTINUATION: frozenset = frozenset()
 
 
 def _clean_line(line: str, start: int) -> tuple[str, list[int]]:
@@ -91,35 +113,49 @@ def _clean_line(line: str, start: int) -> tuple[str, list[int]]:
     return "".join(out), out_offs
 
 
-def _lines(raw: str) -> list[tuple[str, list[int], bool]]:
-    """Cleaned lines with their offsets, and whether the raw line is a lone `|` cell marker."""
+class Line(NamedTuple):
+    text: str            # cleaned text (markup dropped, spaces collapsed)
+    offs: list[int]      # raw offset of each character of text
+    lone: bool           # the raw line is a lone `|` cell marker
+    bold_open: bool      # a markdown `**` span is still open at the end of the line
+    markup_only: bool    # the raw line held only markup (`**`), no text
+
+
+def _lines(raw: str) -> list[Line]:
+    """Cleaned lines with their offsets and markup facts."""
     out = []
+    bold = False
     for m in _LINE.finditer(raw):
         line_raw = m.group()
         if not line_raw:
             break
         body = line_raw.rstrip("\n")
-        lone_pipe = body.strip(" \t\r\xa0*") == "|"
-        if lone_pipe:
-            at = m.start() + body.index("|")
-            out.append(("|", [at], True))
-        else:
-            text, offs = _clean_line(body, m.start())
-            out.append((text, offs, False))
+        if body.strip(" \t\r\xa0*") == "|":
+            out.append(Line("|", [m.start() + body.index("|")], True, False, False))
+            bold = False
+            continue
+        text, offs = _clean_line(body, m.start())
+        if not body.strip():
+            bold = False
+        elif body.count("**") % 2:
+            bold = not bold
+        out.append(Line(text, offs, False, bold and bool(text), not text and "*" in body))
     return out
 
 
 def _grid_regions(lines) -> list[tuple[int, int]]:
     """Tables exported with one `|` per line between cells and `|` `|` between rows.
 
-    A region is a cluster of lone-pipe lines, none more than `max_cell_lines` apart, that
-    contains at least one row break (two lone pipes in a row).
+    A region is a cluster of lone-pipe lines, none more than `max_cell_lines` apart nor
+    separated by a blank line, that contains at least one row break (two lone pipes in a row).
     """
     max_gap = lexicon("normalize")["max_cell_lines"]
-    pipes = [i for i, (_, _, lone) in enumerate(lines) if lone]
+    pipes = [i for i, line in enumerate(lines) if line.lone]
     regions, cluster = [], []
     for i in pipes:
-        if cluster and i - cluster[-1] > max_gap:
+        # a cell never spans a blank line: a blank line between two pipes ends the table
+        if cluster and (i - cluster[-1] > max_gap or any(
+                not ln.text and not ln.markup_only for ln in lines[cluster[-1] + 1:i])):
             regions.append(cluster)
             cluster = []
         cluster.append(i)
@@ -154,7 +190,7 @@ def _grid_rows(lines, first: int, last: int) -> list[tuple[str, list[int]]]:
         cells = []
 
     for i in range(first + 1, last + 1):
-        text, offs, lone = lines[i]
+        text, offs, lone = lines[i][:3]
         if lone:
             if cell_text:
                 cells.append((" ".join(cell_text), _join_offs(cell_text, cell_offs), offs[0]))
@@ -181,27 +217,31 @@ def _join_offs(texts: list[str], offs: list[list[int]]) -> list[int]:
 
 def normalize(doc: Document) -> Document:
     lines = _lines(doc.raw)
+    width = wrap_width(lines)
     grids = {first: last for first, last in _grid_regions(lines)}
     paragraphs: list[tuple[str, list[int]]] = []
     cur_text: list[str] = []
     cur_offs: list[int] = []
     last_line = ""
+    bold_continues = False
 
     def flush():
-        nonlocal cur_text, cur_offs, last_line
+        nonlocal cur_text, cur_offs, last_line, bold_continues
         if cur_text:
             paragraphs.append(("".join(cur_text), cur_offs))
-        cur_text, cur_offs, last_line = [], [], ""
+        cur_text, cur_offs, last_line, bold_continues = [], [], "", False
 
     i = 0
     while i < len(lines):
-        text, offs, lone = lines[i]
+        text, offs, lone = lines[i][:3]
         if i in grids:
             flush()
             paragraphs.extend(_grid_rows(lines, i, grids[i]))
             i = grids[i] + 1
             continue
         i += 1
+        if lines[i - 1].markup_only:
+            continue
         if lone or not text or _DEBRIS.match(text):
             flush()
             continue
@@ -210,7 +250,7 @@ def normalize(doc: Document) -> Document:
             flush()
             paragraphs.append((text, offs))
             continue
-        if cur_text and should_join(last_line, text):
+        if cur_text and (bold_continues or should_join(last_line, text, width)):
             cur_text.append(" ")
             cur_offs.append(cur_offs[-1] + 1)
             cur_text.append(text)
@@ -219,6 +259,7 @@ def normalize(doc: Document) -> Document:
             flush()
             cur_text, cur_offs = [text], list(offs)
         last_line = text
+        bold_continues = lines[i - 1].bold_open
     flush()
 
     pieces: list[str] = []

@@ -15,7 +15,7 @@ _ROMAN_OK = regex.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,
 _PATTERNS = [
     ("roman", regex.compile(r"^(?P<num>[IVXLC]{1,6})\s*[.\-–:)]\s*(?P<title>.*)$")),
     ("dotted", regex.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?\s+(?P<title>\S.*)$")),
-    ("arabic", regex.compile(r"^(?P<num>\d{1,2})\s*[.)]\s*(?P<title>.*)$")),
+    ("arabic", regex.compile(r"^(?P<num>\d{1,2})\s*[.)](?![\d,])\s*(?P<title>.*)$")),
     ("letter", regex.compile(r"^(?P<num>[a-zđ])\s*\)\s*(?P<title>.*)$")),
 ]
 _APPENDIX = regex.compile(
@@ -25,30 +25,42 @@ _SIGNATURE = regex.compile(r"^(?:Nơi nhận|KT\.?\s|TM\.?\s|T/M|TUQ\.?\s|Q\.\s)
 
 
 def is_title_line(title: str) -> bool:
-    """A heading's title is a short line, not a numbered sentence or a task paragraph."""
+    """A heading's title is a line of its own, not a numbered sentence or a task paragraph."""
     title = title.strip()
     if not title:
         return False
     words = title.split()
-    if len(words) > 25 or title.endswith(";"):
+    if len(words) > 60 or title.endswith(";"):
         return False
     if ":" in title[:-1] and len(title.split(":", 1)[1].split()) >= 3:
         return False
     if title.endswith(".") and len(words) > 12:
         return False
+    if title.endswith(":") and len(words) > 6:
+        low = title.casefold()
+        if any(cue in low for cue in lexicon("sections")["lead_in_cues"]):
+            return False
     return True
 
 
 def section_kind(heading: str, parent_kind: str | None = None) -> str:
-    """Kind of the earliest cue in the heading; a cue-less sub-heading inherits its parent's."""
+    """Kind of the earliest cue in the heading. A sub-heading takes a cue only when it opens the
+    heading ("Mục tiêu cụ thể", "Về nhiệm vụ ..."); otherwise it inherits its parent's kind."""
+    data = lexicon("sections")
     low = heading.casefold()
     best, best_pos = None, len(low) + 1
-    for kind, cues in lexicon("sections")["kind_cues"].items():
+    for kind, cues in data["kind_cues"].items():
         for cue in cues:
             pos = low.find(cue)
             if 0 <= pos < best_pos:
                 best, best_pos = kind, pos
-    return best or parent_kind or "other"
+    if parent_kind and best_pos > data["subheading_cue_window"]:
+        best = None
+    if best or parent_kind:
+        return best or parent_kind
+    if low.startswith(tuple(data["body_heading_prefixes"])):
+        return data["body_heading_kind"]
+    return "other"
 
 
 def _match_heading(line: str):
@@ -120,6 +132,8 @@ def segment(doc: Document) -> Document:
         stack.append(h)
         headings.append(h)
 
+    _sentence_siblings(headings)
+    _promote_titles_with_children(doc, headings)
     if signature_at is not None:
         for h in headings:
             if h.style != "appendix" and h.end > signature_at:
@@ -127,6 +141,33 @@ def segment(doc: Document) -> Document:
     doc.headings = headings
     doc.sections = _sections(doc, headings)
     return doc
+
+
+def _sentence_siblings(headings: list[Heading]) -> None:
+    """Siblings are alike: when one numbered item is a sentence, so are its siblings that end with '.'."""
+    groups: dict[tuple, list[Heading]] = {}
+    parents: list[Heading] = []
+    for h in headings:
+        while parents and not (parents[-1].start <= h.start < parents[-1].end and parents[-1].depth < h.depth):
+            parents.pop()
+        key = (id(parents[-1]) if parents else None, h.style)
+        groups.setdefault(key, []).append(h)
+        parents.append(h)
+    for group in groups.values():
+        if any(not h.is_title_line and h.title.endswith(".") for h in group):
+            for h in group:
+                if h.title.endswith("."):
+                    h.is_title_line = False
+
+
+def _promote_titles_with_children(doc: Document, headings: list[Heading]) -> None:
+    """A short numbered sentence directly followed by its own sub-items is a heading ("2. Tiếp tục
+    hoàn thiện cơ chế, chính sách." then "2.1. ...")."""
+    for h, nxt in zip(headings, headings[1:]):
+        if h.is_title_line or not h.title.endswith(".") or len(h.title.split()) > 40:
+            continue
+        if nxt.depth > h.depth and doc.text[h.para_end:nxt.start].strip() == "":
+            h.is_title_line = True
 
 
 def _sections(doc: Document, headings: list[Heading]) -> list[Section]:
