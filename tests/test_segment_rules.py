@@ -1,0 +1,49 @@
+"""Heading rules on sentences written in the style of the plans."""
+from pipeline.document import Document
+from pipeline.normalize import normalize
+from pipeline.segment import section_kind, segment
+
+
+def sections_of(raw: str):
+    doc = segment(normalize(Document(doc_id="t", source_path="t", raw=raw)))
+    return [(s.number, s.level, s.heading, s.kind) for s in doc.sections]
+
+
+def test_bold_heading_wrapped_in_markdown_is_one_heading():
+    raw = "**V. TỔ CHỨC\nTHỰC HIỆN**\n\n**1. Sở\nKhoa học và Công nghệ**\n\n- Là cơ quan thường trực, chủ\ntrì theo dõi.\n"
+    assert sections_of(raw) == [("V", 1, "TỔ CHỨC THỰC HIỆN", "to_chuc_thuc_hien"),
+                                ("1", 2, "Sở Khoa học và Công nghệ", "to_chuc_thuc_hien")]
+
+
+def test_numbered_sentences_are_not_headings_but_titles_with_children_are():
+    raw = ("I. NHIỆM VỤ TRỌNG TÂM\n"
+           "1. Tăng cường tuyên truyền, nâng cao nhận thức về vai trò của kinh tế tập thể.\n"
+           "1.1. Các sở, ban, ngành của tỉnh tổ chức quán triệt Nghị quyết.\n"
+           "2. Rà soát, sửa đổi các quy định của tỉnh về hỗ trợ hợp tác xã trong năm 2024 và những năm tiếp theo.\n"
+           "3. Diễn tập phòng thủ dân sự.\n")
+    got = sections_of(raw)
+    assert ("1", 2, "Tăng cường tuyên truyền, nâng cao nhận thức về vai trò của kinh tế tập thể",
+            "nhiem_vu_giai_phap") in got
+    numbers = [g[0] for g in got]
+    assert "2" not in numbers and "3" not in numbers   # sentences, and their short sibling
+
+
+def test_lead_in_sentence_ending_with_colon_is_not_a_heading():
+    raw = ("1. Ủy ban nhân dân các xã, phường phối hợp với các đơn vị liên quan:\n- Rà soát hợp tác xã.\n"
+           "2. Liên minh Hợp tác xã tỉnh:\n- Tuyên truyền.\n")
+    assert sections_of(raw) == [("2", 1, "Liên minh Hợp tác xã tỉnh", "nhiem_vu_giai_phap")]
+
+
+def test_thousands_number_opening_a_line_is_not_an_item():
+    raw = "I. MỤC TIÊU\nToàn tỉnh có\n11.400 doanh nghiệp đang hoạt động.\n"
+    assert sections_of(raw) == [("I", 1, "MỤC TIÊU", "muc_tieu")]
+
+
+def test_section_kind_cues():
+    assert section_kind("QUAN ĐIỂM CHỈ ĐẠO VÀ MỤC TIÊU") == "quan_diem"
+    assert section_kind("Mục tiêu cụ thể", "quan_diem") == "muc_tieu"
+    # a cue deep inside a sub-heading does not override the parent's kind
+    assert section_kind("Nhận thức đúng về kinh tế thị trường định hướng xã hội chủ nghĩa",
+                        "nhiem_vu_giai_phap") == "nhiem_vu_giai_phap"
+    assert section_kind("KINH PHÍ THỰC HIỆN") == "kinh_phi"
+    assert section_kind("Sở Tài chính") == "nhiem_vu_giai_phap"
