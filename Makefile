@@ -27,6 +27,9 @@ test: install
 qa: install
 	$(BIN)/python -m pipeline qa --gold $(GOLD_DIR) --raw $(RAW_DIR) --out $(OUT_DIR) $(ARGS)
 
+bench: install
+	$(BIN)/python scripts/bench.py $(ARGS)
+
 dictionary: install
 	$(BIN)/python -m pipeline dictionary > docs/data_dictionary.md
 
