@@ -83,15 +83,25 @@ def wrap_width(lines) -> int:
 _CONTINUATION: frozenset = frozenset()
 
 
+_EDGE_SPACE = " \t\r\xa0\u200b\ufeff"
+_MESSY_SPACE = regex.compile(r"[\t\xa0\r]|  ")
+
+
 def _clean_line(line: str, start: int) -> tuple[str, list[int]]:
     """Drop markup characters and surrounding spaces; keep each kept char's raw offset."""
-    keep = [(c, start + i) for i, c in enumerate(line) if c not in _MARKUP]
-    text = "".join(c for c, _ in keep)
-    stripped = text.strip(" \t\r\xa0\u200b\ufeff")
+    # hot path: offsets are built with range() and the per-character loop runs only on
+    # lines that need it (markup, tabs, runs of spaces)
+    if not _MARKUP.isdisjoint(line):
+        kept = [start + i for i, c in enumerate(line) if c not in _MARKUP]
+        text = "".join(c for c in line if c not in _MARKUP)
+    else:
+        kept, text = None, line
+    stripped = text.strip(_EDGE_SPACE)
     if not stripped:
         return "", []
-    lead = len(text) - len(text.lstrip(" \t\r\xa0\u200b\ufeff"))
-    offs = [o for _, o in keep[lead:lead + len(stripped)]]
+    lead = len(text) - len(text.lstrip(_EDGE_SPACE))
+    offs = (list(range(start + lead, start + lead + len(stripped))) if kept is None
+            else kept[lead:lead + len(stripped)])
     is_table = _TABLE_ROW.match(stripped) and stripped.count("|") >= 3
     if not is_table and ("|" in stripped[:1] or "|" in stripped[-1:]):
         # stray cell markers left by PDF/HTML conversion
@@ -101,6 +111,8 @@ def _clean_line(line: str, start: int) -> tuple[str, list[int]]:
         lead = stripped.index(inner)
         offs = offs[lead:lead + len(inner)]
         stripped = inner
+    if not _MESSY_SPACE.search(stripped):
+        return stripped, offs
     # collapse internal runs of spaces/tabs
     out, out_offs, prev_space = [], [], False
     for c, o in zip(stripped, offs):
