@@ -12,6 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .schemas import DOCUMENT_TABLES, TABLES, to_table
@@ -38,11 +39,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def _tmp_parquet(path: Path, table) -> str:
+    # serialized in memory, then written through mkstemp's descriptor: one file open per table
+    # (per-document tables are small; the file system's opens dominated the write time)
+    buf = pa.BufferOutputStream()
+    pq.write_table(table, buf)
+    data = buf.getvalue()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
     try:
-        pq.write_table(table, tmp)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
     except BaseException:
         os.unlink(tmp)
         raise
