@@ -1,5 +1,437 @@
-"""placeholder, replaced by the deadlines extractor."""
+"""Deadlines: time expressions that bound when a task is done or reported, normalized to ISO.
+
+Prose is scanned paragraph by paragraph for time expressions (dates, months, quarters, years,
+periods, recurrences, "thường xuyên", events); each candidate is then judged in its context
+(see gold/FORMAT.md "Deadlines"): years of targets, periods in names of plans and cited
+documents, noun modifiers ("ngân sách hàng năm", "chi thường xuyên") and ad-hoc reporting are
+not deadlines. Cells of a "Thời gian" table column give one row each.
+Rows are numbered D1, D2, ... in text order; assignments link to them by id and offsets.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from typing import Iterator
+
+import regex
+
+from pipeline.document import Document
+from pipeline.lexicon import lexicon
+from pipeline.rows import DeadlineRow
+
+_T = lexicon("time")
 
 
-def extract(doc):
-    return iter(())
+def _alt(words) -> str:
+    """Regex alternation of phrases, longest first, spaces matching any whitespace."""
+    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+EVERY = rf"(?:{_alt(_T['every'])})"
+UNITS = _alt(_T["recurrence_units"])
+HALF = rf"(?:{_alt(_T['half_year'])})"
+Y = r"((?:19|20)\d{2})"
+D = r"(\d{1,2})"
+M = r"(\d{1,2})"
+YSEP = r"\s*(?:/|-|,?\s+năm)\s*"            # "6/2024", "6 năm 2024", "6, năm 2024"
+QNUM = r"(IV|I{1,3}|0?[1-4])"
+_F = regex.I | regex.V1
+
+# --- core time expressions (each gives the period it denotes) --------------------------------
+P_DMY = regex.compile(rf"(?:ngày\s+)?(?<![\d/.]){D}\s*[/.-]\s*{M}\s*[/.-]\s*{Y}(?![\d/])|ngày\s+{D}\s+tháng\s+{M}{YSEP}{Y}", _F)
+P_MY = regex.compile(rf"tháng\s+{M}{YSEP}{Y}(?!\d)", _F)
+P_QY = regex.compile(rf"(?:quý|q)\s*{QNUM}{YSEP}{Y}(?!\d)|(?:quý|q)\s*{QNUM}(?=\s*[-–—]\s*(?:quý|q)\s*{QNUM}{YSEP}{Y})", _F)
+P_HY = regex.compile(rf"{HALF}\s+(đầu|cuối)\s+năm\s+{Y}", _F)
+P_YEAR = regex.compile(rf"năm\s+{Y}(?![\d/])", _F)
+P_YEAR_RANGE = regex.compile(rf"(?<![\d/.,]){Y}\s*[-–—]\s*{Y}(?![\d/])", _F)
+EVERY_YEAR = rf"(?:\s*,?\s+{EVERY}\s+năm)?"
+P_DM = regex.compile(rf"(?:ngày\s+{D}\s*/\s*{M}(?!\s*[/.-]\s*\d)(?!\d)|ngày\s+{D}\s+tháng\s+{M}(?!\d)(?!{YSEP}\d)"
+                     rf"|(?<=(?:trước|và|hoặc|,)\s+){D}\s*/\s*{M}(?!\s*[/.-]\s*\d)(?!\d)){EVERY_YEAR}", _F)
+P_DAY_MONTHLY = regex.compile(rf"ngày\s+{D}\s+{EVERY}\s+tháng", _F)
+P_MONTH_YEARLY = regex.compile(rf"tháng\s+{M}\s+{EVERY}\s+năm", _F)
+P_EVERY = regex.compile(rf"(?:định\s+kỳ\s+)?{EVERY}\s+({UNITS})(?!\s+(?:nay|trước|qua))", _F)
+P_PERIODIC = regex.compile(rf"định\s+kỳ\s+(?:({HALF})|(?:mỗi\s+)?(quý|tháng|năm|tuần))(?:\s+một\s+lần)?|{HALF}\s+một\s+lần", _F)
+P_NEXT_YEARS = regex.compile(rf"(?:(?:năm|giai\s+đoạn|từ)\s+)?{Y}(?:\s*[-–—]\s*{Y})?\s*(?:,\s*)?và\s+(?:{_alt(_T['next_years'])})", _F)
+P_FROM_YEAR = regex.compile(rf"từ\s+(?:năm\s+)?{Y}(?![\d/])(?!\s*[-–—]\s*\d)(?!\s+đến)", _F)
+P_ONGOING = regex.compile(rf"\b(?:{_alt(_T['ongoing'])})\b", _F)
+P_RELATIVE = regex.compile(
+    r"(?:ngay\s+)?(?:sau|trước)\s+khi\s+[^.;:,()\n|]{3,90}?(?=\s*(?:[.;:,()\n|]|$|\s(?:thì|để|phải)\s))"
+    rf"|\bkhi\s+(?:[^.;:,()\n|]{{0,60}}?\s)?(?:{_alt(_T['relative_event_verbs'])})\b"
+    r"|trong\s+(?:vòng\s+|thời\s+hạn\s+|thời\s+gian\s+)?\d+\s+(?:ngày|tháng|giờ|tuần)(?:\s+(?:đầu|làm\s+việc))?"
+    r"\s+(?:kể\s+từ|sau)\s+(?:ngày|khi)\s+[^.;:,()\n|]{1,70}?(?=\s*(?:[.;:,()\n|]|$))"
+    r"|chậm\s+nhất\s+(?:là\s+)?\d+\s+(?:ngày|tháng|giờ)(?:\s+làm\s+việc)?\s+(?:sau|trước|kể\s+từ)\s+(?:ngày|khi)?\s*[^.;:,()\n|]{1,70}?(?=\s*(?:[.;:,()\n|]|$))",
+    _F)
+
+# --- context ---------------------------------------------------------------------------------
+P_PREFIX = regex.compile(r"(?:(?:định\s+kỳ|trước|chậm\s+nhất(?:\s+là)?|hoàn\s+thành|đến\s+hết|đến|vào|trong|từ|"
+                         r"giai\s+đoạn|hết|cuối|hạn\s+chót)\s+)+$", _F)
+P_CITATION = regex.compile(r"(?:\d+[\w.\-&]*\s*/\s*[\p{L}\d][\p{L}\d.\-&/ ]{0,20}|số\s+\S+)\s*,?\s*(?:ngày\s*)?$", _F)
+P_CLAUSE_BREAK = regex.compile(r"[.;:!?]\s|[;:(]|\n")
+P_TARGET_NUM = regex.compile(rf"\b(?:{_alt(['ít nhất', 'tối thiểu', 'khoảng', 'trên', 'đạt', 'có', 'tăng', 'giảm', 'mới'])})\s+\d", _F)
+P_TARGET_WORD = regex.compile(rf"(?:{_alt(['phấn đấu', 'phân đầu', 'phấn đầu'])})|%", _F)
+P_BULLET = regex.compile(r"(?:^|[:;,(\-+*•–]|\b[a-zđ]\)|\b\d+(?:\.\d+)*\.)\s*$", regex.I)
+P_SENT_END = regex.compile(r"[.;!?](?:\s|$)")
+P_WORD = regex.compile(r"[\p{L}\d]+")
+P_CELL_FILLER = regex.compile(rf"^(?:[\s,;\-–—.()*/]|và|hoặc|từ|đến|hết|năm|kể|trong|{_alt(_T['ongoing_cell_prefixes'])})*$", _F)
+
+
+def _words(phrases) -> regex.Pattern:
+    return regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(phrases)})(?![\p{{L}}\d])", _F)
+
+
+W_NAME = _words(_T["name_nouns"])
+W_BOUND = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['bound_cues'])})\s*:?\s*$", _F)
+W_TASK = _words(_T["task_verbs"])
+W_CHARACTER = _words(_T["characterisation_cues"])
+W_ADHOC = _words(_T["adhoc"])
+W_ONGOING_BEFORE = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['ongoing_blockers_before'])})\s*$", _F)
+W_ONGOING_AFTER = regex.compile(rf"^\s*,?\s*(?:{_alt(_T['ongoing_blockers_after'])})", _F)
+W_RECUR_BEFORE = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['recurring_verbs_before'])})\s*$", _F)
+W_TIME_HEADER = _words(_T["time_column_headers"])
+SKIP_KINDS = set(_T["skip_section_kinds"])
+SKIP_STARTS = tuple(_T["skip_paragraph_starts"])
+APPENDIX_SUB = _words(_T["appendix_subtitle"])
+
+
+@dataclass
+class Cand:
+    start: int
+    end: int
+    kind: str
+    p_start: str | None = None      # period the expression denotes (for ranges)
+    p_end: str | None = None
+    recurrence: str | None = None
+    core: str = ""                  # which pattern found it
+    out_start: str | None = None    # row values
+    out_end: str | None = None
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def _iso(y: int, m: int, d: int) -> str | None:
+    try:
+        calendar.monthrange(y, m)
+        if not 1 <= d <= calendar.monthrange(y, m)[1]:
+            return None
+    except (ValueError, calendar.IllegalMonthError):
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _month_end(y: int, m: int) -> str | None:
+    if not 1 <= m <= 12:
+        return None
+    return _iso(y, m, calendar.monthrange(y, m)[1])
+
+
+def _recurring_date(m: int, d: int) -> str | None:
+    if not (1 <= m <= 12 and 1 <= d <= calendar.monthrange(2024, m)[1]):
+        return None
+    return f"--{m:02d}-{d:02d}"
+
+
+def _groups(m) -> list[str]:
+    return [g for g in m.groups() if g is not None]
+
+
+def _quarter(q: str) -> int:
+    return _T["quarter_numbers"][q.casefold()]
+
+
+# --- finding ---------------------------------------------------------------------------------
+def _cores(text: str, lo: int, hi: int) -> list[Cand]:
+    """Every time expression in text[lo:hi], overlapping ones included."""
+    out: list[Cand] = []
+
+    def add(m, kind, ps=None, pe=None, rec=None, core=""):
+        out.append(Cand(m.start(), m.end(), kind, ps, pe, rec, core))
+
+    for m in P_DMY.finditer(text, lo, hi):
+        d, mo, y = map(int, _groups(m))
+        iso = _iso(y, mo, d)
+        if iso:
+            add(m, "date", iso, iso, core="dmy")
+    for m in P_MY.finditer(text, lo, hi):
+        mo, y = map(int, _groups(m))
+        if 1 <= mo <= 12:
+            add(m, "date", _iso(y, mo, 1), _month_end(y, mo), core="my")
+    for m in P_QY.finditer(text, lo, hi):
+        g = _groups(m)
+        q = _quarter(g[0])
+        y = int(g[-1])
+        add(m, "date", _iso(y, 3 * q - 2, 1), _month_end(y, 3 * q), core="qy")
+    for m in P_HY.finditer(text, lo, hi):
+        part, y = m.group(1).casefold(), int(m.group(2))
+        last = _T["half_year_parts"][part]
+        add(m, "date", _iso(y, last - 5, 1), _month_end(y, last), core="hy")
+    for m in P_YEAR.finditer(text, lo, hi):
+        y = int(m.group(1))
+        add(m, "year", _iso(y, 1, 1), _iso(y, 12, 31), core="year")
+    for m in P_YEAR_RANGE.finditer(text, lo, hi):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a < b:
+            add(m, "range", _iso(a, 1, 1), _iso(b, 12, 31), core="yrange")
+    for m in P_DM.finditer(text, lo, hi):
+        d, mo = map(int, _groups(m))
+        iso = _recurring_date(mo, d)
+        if iso:
+            add(m, "recurring", None, iso, "yearly", core="dm")
+    for m in P_DAY_MONTHLY.finditer(text, lo, hi):
+        d = int(m.group(1))
+        if 1 <= d <= 31:
+            add(m, "recurring", None, f"---{d:02d}", "monthly", core="dmonthly")
+    for m in P_MONTH_YEARLY.finditer(text, lo, hi):
+        mo = int(m.group(1))
+        if 1 <= mo <= 12:
+            add(m, "recurring", None, _recurring_date(mo, calendar.monthrange(2023, mo)[1]), "yearly", core="myearly")
+    for m in P_EVERY.finditer(text, lo, hi):
+        add(m, "recurring", None, None, _T["recurrence_units"][m.group(1).casefold()], core="every")
+    for m in P_PERIODIC.finditer(text, lo, hi):
+        unit = m.group(2)
+        rec = _T["recurrence_units"][unit.casefold()] if unit else "half_yearly"
+        add(m, "recurring", None, None, rec, core="periodic")
+    for m in P_NEXT_YEARS.finditer(text, lo, hi):
+        add(m, "ongoing", _iso(int(m.group(1)), 1, 1), None, core="next")
+    for m in P_FROM_YEAR.finditer(text, lo, hi):
+        add(m, "range", _iso(int(m.group(1)), 1, 1), None, core="from")
+    for m in P_ONGOING.finditer(text, lo, hi):
+        add(m, "ongoing", core="ongoing")
+    for m in P_RELATIVE.finditer(text, lo, hi):
+        add(m, "relative", core="relative")
+    return out
+
+
+P_RANGE_JOIN = regex.compile(r"^\s*(?:[-–—]|đến(?:\s+hết)?|tới)\s*$", _F)
+P_FROM_BEFORE = regex.compile(r"(?:từ|giai\s+đoạn)\s+$", _F)
+P_OPEN_JOIN = regex.compile(r"^\s*(?:đến|tới)\s+(?:khi|lúc)\b", _F)
+
+
+def _combine(text: str, cands: list[Cand]) -> list[Cand]:
+    """'từ A đến B' and 'A - B' of dated expressions are one range; 'từ A đến khi ...' is open."""
+    dated = sorted((c for c in cands if c.core in ("dmy", "my", "qy", "hy", "year")), key=lambda c: c.start)
+    extra = []
+    for a, b in zip(dated, dated[1:]):
+        if a.end <= b.start and P_RANGE_JOIN.match(text[a.end:b.start]) and a.p_start and b.p_end and a.p_start < b.p_end:
+            extra.append(Cand(a.start, b.end, "range", a.p_start, b.p_end, core="join"))
+    for a in dated:
+        if P_FROM_BEFORE.search(text[max(0, a.start - 12):a.start]) and P_OPEN_JOIN.match(text[a.end:a.end + 12]):
+            start = a.start - len(P_FROM_BEFORE.search(text[max(0, a.start - 12):a.start]).group())
+            extra.append(Cand(start, a.end, "range", a.p_start, None, core="from"))
+    return cands + extra
+
+
+def _select(cands: list[Cand]) -> list[Cand]:
+    """Longest expressions win; overlapping shorter ones are dropped."""
+    chosen: list[Cand] = []
+    for c in sorted(cands, key=lambda c: (-c.length, c.start)):
+        if all(c.end <= o.start or c.start >= o.end for o in chosen):
+            chosen.append(c)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def _finalize(c: Cand) -> Cand:
+    if c.kind == "date":
+        c.out_start, c.out_end = None, c.p_end
+    elif c.kind == "year":
+        c.out_start, c.out_end = None, c.p_end
+    elif c.kind in ("range", "ongoing"):
+        c.out_start, c.out_end = c.p_start, c.p_end
+    elif c.kind == "recurring":
+        c.out_start, c.out_end = None, c.p_end
+    else:
+        c.out_start = c.out_end = None
+    return c
+
+
+# --- judging prose candidates ----------------------------------------------------------------
+def _clause_start(text: str, lo: int, pos: int) -> int:
+    """Start of the clause holding pos (after the last . ; : ( or line start)."""
+    best = lo
+    for m in P_CLAUSE_BREAK.finditer(text, lo, pos):
+        best = m.end()
+    return best
+
+
+def _sentence(text: str, lo: int, hi: int, pos: int) -> str:
+    a = lo
+    for m in P_SENT_END.finditer(text, lo, pos):
+        a = m.end()
+    m = P_SENT_END.search(text, pos, hi)
+    return text[a:m.start() if m else hi]
+
+
+def _is_target_sentence(sent: str) -> bool:
+    return bool(P_TARGET_WORD.search(sent) or P_TARGET_NUM.search(sent))
+
+
+def _prefix(text: str, lo: int, c: Cand) -> int:
+    m = P_PREFIX.search(text, max(lo, c.start - 40), c.start)
+    return m.start() if m else c.start
+
+
+def _keep_prose(text: str, lo: int, hi: int, c: Cand) -> bool:
+    before = text[max(lo, c.start - 60):c.start]
+    clause = text[_clause_start(text, lo, c.start):c.start]
+    low_clause = clause.casefold()
+    if c.kind == "relative":
+        return not W_ADHOC.search(text[max(lo, c.start - 20):c.end])
+    if c.kind == "ongoing" and c.core == "ongoing":
+        if W_ONGOING_BEFORE.search(before) or W_ONGOING_AFTER.search(text[c.end:c.end + 20]):
+            return False
+        return not W_CHARACTER.search(clause[-80:])
+    if c.kind == "recurring" and c.out_end is None:
+        if c.core == "periodic" or regex.match(r"định\s+kỳ", text[c.start:c.end], _F):
+            return True
+        if W_RECUR_BEFORE.search(before) or P_BULLET.search(before):
+            return True
+        return False
+    if c.kind == "recurring":          # a date without a year, every year / month
+        return not P_CITATION.search(before)
+    # dated: date, year, range, ongoing-from
+    if P_CITATION.search(before):
+        return False
+    bound = bool(W_BOUND.search(before))
+    if c.kind in ("year", "range", "ongoing") and _is_target_sentence(_sentence(text, lo, hi, c.start)):
+        return False
+    if regex.search(r"(?:tầm\s+nhìn|định\s+hướng)(?:\s+đến)?\s*$|so\s+với\s*$|đến\s*$", before, _F):
+        return regex.search(r"hoàn\s+thành[^.;]{0,30}đến\s*$", before, _F) is not None
+    if regex.search(r"^\s*(?:đến\s+nay|trở\s+về\s+trước|vừa\s+qua)", text[c.end:c.end + 20], _F):
+        return False
+    name = W_NAME.search(low_clause)
+    if name and not bound:
+        return False
+    if c.core == "year" and not bound:
+        return bool(W_TASK.search(low_clause))
+    return True
+
+
+def _merge_recurrences(text: str, rows: list[Cand]) -> list[Cand]:
+    """'định kỳ hằng năm gửi ... trước ngày 10 tháng 12' is one yearly date."""
+    out: list[Cand] = []
+    for c in rows:
+        prev = out[-1] if out else None
+        if (prev and prev.kind == "recurring" and prev.out_end is None and c.kind == "recurring"
+                and c.out_end is not None and not regex.search(r"[.;\n|]", text[prev.end:c.start])
+                and len(P_WORD.findall(text[prev.end:c.start])) <= 15):
+            rec = "monthly" if prev.recurrence == "monthly" and c.out_end.startswith("---") else "yearly"
+            out[-1] = Cand(prev.start, c.end, "recurring", recurrence=rec, core="merged", out_end=c.out_end)
+            continue
+        out.append(c)
+    return out
+
+
+def _prose(doc: Document, lo: int, hi: int) -> list[Cand]:
+    text = doc.text
+    found = _select(_combine(text, _cores(text, lo, hi)))
+    kept = []
+    for c in found:
+        _finalize(c)
+        if not _keep_prose(text, lo, hi, c):
+            continue
+        c.start = _prefix(text, lo, c)
+        kept.append(c)
+    return _merge_recurrences(text, kept)
+
+
+# --- table cells -----------------------------------------------------------------------------
+def _cells(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    spans, pos = [], lo
+    line = text[lo:hi]
+    bars = [lo + i for i, ch in enumerate(line) if ch == "|"]
+    for a, b in zip(bars, bars[1:]):
+        spans.append((a + 1, b))
+    if not bars:
+        spans.append((pos, hi))
+    return spans
+
+
+P_CELL_RELATIVE = regex.compile(r"^\s*(?:ngay\s+)?(?:sau\s+khi|trước\s+khi|khi)\s+\S", _F)
+P_CELL_YEAR = regex.compile(rf"^\s*{Y}\s*$")
+
+
+def _cell(doc: Document, a: int, b: int) -> list[Cand]:
+    """Rows of one cell of a time column: the cell must be (almost) only time expressions."""
+    text = doc.text
+    while a < b and text[a] in " *":
+        a += 1
+    while b > a and text[b - 1] in " *":
+        b -= 1
+    if a >= b:
+        return []
+    cell = text[a:b]
+    if m := P_CELL_YEAR.match(cell):
+        y = int(m.group(1))
+        return [Cand(a, b, "year", out_end=_iso(y, 12, 31), core="cell")]
+    if P_CELL_RELATIVE.match(cell) and not W_ADHOC.search(cell):
+        return [Cand(a, b, "relative", core="cell")]
+    found = [_finalize(c) for c in _select(_combine(text, _cores(text, a, b)))]
+    found = [c for c in found if not (c.kind == "relative")]
+    if not found:
+        return []
+    rest = "".join(text[x:y] for x, y in zip([a] + [c.end for c in found], [c.start for c in found] + [b]))
+    if not P_CELL_FILLER.match(rest):
+        return []
+    return _merge_recurrences(text, found)
+
+
+def _tables(doc: Document, lo: int, hi: int, state: dict) -> list[Cand]:
+    text = doc.text
+    cells = _cells(text, lo, hi)
+    if any(W_TIME_HEADER.search(text[a:b]) and len(P_WORD.findall(text[a:b])) <= 6 for a, b in cells):
+        state["time_column"] = True
+        return []
+    if not state.get("time_column"):
+        return []
+    out = []
+    for a, b in cells[1:] if len(cells) > 1 else cells:
+        out.extend(_cell(doc, a, b))
+    return out
+
+
+# --- document --------------------------------------------------------------------------------
+def _skip_paragraph(doc: Document, a: int, b: int, body_start: int) -> bool:
+    para = doc.text[a:b].strip()
+    if not para or a < body_start:
+        return True
+    low = para.casefold().lstrip("-+*• ")
+    if low.startswith(SKIP_STARTS) or APPENDIX_SUB.search(low[:60]):
+        return True
+    letters = [ch for ch in para if ch.isalpha()]
+    if len(letters) > 8 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8:
+        return True      # title lines in capitals
+    section = doc.section_at(a)
+    return bool(section and section.kind in SKIP_KINDS)
+
+
+P_PLACE_DATE = regex.compile(r"^[^\n]{0,60}?,\s*ngày\s+\S+\s+tháng\s+\S+\s+năm\s+\d{4}", regex.M)
+
+
+def _body_start(doc: Document) -> int:
+    """Skip the document header: everything up to the place-and-date line."""
+    m = P_PLACE_DATE.search(doc.text[:4000])
+    return m.end() if m else 0
+
+
+def find(doc: Document) -> list[Cand]:
+    body_start = _body_start(doc)
+    state: dict = {}
+    rows: list[Cand] = []
+    for a, b in doc.paragraphs:
+        line = doc.text[a:b]
+        if line.lstrip().startswith("|"):
+            rows.extend(_tables(doc, a, b, state))
+            continue
+        if line.strip():
+            state.clear()
+        if _skip_paragraph(doc, a, b, body_start):
+            continue
+        rows.extend(_prose(doc, a, b))
+    return rows
+
+
+def extract(doc: Document) -> Iterator[DeadlineRow]:
+    for i, c in enumerate(find(doc), 1):
+        yield DeadlineRow(deadline_id=f"D{i}", kind=c.kind, start=c.out_start, end=c.out_end,
+                          recurrence=c.recurrence, **doc.evidence(c.start, c.end))
