@@ -36,9 +36,11 @@ M = r"(\d{1,2})"
 YSEP = r"\s*(?:/|-|,?\s+năm)\s*"            # "6/2024", "6 năm 2024", "6, năm 2024"
 QNUM = r"(IV|I{1,3}|0?[1-4])"
 _F = regex.I | regex.V1
+PAST_YEARS = 5          # a period starting this long before the issue year is history, not a bound
 
 # --- core time expressions (each gives the period it denotes) --------------------------------
 P_DMY = regex.compile(rf"(?:ngày\s+)?(?<![\d/.]){D}\s*[/.-]\s*{M}\s*[/.-]\s*{Y}(?![\d/])|ngày\s+{D}\s+tháng\s+{M}{YSEP}{Y}", _F)
+P_DAY_RANGE = regex.compile(rf"từ\s+ngày\s+{D}\s+(?:đến|tới)(?:\s+hết)?\s+ngày\s+{D}\s+tháng\s+{M}{YSEP}{Y}", _F)
 P_MY = regex.compile(rf"tháng\s+{M}{YSEP}{Y}(?!\d)", _F)
 P_QY = regex.compile(rf"(?:quý|q)\s*{QNUM}{YSEP}{Y}(?!\d)|(?:quý|q)\s*{QNUM}(?=\s*[-–—]\s*(?:quý|q)\s*{QNUM}{YSEP}{Y})", _F)
 P_HY = regex.compile(rf"{HALF}\s+(đầu|cuối)\s+năm\s+{Y}", _F)
@@ -63,10 +65,10 @@ P_RELATIVE = regex.compile(
     _F)
 
 # --- context ---------------------------------------------------------------------------------
-P_PREFIX = regex.compile(r"(?:(?:định\s+kỳ|trước|chậm\s+nhất(?:\s+là)?|hoàn\s+thành|đến\s+hết|đến|vào|trong|từ|"
+P_PREFIX = regex.compile(r"(?:(?:từ\s+nay|định\s+kỳ|trước|chậm\s+nhất(?:\s+là)?|hoàn\s+thành|đến\s+hết|đến|vào|trong|từ|"
                          r"giai\s+đoạn|hết|cuối|hạn\s+chót)\s+)+$", _F)
 P_CITATION = regex.compile(r"(?:\d+[\w.\-&]*\s*/\s*[\p{L}\d][\p{L}\d.\-&/ ]{0,20}|số\s+\S+)\s*,?\s*(?:ngày\s*)?$", _F)
-P_CLAUSE_BREAK = regex.compile(r"[.;:!?]\s|[;:(]|\n")
+P_CLAUSE_BREAK = regex.compile(r"[.;:!?]\s|[;:]|\n")
 P_TARGET_NUM = regex.compile(rf"\b(?:{_alt(['ít nhất', 'tối thiểu', 'khoảng', 'trên', 'đạt', 'có', 'tăng', 'giảm', 'mới'])})\s+\d", _F)
 P_TARGET_WORD = regex.compile(rf"(?:{_alt(['phấn đấu', 'phân đầu', 'phấn đầu'])})|%", _F)
 P_BULLET = regex.compile(r"(?:^|[:;,(\-+*•–]|\b[a-zđ]\)|\b\d+(?:\.\d+)*\.)\s*$", regex.I)
@@ -153,6 +155,11 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
         iso = _iso(y, mo, d)
         if iso:
             add(m, "date", iso, iso, core="dmy")
+    for m in P_DAY_RANGE.finditer(text, lo, hi):
+        d1, d2, mo, y = map(int, _groups(m))
+        a, b = _iso(y, mo, d1), _iso(y, mo, d2)
+        if a and b and a < b:
+            add(m, "range", a, b, core="drange")
     for m in P_MY.finditer(text, lo, hi):
         mo, y = map(int, _groups(m))
         if 1 <= mo <= 12:
@@ -210,7 +217,7 @@ P_OPEN_JOIN = regex.compile(r"^\s*(?:đến|tới)\s+(?:khi|lúc)\b", _F)
 
 def _combine(text: str, cands: list[Cand]) -> list[Cand]:
     """'từ A đến B' and 'A - B' of dated expressions are one range; 'từ A đến khi ...' is open."""
-    dated = sorted((c for c in cands if c.core in ("dmy", "my", "qy", "hy", "year")), key=lambda c: c.start)
+    dated = _select([c for c in cands if c.core in ("dmy", "my", "qy", "hy", "year")])
     extra = []
     for a, b in zip(dated, dated[1:]):
         if a.end <= b.start and P_RANGE_JOIN.match(text[a.end:b.start]) and a.p_start and b.p_end and a.p_start < b.p_end:
@@ -276,6 +283,8 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand) -> bool:
     clause = text[_clause_start(text, lo, c.start):c.start]
     low_clause = clause.casefold()
     if c.kind == "relative":
+        if regex.search(r"trong\s+và\s+$", before, _F):     # "trước, trong và sau khi ...": a period, no bound
+            return False
         return not W_ADHOC.search(text[max(lo, c.start - 20):c.end])
     if c.kind == "ongoing" and c.core == "ongoing":
         if W_ONGOING_BEFORE.search(before) or W_ONGOING_AFTER.search(text[c.end:c.end + 20]):
@@ -370,6 +379,8 @@ def _cell(doc: Document, a: int, b: int) -> list[Cand]:
     found = [c for c in found if not (c.kind == "relative")]
     if not found:
         return []
+    for c in found:
+        c.start = _prefix(text, a, c)
     rest = "".join(text[x:y] for x, y in zip([a] + [c.end for c in found], [c.start for c in found] + [b]))
     if not P_CELL_FILLER.match(rest):
         return []
@@ -414,8 +425,32 @@ def _body_start(doc: Document) -> int:
     return m.end() if m else 0
 
 
+def _issue_date(doc: Document) -> str | None:
+    meta = (doc.rows.get("documents") or [{}])[0].get("issue_date")
+    return meta.isoformat()[:10] if hasattr(meta, "isoformat") else meta
+
+
+def _in_past(c: Cand, issued: str | None) -> bool:
+    """A period over before the plan was issued (an anniversary, a past plan) bounds nothing."""
+    if not issued or c.kind not in ("date", "year", "range"):
+        return False
+    end = c.out_end or c.p_end
+    if end and end < issued[:4]:
+        return True
+    start = c.out_start or c.p_start
+    return bool(start and int(start[:4]) < int(issued[:4]) - PAST_YEARS)
+
+
+def _close_paren(text: str, c: Cand) -> None:
+    """'Định kỳ hằng năm (trước ngày 30/11)': keep the quote's brackets balanced."""
+    q = text[c.start:c.end]
+    if q.count("(") > q.count(")") and text[c.end:c.end + 1] == ")":
+        c.end += 1
+
+
 def find(doc: Document) -> list[Cand]:
     body_start = _body_start(doc)
+    issued = _issue_date(doc)
     state: dict = {}
     rows: list[Cand] = []
     for a, b in doc.paragraphs:
@@ -428,6 +463,9 @@ def find(doc: Document) -> list[Cand]:
         if _skip_paragraph(doc, a, b, body_start):
             continue
         rows.extend(_prose(doc, a, b))
+    rows = [c for c in rows if not _in_past(c, issued)]
+    for c in rows:
+        _close_paren(doc.text, c)
     return rows
 
 
