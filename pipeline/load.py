@@ -1,9 +1,18 @@
-"""Stage 1, load: read a file, decode it to text, Unicode NFC."""
+"""Stage 1, load: read a file of any supported format, get its text, Unicode NFC.
+
+Text files (.txt, .md) are decoded (UTF-8 with or without BOM, UTF-16, Windows-1258);
+.html, .docx and .pdf go through `pipeline.formats`. Legacy font encodings (TCVN3, VNI)
+are converted to Unicode, combining marks composed (NFC). The result is `Document.raw`:
+every offset written to a table indexes this extracted text.
+"""
 from __future__ import annotations
 
+import codecs
 import hashlib
 import unicodedata
 from pathlib import Path
+
+import regex
 
 from .document import Document
 
@@ -13,45 +22,117 @@ class InputError(Exception):
 
 
 TEXT_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".text": "txt"}
+FORMATS = {**TEXT_FORMATS, ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
 MAX_BYTES = 50 * 1024 * 1024
+MAX_CONTROL_SHARE = 0.01     # more control characters than this: binary data, not text
+_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+_SIGNATURES = {b"%PDF": "a PDF", b"PK\x03\x04": "a zip archive (.docx?)", b"\xd0\xcf\x11\xe0": "an old Office file (.doc/.xls)",
+               b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+               b"\x1f\x8b": "a gzip archive", b"\x7fELF": "a program"}
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode text bytes: BOMs first, then UTF-8, then UTF-16 without BOM, then Windows-1258."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+def _binary_kind(data: bytes) -> str | None:
+    for magic, kind in _SIGNATURES.items():
+        if data.startswith(magic):
+            return kind
+    return None
+
+
+def _check_text(text: str, encoding: str) -> None:
+    sample = text[:200_000]
+    if sample and len(_CONTROL.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
+        raise InputError(f"binary data, not text (decoded as {encoding}, too many control characters)")
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode text bytes: BOMs, UTF-8, UTF-16 without BOM, legacy TCVN3/VNI, Windows-1258.
+
+    `declared` is an encoding the file names for itself (an HTML meta charset), tried after UTF-8.
+    """
+    from .legacy_fonts import fix_legacy
+    kind = _binary_kind(data)
+    if kind:
+        raise InputError(f"binary data, not text: the file is {kind}")
+    if data.startswith(codecs.BOM_UTF8):
+        return _decoded(data[3:].decode("utf-8", errors="strict"), "utf-8-sig")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return _decoded(data.decode("utf-16"), "utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"broken UTF-16 text ({exc})") from None
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
-    # UTF-16 without BOM: every other byte of ASCII text is NUL
-    if len(data) >= 4 and data[1::2].count(0) > len(data) // 4:
-        try:
-            return data.decode("utf-16-le"), "utf-16-le"
-        except UnicodeDecodeError:
-            pass
+    # UTF-16 without BOM: every other byte of the ASCII part is NUL
+    if len(data) >= 4:
+        for offset, codec in ((1, "utf-16-le"), (0, "utf-16-be")):
+            if data[offset::2].count(0) > len(data) // 4:
+                try:
+                    return _decoded(data.decode(codec), codec)
+                except (UnicodeDecodeError, InputError):
+                    pass
     if b"\x00" in data:
         raise InputError("binary data, not text (NUL bytes)")
+    if declared and declared not in ("utf-8", "utf8"):
+        try:
+            return _decoded(data.decode(declared), declared)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    # 8-bit legacy fonts: their bytes are the Latin-1 characters the tables are keyed on
+    latin = data.decode("latin-1")
+    converted, legacy = fix_legacy(latin)
+    if legacy:
+        return _decoded(converted, legacy, legacy_checked=True)
     try:
         text = data.decode("cp1258")
     except UnicodeDecodeError:
-        raise InputError(f"cannot decode as UTF-8, UTF-16 or Windows-1258 ({utf8_error})") from None
-    return text, "cp1258"
+        raise InputError(f"cannot decode: not UTF-8, UTF-16, Windows-1258, TCVN3 or VNI ({utf8_error})") from None
+    return _decoded(text, "cp1258")
+
+
+def _decoded(text: str, encoding: str, legacy_checked: bool = False) -> tuple[str, str]:
+    _check_text(text, encoding)
+    if not legacy_checked:
+        from .legacy_fonts import fix_legacy
+        text, legacy = fix_legacy(text)
+        if legacy:
+            encoding = f"{encoding}+{legacy}"
+    return text, encoding
+
+
+def extract_text(data: bytes, fmt: str) -> tuple[str, str]:
+    """(text, encoding) of a file's bytes in the given format."""
+    from .formats import FormatError, docx_to_text, html_charset, html_to_text, pdf_to_text
+    try:
+        if fmt in ("txt", "md"):
+            return decode_bytes(data)
+        if fmt == "html":
+            markup, encoding = decode_bytes(data, declared=html_charset(data))
+            return _decoded(html_to_text(markup), encoding)
+        if fmt == "docx":
+            return _decoded(docx_to_text(data), "unicode")
+        if fmt == "pdf":
+            return _decoded(pdf_to_text(data), "unicode")
+    except FormatError as exc:
+        raise InputError(str(exc)) from None
+    raise InputError(f"unsupported format '{fmt}'")
 
 
 def read_document(path: str | Path, doc_id: str | None = None) -> Document:
-    """Read and decode one input file into a Document (raw text only)."""
+    """Read one input file into a Document (raw text only)."""
     path = Path(path)
-    fmt = TEXT_FORMATS.get(path.suffix.lower())
+    fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise InputError(f"unsupported file type '{path.suffix}'")
+        raise InputError(f"unsupported file type '{path.suffix or '(none)'}'; expected one of "
+                         + ", ".join(sorted(FORMATS)))
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise InputError(f"file too large ({size / 2**20:.0f} MB > {MAX_BYTES // 2**20} MB)")
+    if size == 0:
+        raise InputError("empty file (0 bytes)")
     data = path.read_bytes()
-    text, encoding = decode_bytes(data)
+    text, encoding = extract_text(data, fmt)
     text = unicodedata.normalize("NFC", text)
     if not text.strip():
         raise InputError("empty document (no text)")

@@ -1,0 +1,239 @@
+"""Text out of HTML, DOCX and PDF files.
+
+Each reader returns the plain text of the document body: one paragraph a line, table rows
+as `| cell | cell |` lines (what the normalize and tables stages read in text dumps too).
+That text becomes `Document.raw`, so every offset of the output indexes it. The parsing
+libraries are imported here, lazily, only when a file of their format is read.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from functools import lru_cache
+
+import regex
+
+from .lexicon import lexicon
+
+
+class FormatError(Exception):
+    """The file is not a readable document of its declared format."""
+
+
+_WS = regex.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+_CELL_WS = regex.compile(r"\s+")
+_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", regex.I)
+_PAGE_NUMBER = regex.compile(r"^\s*(?:[-–]\s*)?(?:Trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–])?\s*$", regex.I)
+MAX_UNZIPPED = 200 * 1024 * 1024   # a .docx inflating beyond this is a zip bomb, not a plan
+
+
+def _cell_text(s: str) -> str:
+    # a table cell becomes one line; a "|" inside it would split the cell
+    return _CELL_WS.sub(" ", s).replace("|", "/").strip()
+
+
+def _row_line(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+# --- HTML ---------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _html_data():
+    data = lexicon("inputs")
+    return (frozenset(data["html_drop_tags"]), frozenset(data["html_drop_tokens"]),
+            frozenset(data["html_block_tags"]))
+
+
+def html_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in a <meta> tag, if any."""
+    m = _CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii").lower() if m else None
+
+
+def _is_furniture(tag, tokens) -> bool:
+    names = []
+    for attr in ("id", "class", "role"):
+        value = tag.get(attr)
+        if value:
+            names.extend(value if isinstance(value, list) else [value])
+    for name in names:
+        parts = regex.split(r"[-_\s]+", name.lower())
+        if any(p in tokens for p in parts):
+            return True
+    return False
+
+
+def _content_root(body):
+    """Descend to the smallest element still holding most of the page's text (the document body)."""
+    node = body
+    total = len(node.get_text(" ", strip=True))
+    while True:
+        best = None
+        for child in node.find_all(recursive=False):
+            n = len(child.get_text(" ", strip=True))
+            if n >= 0.8 * total and (best is None or n > best[0]):
+                best = (n, child)
+        if best is None or best[1].name in ("table", "tr", "p", "li"):
+            return node
+        node = best[1]
+
+
+def html_to_text(markup: str) -> str:
+    """The document body of a web page as text; navigation, menus and scripts dropped."""
+    from bs4 import BeautifulSoup, Comment
+    try:
+        soup = BeautifulSoup(markup, "lxml")
+    except Exception:  # noqa: BLE001 - lxml missing or refusing the page: the stdlib parser
+        soup = BeautifulSoup(markup, "html.parser")
+    drop_tags, drop_tokens, block_tags = _html_data()
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for tag in soup.find_all(list(drop_tags)):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.parent is not None and tag.name not in ("html", "body") and _is_furniture(tag, drop_tokens):
+            tag.decompose()
+    body = soup.body or soup
+    root = _content_root(body)
+    lines: list[str] = []
+    buf: list[str] = []
+
+    def flush(block_end: bool = False):
+        line = _WS.sub(" ", "".join(buf)).strip()
+        if line:
+            lines.append(line)
+        buf.clear()
+        if block_end:
+            lines.append("")   # a blank line: the block is a paragraph of its own
+
+    def walk(node):
+        for child in node.children:
+            name = getattr(child, "name", None)
+            if name is None:
+                buf.append(str(child).replace("\n", " "))
+            elif name == "br":
+                flush()
+            elif name == "table":
+                flush(True)
+                _html_table(child, lines)
+                lines.append("")
+            elif name == "pre":
+                flush(True)
+                lines.extend(ln.rstrip() for ln in child.get_text().splitlines())
+                lines.append("")
+            elif name in block_tags:
+                flush(True)
+                walk(child)
+                flush(True)
+            else:
+                walk(child)
+
+    walk(root)
+    flush()
+    return _join_lines(lines)
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Lines joined, runs of blank lines collapsed to one, no blank line at either end."""
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n" if out else ""
+
+
+def _html_table(table, lines: list[str]) -> None:
+    for tr in table.find_all("tr"):
+        if tr.find_parent("table") is not table:
+            continue   # rows of a nested table are read with their cell
+        cells = [_cell_text(td.get_text(" ")) for td in tr.find_all(("td", "th"), recursive=False)]
+        if any(cells):
+            lines.append(_row_line(cells))
+
+
+# --- DOCX ---------------------------------------------------------------------------------
+def docx_to_text(data: bytes) -> str:
+    """Paragraphs and tables of a Word document's body, in reading order."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise FormatError("an old Word .doc file named .docx; save it as .docx or PDF") from None
+        raise FormatError("not a .docx file (not a zip archive)") from None
+    with zf:
+        if "word/document.xml" not in zf.namelist():
+            raise FormatError("not a .docx file (no word/document.xml)")
+        if sum(i.file_size for i in zf.infolist()) > MAX_UNZIPPED:
+            raise FormatError(f"the .docx unpacks to more than {MAX_UNZIPPED // 2**20} MB")
+    import docx
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on broken packages
+        raise FormatError(f"cannot read the .docx ({type(exc).__name__}: {exc})") from None
+    lines: list[str] = []
+    p_tag, tbl_tag, sdt_tag, content_tag = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
+
+    def walk(parent_el, parent):
+        for el in parent_el.iterchildren():
+            if el.tag == p_tag:
+                text = Paragraph(el, parent).text
+                lines.extend(_WS.sub(" ", ln).strip() for ln in text.split("\n"))
+                lines.append("")   # each Word paragraph is a paragraph of its own
+            elif el.tag == tbl_tag:
+                for row in Table(el, parent).rows:
+                    cells, seen = [], set()
+                    for cell in row.cells:
+                        if id(cell._tc) in seen:
+                            continue   # a merged cell is listed once per grid column it spans
+                        seen.add(id(cell._tc))
+                        cells.append(_cell_text(cell.text))
+                    if any(cells):
+                        lines.append(_row_line(cells))
+                lines.append("")
+            elif el.tag == sdt_tag:
+                content = el.find(content_tag)
+                if content is not None:
+                    walk(content, parent)
+
+    walk(document.element.body, document)
+    return _join_lines(lines)
+
+
+# --- PDF ----------------------------------------------------------------------------------
+def pdf_to_text(data: bytes) -> str:
+    """The text layer of a PDF, page after page, page-number lines dropped."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+    logging.getLogger("pypdf").setLevel(logging.ERROR)   # hostile files log thousands of warnings
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise FormatError("not a PDF file (no %PDF header)")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise FormatError("the PDF is encrypted with a password")
+        pages = []
+        for page in reader.pages:
+            # layout mode keeps vertical gaps as blank lines: the paragraph breaks of the page
+            lines = [_WS.sub(" ", ln).strip()
+                     for ln in (page.extract_text(extraction_mode="layout") or "").splitlines()]
+            while lines and (not lines[0].strip() or _PAGE_NUMBER.match(lines[0])):
+                lines.pop(0)
+            while lines and (not lines[-1].strip() or _PAGE_NUMBER.match(lines[-1])):
+                lines.pop()
+            pages.append(_join_lines(lines).rstrip("\n"))
+    except FormatError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError, NotImplementedError, OSError) as exc:
+        raise FormatError(f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
+    text = "\n".join(p for p in pages if p)
+    if len(text.strip()) < 20:
+        raise FormatError(f"the PDF has no text layer ({len(pages)} page(s) of images?); "
+                          "run OCR on it first")
+    return text + "\n"

@@ -1,0 +1,64 @@
+"""Legacy Vietnamese font encodings (TCVN3/ABC, VNI): detect them and convert to Unicode.
+
+Old documents typed with .VnTime (TCVN3) or VNI-Times fonts store Vietnamese letters as
+Latin-1 characters: "Céng hoµ x· héi" is TCVN3 for "Cộng hoà xã hội", "Coäng hoøa" is VNI.
+The tables are data (`pipeline/data/legacy_fonts.json`). Detection counts characters that
+Unicode Vietnamese never uses; conversion is applied line by line, skipping lines that hold
+a genuine Unicode Vietnamese letter, so a document mixing both survives.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+from .lexicon import lexicon
+
+# a genuine Unicode Vietnamese letter beyond Latin-1 (ă đ ơ ư ĩ ũ and the Latin Extended Additional block)
+_UNICODE_VI = regex.compile(r"[ăĂđĐơƠưƯĩĨũŨ\u1EA0-\u1EF9]")
+_LINE = regex.compile(r"[^\n]*\n?")
+MIN_SIGNS = 5          # fewer signature characters than this is noise (a "µ" in "µg/l")
+MIN_SHARE = 0.5        # of the Vietnamese-looking characters, this share must be legacy signs
+
+
+@lru_cache(maxsize=1)
+def _tables():
+    data = lexicon("legacy_fonts")
+    vni = data["vni"]
+    # longest key first so "ôø" (ờ) wins over "ô" (ơ)
+    vni_re = regex.compile("|".join(regex.escape(k) for k in sorted(vni, key=len, reverse=True)))
+    return (str.maketrans(data["tcvn3"]), vni, vni_re,
+            frozenset(data["signatures"]["tcvn3"]), frozenset(data["signatures"]["vni"]))
+
+
+def detect(text: str) -> str | None:
+    """'tcvn3', 'vni' or None (Unicode or plain ASCII)."""
+    _, _, _, tcvn_signs, vni_signs = _tables()
+    n_tcvn = sum(1 for c in text if c in tcvn_signs)
+    n_vni = sum(1 for c in text if c in vni_signs)
+    n_unicode = len(_UNICODE_VI.findall(text))
+    if n_tcvn >= MIN_SIGNS and n_tcvn >= MIN_SHARE * (n_tcvn + n_unicode):
+        return "tcvn3"
+    if n_vni >= MIN_SIGNS and n_vni >= MIN_SHARE * (n_vni + n_unicode):
+        return "vni"
+    return None
+
+
+def convert(text: str, encoding: str) -> str:
+    """Convert the legacy-encoded lines of `text` to Unicode (NFC); Unicode lines are kept."""
+    tcvn, vni, vni_re, _, _ = _tables()
+    out = []
+    for line in _LINE.findall(text):
+        if _UNICODE_VI.search(line):
+            out.append(line)
+        elif encoding == "tcvn3":
+            out.append(line.translate(tcvn))
+        else:
+            out.append(vni_re.sub(lambda m: vni[m.group()], line))
+    return "".join(out)
+
+
+def fix_legacy(text: str) -> tuple[str, str | None]:
+    """(text converted to Unicode, the legacy encoding found or None)."""
+    found = detect(text)
+    return (convert(text, found), found) if found else (text, None)
