@@ -1,5 +1,588 @@
-"""placeholder, replaced by the targets extractor."""
+"""Targets: every quantified objective the plan commits to, normalized.
+
+A target is a number with a unit (`%` or a counted noun) stated as something to reach.
+Numbers are found in paragraphs and table cells; each is kept when its context commits to
+it (an objectives section, or a commitment cue such as "phấn đấu" before it) and dropped
+when it counts the past, labels a document or an article, or is a date or a duration.
+
+Normalization (FORMAT.md "targets"): `value`/`value_max` from Vietnamese numerals, `unit`
+canonical, `comparator` from the qualifier before the number (covering a list joined by
+commas/"và", not across ";" or "với") or "trở lên" after it, `per_year` for rates per
+period, and `target_year` decided in one place, `target_year()`.
+All words and cues live in `pipeline/data/targets.json`.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterator
+
+import regex
+
+from pipeline.document import Document, Table
+from pipeline.lexicon import lexicon
+from pipeline.numerals import NUMBER, parse_number, scaled
+from pipeline.rows import TargetRow
+
+_D = lexicon("targets")
+_KIND_CUES = lexicon("sections")["kind_cues"]
 
 
-def extract(doc):
-    return iter(())
+def _alt(words, bounded: bool = True) -> str:
+    """Regex alternation of words, longest first, matched as whole words when `bounded`."""
+    body = "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return rf"(?<![\p{{L}}\d])(?:{body})(?![\p{{L}}\d])" if bounded else f"(?:{body})"
+
+
+def _cmp_words() -> dict[str, list[str]]:
+    return {k: v for k, v in _D["comparators_pre"].items()}
+
+
+_PRE_WORD_TO_CMP = {w: k for k, ws in _D["comparators_pre"].items() for w in ws}
+_POST_WORD_TO_CMP = {w: k for k, ws in _D["comparators_post"].items() for w in ws}
+_SYMBOLS = [w for w in _PRE_WORD_TO_CMP if not any(c.isalpha() for c in w)]
+_PRE_CMP = regex.compile(
+    r"(?P<cmp>" + _alt([w for w in _PRE_WORD_TO_CMP if w not in _SYMBOLS]) + "|" + _alt(_SYMBOLS, False) + r")"
+    r"\s*(?:" + _alt(_D["glue_words"]) + r"\s*)?$", regex.I)
+_POST_CMP = regex.compile(r"^\s*(?P<cmp>" + _alt(list(_POST_WORD_TO_CMP)) + ")")
+_RANGE = regex.compile(r"^\s*(?:%\s*)?(?P<sep>" + _alt([s for s in _D["range_separators"] if s.isalpha()])
+                       + "|" + _alt([s for s in _D["range_separators"] if not s.isalpha()], False)
+                       + r")\s*(?P<num>" + NUMBER.pattern + ")")
+_SCALE = regex.compile(r"^\s*(?P<w>" + _alt(list(_D["scale_words"])) + ")")
+_MONEY = regex.compile(r"^\s*" + _alt(_D["money_nouns"]), regex.I)
+_UNIT_FORMS = {f: canon for canon, forms in _D["units"].items() for f in forms}
+_UNIT = regex.compile(r"^\s*(?P<u>" + _alt(list(_UNIT_FORMS)) + ")", regex.I)
+_TIME_UNIT = regex.compile(r"^\s*" + _alt(_D["time_units"]), regex.I)
+_NON_UNIT = set(_D["non_unit_words"])
+_REFERENCE_BEFORE = regex.compile(_alt(_D["reference_words_before"]) + r"\s*[:.]?\s*$", regex.I)
+_PER_WORD_BEFORE = regex.compile(_alt(["mỗi", "hằng", "hàng", "từng"]) + r"\s*$", regex.I)
+_CODE_AFTER = regex.compile(r"^\s*(?:[/\\]|-\s*\p{Lu}|\.\d|\)|\])")
+_PER_CUE = regex.compile(_alt(_D["per_year_cues"]), regex.I)
+_PER_SUFFIX = regex.compile(r"^\s*(?:%\s*)?" + _alt(_D["per_period_suffixes"], False), regex.I)
+_COMMIT = regex.compile(_alt([c for c in _D["commitment_cues"] if c not in ("đạt", "tăng", "giảm")]), regex.I)
+_PAST = regex.compile(_alt(_D["past_cues"]), regex.I)
+_PAST_AFTER = regex.compile(r"^\s*" + _alt(_D["past_after"]), regex.I)
+_STRIVE = regex.compile(_alt(["phấn đấu", "phân đầu", "phần đầu", "phấn đầu"]), regex.I)
+_BASELINE = regex.compile(_alt(_D["baseline_words"]) + r"\s*$", regex.I)
+# a year the target is to be reached by; periods ("2021 - 2025") and dates are not
+_YEAR = regex.compile(r"(?<![\p{L}\d])(?P<cue>(?:đến|tới|trong|vào|cuối|hết)(?:\s+(?:hết|cuối))?\s+(?:năm\s+)?|năm\s+)"
+                      r"(?P<y>(?:19|20)\d\d)(?!\s*[-–]\s*(?:19|20)\d\d)(?![\d/])", regex.I)
+_DATE_BEFORE = regex.compile(r"(?:tháng|ngày)\s*\d{1,2}\s*$", regex.I)
+_PERIOD_BEFORE = regex.compile(r"(?:19|20)\d\d\s*[-–]\s*$")
+_SENT_END = regex.compile(r"(?<=[.!?…])\s+(?=[\p{Lu}\-+•(])")
+_BULLET = regex.compile(r"^\s*(?:[-+•*–]\s*|\(?\d{1,2}[.)]\s+|\(?[a-zđ]\)\s*|\d+(?:\.\d+)+\.?\s+)")
+_QUOTED = regex.compile(r"“[^”]*”|\"[^\"\n]*\"")
+_LIST_JOIN = regex.compile(r"(?:,|" + _alt(["và", "hoặc"]) + r")\s*$")
+_WITH = regex.compile(_alt(["với", "trong đó", "gồm", "bao gồm"]), regex.I)
+_YEAR_LINE_MAX = 70
+
+
+@lru_cache(maxsize=4096)
+def _unknown_unit(words: str) -> str | None:
+    """Head noun of an unlisted counted noun phrase, by underthesea's POS tagger (short spans only)."""
+    from underthesea import pos_tag
+    tags = pos_tag(words)
+    if not tags:
+        return None
+    word, tag = tags[0]
+    if tag not in _D["unit_pos_tags"] or word.casefold() in _NON_UNIT:
+        return None
+    return word.casefold()
+
+
+# --- context --------------------------------------------------------------------------
+
+@dataclass
+class _Block:
+    start: int
+    end: int
+    year: int
+
+
+@dataclass
+class _Ctx:
+    doc: Document
+    issue_year: int | None
+    blocks: list[_Block] = field(default_factory=list)
+    para_starts: list[int] = field(default_factory=list)
+
+
+def _issue_year(doc: Document) -> int | None:
+    rows = doc.rows.get("documents") or []
+    d = rows[0].get("issue_date") if rows else None
+    if isinstance(d, (dt.date, dt.datetime)):
+        return d.year
+    if isinstance(d, str) and regex.match(r"\d{4}", d):
+        return int(d[:4])
+    return None
+
+
+def _years_in(text: str, issue_year: int | None = None) -> list[tuple[int, int]]:
+    """(position, year) of each target-year cue in text; baselines, periods and dates excluded."""
+    out = []
+    for m in _YEAR.finditer(text):
+        before = text[:m.start()]
+        if _BASELINE.search(before[-25:] + m["cue"]) or _DATE_BEFORE.search(before[-12:]) \
+                or _PERIOD_BEFORE.search(before[-8:]):
+            continue
+        y = int(m["y"])
+        if issue_year and y < issue_year:
+            continue
+        out.append((m.start(), y))
+    return out
+
+
+def _kind_of(title: str) -> str | None:
+    low = title.casefold()
+    best, pos = None, len(low) + 1
+    for kind, cues in _KIND_CUES.items():
+        for cue in cues:
+            i = low.find(cue)
+            if 0 <= i < pos:
+                best, pos = kind, i
+    return best
+
+
+def context_kind(doc: Document, pos: int) -> str | None:
+    """Kind of the innermost titled heading with a kind cue around pos, else the section's."""
+    for h in reversed(doc.enclosing_headings(pos)):
+        if h.is_title_line and h.style != "appendix":
+            k = _kind_of(h.title)
+            if k:
+                return k
+    s = doc.section_at(pos)
+    return s.kind if s else None
+
+
+def _year_blocks(doc: Document, issue_year: int | None) -> list[_Block]:
+    """Spans governed by a year heading: headings, lead-ins and short lines such as
+    "a) Đến năm 2030:", "- Đến năm 2030" (its block covers the following "+" lines),
+    "Mục tiêu đến hết năm 2026", an appendix title naming a year."""
+    blocks: list[_Block] = []
+    heading_starts = {h.start for h in doc.headings}
+    for h in doc.headings:
+        head = doc.text[h.start:h.para_end]
+        if h.style == "appendix":
+            # the appendix title may continue on the next upper-case lines
+            nxt = h.para_end
+            for _ in range(2):
+                line_end = doc.text.find("\n", nxt + 1)
+                line_end = len(doc.text) if line_end < 0 else line_end
+                line = doc.text[nxt:line_end].strip()
+                if line and line == line.upper() and not line.startswith("|"):
+                    head += " " + line
+                    nxt = line_end
+                else:
+                    break
+        elif not (h.is_title_line or head.rstrip().endswith(":")):
+            continue
+        ys = _years_in(head, None)
+        if ys:
+            blocks.append(_Block(h.start, h.end, ys[-1][1]))
+    # unnumbered year lines
+    paras = doc.paragraphs
+    for i, (a, b) in enumerate(paras):
+        if a in heading_starts or doc.in_table(a):
+            continue
+        line = doc.text[a:b].strip()
+        if not line:
+            continue
+        ys = _years_in(line, None)
+        if not ys:
+            continue
+        body = _BULLET.sub("", line, count=1)
+        if not (len(body) <= _YEAR_LINE_MAX and not NUMBER.search(_YEARLESS.sub("", body))
+                or (body.endswith(":") and len(body) <= 200)):
+            continue
+        marker = line[0] if line[0] in "-+•*–" else ""
+        parent_end = min((h.end for h in doc.headings if h.start < a < h.end), default=len(doc.text))
+        end = parent_end
+        for c, d in paras[i + 1:]:
+            if c >= parent_end:
+                break
+            nxt = doc.text[c:d].lstrip()
+            if c in heading_starts and not any(h.start == c and h.start < a for h in doc.headings):
+                # a heading at the same or an outer level closes the block; deeper items stay in it
+                hh = next(h for h in doc.headings if h.start == c)
+                if not any(p.start <= a < p.end and p.depth >= hh.depth for p in doc.headings):
+                    end = c
+                    break
+            if _is_year_line(nxt):
+                end = c
+                break
+            if marker and nxt[:1] in ("-–" if marker in "-–" else "-–" + marker):
+                end = c
+                break
+        blocks.append(_Block(a, end, ys[-1][1]))
+    return blocks
+
+
+_YEARLESS = regex.compile(r"(?:19|20)\d\d")
+
+
+def _is_year_line(line: str) -> bool:
+    body = _BULLET.sub("", line.strip(), count=1)
+    if not _years_in(body, None):
+        return False
+    return (len(body) <= _YEAR_LINE_MAX and not NUMBER.search(_YEARLESS.sub("", body))) \
+        or (body.endswith(":") and len(body) <= 200)
+
+
+def target_year(ctx: _Ctx, pos: int, clause: tuple[int, int], sentence: tuple[int, int],
+                group_year: int | None = None) -> int | None:
+    """The year a target at `pos` is to be reached by, in order of precedence:
+    a year cue in its clause (nearest before it, else after it), then earlier in its sentence;
+    then the table group row above it ("I | MỤC TIÊU CỤ THỂ ĐẾN NĂM 2030"); then the
+    innermost enclosing heading, bullet or line naming a year ("- Đến năm 2030:",
+    "a) Đến năm 2030", "2. Mục tiêu đến năm 2030"), which includes an appendix title.
+    Never the plan's own title or period (those enclose nothing); a heading's year ends with
+    its block, so it does not reach a later sibling subsection."""
+    text = ctx.doc.text
+    cs, ce = clause
+    before = _years_in(text[cs:pos], ctx.issue_year)
+    if before:
+        return before[-1][1]
+    after = _years_in(text[pos:ce], ctx.issue_year)
+    if after:
+        return after[0][1]
+    earlier = _years_in(text[sentence[0]:cs], ctx.issue_year)
+    if earlier:
+        return earlier[-1][1]
+    if group_year:
+        return group_year
+    inner = None
+    for b in ctx.blocks:
+        if b.start <= pos < b.end and (inner is None or b.start >= inner.start):
+            inner = b
+    return inner.year if inner else None
+
+
+# --- one number -----------------------------------------------------------------------
+
+@dataclass
+class _Found:
+    start: int            # span of the target (comparator .. unit)
+    end: int
+    num_start: int
+    value: float
+    value_max: float | None
+    unit: str
+    comparator: str
+    cmp_from_word: bool
+    per_year: bool
+    unit_end: int
+
+
+def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
+    """Unit starting at text[i:], its end, and the scale the number takes (1,2 triệu người)."""
+    rest = text[i:i + 120]
+    if rest.lstrip().startswith("%"):
+        j = rest.index("%") + 1
+        return "%", i + j, 1.0
+    scale = 1.0
+    m = _SCALE.match(rest)
+    if m:
+        after = rest[m.end():]
+        mm = _UNIT.match(after)
+        word = m["w"].casefold()
+        if _MONEY.match(after):
+            money = _UNIT.match(rest)
+            if money and _UNIT_FORMS[money["u"].casefold()].startswith(word[:2]):
+                canon = _UNIT_FORMS[money["u"].casefold()]
+                return canon, i + money.end(), 1.0
+            mo = _MONEY.match(after)
+            return f"{word} {mo.group(0).strip().casefold()}", i + m.end() + mo.end(), 1.0
+        scale = float(_D["scale_words"][word])
+        i += m.end()
+        rest = text[i:i + 120]
+        del mm
+    if _TIME_UNIT.match(rest):
+        return None, i, scale
+    m = _UNIT.match(rest)
+    if m:
+        unit = _UNIT_FORMS[m["u"].casefold()]
+        end = i + m.end()
+        # "01 doanh nghiệp, hợp tác xã": a second counted noun joined by a comma stays in the unit
+        for joiner in _D["unit_joiners"]:
+            if text.startswith(joiner, end):
+                m2 = _UNIT.match(text[end + len(joiner):end + len(joiner) + 60])
+                if m2 and not NUMBER.match(text[end + len(joiner):].lstrip()):
+                    after2 = text[end + len(joiner) + m2.end():end + len(joiner) + m2.end() + 3]
+                    if not regex.match(r"\s*\d", after2):
+                        unit2 = _UNIT_FORMS[m2["u"].casefold()]
+                        if unit2 != unit:
+                            return f"{unit}, {unit2}", end + len(joiner) + m2.end(), scale
+                break
+        return unit, end, scale
+    words = regex.match(r"^\s*((?:[\p{L}]+\s?){1," + str(_D["max_unit_words"]) + "})", rest)
+    if not words:
+        return None, i, scale
+    phrase = words.group(1).strip()
+    first = phrase.split()[0].casefold()
+    if first in _NON_UNIT:
+        return None, i, scale
+    unit = _unknown_unit(phrase)
+    if not unit:
+        return None, i, scale
+    # the tagger may join words; find the unit's extent in the text
+    k = rest.casefold().find(unit)
+    return unit, i + (k + len(unit) if k >= 0 else len(first)), scale
+
+
+def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
+    """The target a numeral match starts, or None when it is a label, date, code or duration."""
+    s, e = m.span()
+    before = text[lo:s]
+    after = text[e:e + 40]
+    if _CODE_AFTER.match(after) and not after.lstrip().startswith("%"):
+        return None
+    if before.rstrip().endswith(("(", "[")) and after.lstrip()[:1] in (")", "]"):
+        return None
+    if regex.search(r"(?:^|\|)\s*$", before) and regex.match(r"\s*[.)]\s", after):
+        return None                                     # list label "1." / "2)"
+    ref = _REFERENCE_BEFORE.search(before[-20:])
+    if ref and not _PER_WORD_BEFORE.search(before[-20:][:ref.start()]):
+        return None
+    value = parse_number(m.group(0))
+    if value is None:
+        return None
+    value_max = None
+    num_end = e
+    r = _RANGE.match(text[e:e + 40])
+    if r:
+        v2 = parse_number(r["num"])
+        sep = r["sep"]
+        if v2 is not None and v2 > value and not (sep.isalpha() and 1900 <= v2 <= 2100):
+            value_max, num_end = v2, e + r.end()
+    unit, unit_end, scale = _unit_at(text, num_end)
+    if unit is None:
+        return None
+    if 1900 <= value <= 2100 and unit != "%" and "." not in m.group(0) and unit not in _D["units"]:
+        return None
+    if scale != 1.0:
+        value = scaled(value, scale)
+        value_max = scaled(value_max, scale) if value_max is not None else None
+    comparator, cmp_from_word, start = "eq", False, s
+    pm = _PRE_CMP.search(before[-30:])
+    if pm:
+        comparator, cmp_from_word = _PRE_WORD_TO_CMP[pm["cmp"].casefold()], True
+        start = s - (len(before[-30:]) - pm.start())
+    end = unit_end
+    post = _POST_CMP.match(text[unit_end:unit_end + 20]) or (
+        _POST_CMP.match(text[e:e + 20]) if unit == "%" else None)
+    if post:
+        comparator = _POST_WORD_TO_CMP[post["cmp"].casefold()]
+        cmp_from_word = False
+        end = max(end, (unit_end if _POST_CMP.match(text[unit_end:unit_end + 20]) else e) + post.end())
+    if value_max is not None:
+        comparator, cmp_from_word = "range", False
+    per = bool(_PER_SUFFIX.match(text[num_end:num_end + 12]) or _PER_SUFFIX.match(text[unit_end:unit_end + 12]))
+    return _Found(start, end, s, value, value_max, unit, comparator, cmp_from_word, per, unit_end)
+
+
+# --- scanning spans -------------------------------------------------------------------
+
+def _sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    out, cur = [], a
+    for m in _SENT_END.finditer(text, a, b):
+        out.append((cur, m.start()))
+        cur = m.end()
+    out.append((cur, b))
+    return out
+
+
+def _clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    out, cur = [], a
+    for m in regex.finditer(r";", text[a:b]):
+        out.append((cur, a + m.end()))
+        cur = a + m.end()
+    out.append((cur, b))
+    return out
+
+
+def _indicator(text: str, f: _Found, clause: tuple[int, int]) -> str:
+    """Short readable description: 'tỷ lệ <what>' for a percentage, else 'số <unit> <qualifier>'."""
+    abbrev = _D["abbreviations"]
+    tail = text[f.unit_end:clause[1]]
+    cut = len(tail)
+    for stop in _D["indicator_stops"]:
+        k = tail.find(stop)
+        if 0 <= k < cut:
+            cut = k
+    tail = regex.sub(r"^\s*(?:" + _alt(list(_POST_WORD_TO_CMP)) + r")", "", tail[:cut]).strip(" ,.")
+    words = tail.split()[:_D["indicator_max_words"]]
+    if f.unit == "%":
+        what = " ".join(words)
+        if not what or what.casefold().startswith(("so ", "trên tổng")):
+            lead = _BULLET.sub("", text[clause[0]:f.start]).strip(" ,:;")
+            lead = _STRIVE.sub("", lead).strip(" ,:")
+            lead = regex.sub(r"\s*(?:" + _alt(["đạt", "chiếm", "là", "bằng", "tăng", "giảm", "có", "từ"]) + r")\s*$",
+                             "", lead, flags=regex.I)
+            what = " ".join(lead.split()[-_D["indicator_max_words"]:])
+        ind = what if what.casefold().startswith("tỷ lệ") else f"tỷ lệ {what}".strip()
+    else:
+        qual = " ".join(words[:6])
+        ind = f"số {f.unit} {qual}".strip()
+        ind = regex.sub(r"^số (\S+(?: \S+)*?) \1\b", r"số \1", ind)
+    for short, full in abbrev.items():
+        ind = regex.sub(rf"(?<![\p{{L}}]){regex.escape(short)}(?![\p{{L}}])", full, ind)
+    ind = regex.sub(r"\s+", " ", ind).strip(" ,")
+    return ind[:1].lower() + ind[1:] if ind[:2] != ind[:2].upper() else ind
+
+
+def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = None) -> Iterator[TargetRow]:
+    """Targets in the span [a, b) of the normalized text (a paragraph or a table cell)."""
+    doc, text = ctx.doc, ctx.doc.text
+    quoted = [(m.start() + a, m.end() + a) for m in _QUOTED.finditer(text[a:b])]
+    for ss, se in _sentences(text, a, b):
+        prev: _Found | None = None
+        for cs, ce in _clauses(text, ss, se):
+            per_from = None
+            pm = None
+            for pm in _PER_CUE.finditer(text, cs, ce):
+                pass
+            prev_in_clause: _Found | None = None
+            for m in NUMBER.finditer(text, cs, ce):
+                if prev_in_clause and m.start() < prev_in_clause.end:
+                    continue
+                f = _read_number(text, m, max(a, m.start() - 60))
+                if f is None:
+                    continue
+                if any(qs <= m.start() < qe for qs, qe in quoted):
+                    continue
+                clause_before = text[cs:m.start()]
+                sentence_before = text[ss:m.start()]
+                # past counts and estimates
+                past = None
+                for past in _PAST.finditer(clause_before):
+                    pass
+                if past and not _COMMIT.search(clause_before[past.end():]):
+                    continue
+                if _PAST_AFTER.match(text[f.unit_end:f.unit_end + 20]) and not _STRIVE.search(sentence_before):
+                    continue
+                if not primary and not _COMMIT.search(sentence_before) and not _POST_CMP.match(
+                        text[f.unit_end:f.unit_end + 20]):
+                    continue
+                # a comparator word covers a list joined by commas / "và"
+                if (not f.cmp_from_word and f.comparator == "eq" and prev_in_clause
+                        and prev_in_clause.cmp_from_word):
+                    between = text[prev_in_clause.end:m.start()]
+                    if _LIST_JOIN.search(between) and not _WITH.search(between) and "(" not in between \
+                            and len(between) < 80:
+                        f.comparator, f.cmp_from_word = prev_in_clause.comparator, True
+                per_year = f.per_year
+                if not per_year:
+                    for cue in _PER_CUE.finditer(text, cs, m.start()):
+                        per_year = True
+                ty = None if per_year else target_year(ctx, m.start(), (cs, ce), (ss, se), group_year)
+                prev_in_clause = f
+                prev = f
+                yield TargetRow(
+                    section_id=doc.section_id_at(m.start()),
+                    indicator=_indicator(text, f, (cs, ce)),
+                    value=float(f.value), value_max=float(f.value_max) if f.value_max is not None else None,
+                    unit=f.unit, comparator=f.comparator, target_year=ty, per_year=per_year,
+                    **doc.evidence(f.start, f.end))
+        del prev
+
+
+# --- tables ---------------------------------------------------------------------------
+
+def _col_has(name: str, words) -> bool:
+    low = name.casefold()
+    return any(regex.search(_alt([w]), low) for w in words)
+
+
+def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
+    header = t.header
+    unit_col = next((i for i, h in enumerate(header) if _col_has(h, _D["unit_columns"])), None)
+    skip = {i for i, h in enumerate(header) if _col_has(h, _D["skip_columns"])
+            and not _col_has(h, _D["target_columns"])}
+    target_cols = {i for i, h in enumerate(header) if _col_has(h, _D["target_columns"])}
+    value_cols = []
+    if unit_col is not None:
+        for i, h in enumerate(header):
+            if i <= unit_col or i in skip or _col_has(h, _D["estimate_columns"]):
+                continue
+            ys = _years_in(h, None)
+            if ys and ctx.issue_year and ys[-1][1] <= ctx.issue_year and not _col_has(h, ["mục tiêu", "chỉ tiêu"]):
+                continue
+            if ys or _col_has(h, _D["value_columns"]):
+                value_cols.append((i, ys[-1][1] if ys else None))
+    labels = set(_D["group_row_labels"])
+    group_year = None
+    kind_primary = context_kind(ctx.doc, t.start) in _D["target_kinds"]
+    for row in t.rows:
+        cells = row.cells
+        filled = [c for c in cells if c.text.strip()]
+        first = cells[0].text.strip().casefold().rstrip(".") if cells else ""
+        if filled and (first in labels and len(filled) <= 2 or len(filled) == 1 and len(cells) > 2):
+            ys = _years_in(" ".join(c.text for c in filled), None)
+            group_year = ys[-1][1] if ys else None
+            continue
+        if value_cols and unit_col is not None and unit_col < len(cells):
+            yield from _table_values(ctx, t, row, unit_col, value_cols, group_year)
+            continue
+        for i, c in enumerate(cells):
+            if i in skip or not c.text.strip():
+                continue
+            primary = i in target_cols or kind_primary
+            yield from _scan(ctx, c.start, c.end, primary, group_year)
+
+
+def _table_values(ctx: _Ctx, t: Table, row, unit_col: int, value_cols, group_year) -> Iterator[TargetRow]:
+    cells = row.cells
+    unit = cells[unit_col].text.strip()
+    if not unit or NUMBER.fullmatch(unit):
+        return
+    ind_col = next((i for i in range(unit_col) if _col_has(t.header[i], _D["indicator_columns"])), unit_col - 1)
+    indicator = cells[ind_col].text.strip() if 0 <= ind_col < len(cells) else ""
+    indicator = _BULLET.sub("", indicator).strip()
+    for i, year in value_cols:
+        if i >= len(cells):
+            continue
+        c = cells[i]
+        raw = c.text.strip()
+        m = regex.fullmatch(r"(?P<cmp>[≥≤><]=?|" + _alt(list(_PRE_WORD_TO_CMP)) + r")?\s*(?P<a>" + NUMBER.pattern
+                            + r")(?:\s*[-–]\s*(?P<b>" + NUMBER.pattern + r"))?\s*%?", raw, flags=regex.I)
+        if not m:
+            continue
+        v = parse_number(m["a"])
+        vmax = parse_number(m["b"]) if m["b"] else None
+        if v is None:
+            continue
+        comparator = "range" if vmax is not None else _PRE_WORD_TO_CMP.get((m["cmp"] or "").casefold(), "eq")
+        yield TargetRow(
+            section_id=ctx.doc.section_id_at(c.start), indicator=indicator, value=v, value_max=vmax,
+            unit=unit, comparator=comparator, target_year=year or group_year or target_year(
+                ctx, c.start, (c.start, c.end), (c.start, c.end)),
+            per_year=False, **ctx.doc.evidence(c.start, c.end))
+
+
+# --- the extractor --------------------------------------------------------------------
+
+def extract(doc: Document) -> Iterator[TargetRow]:
+    issue_year = _issue_year(doc)
+    ctx = _Ctx(doc=doc, issue_year=issue_year)
+    ctx.blocks = _year_blocks(doc, issue_year)
+    rejected = set(_D["rejected_kinds"])
+    primary_kinds = set(_D["target_kinds"])
+    tables = sorted(doc.tables, key=lambda t: t.start)
+    table_starts = [t.start for t in tables]
+    done_tables = set()
+    for a, b in doc.paragraphs:
+        k = bisect.bisect_right(table_starts, a) - 1
+        if k >= 0 and tables[k].start <= a < tables[k].end:
+            if k not in done_tables:
+                done_tables.add(k)
+                if context_kind(doc, tables[k].start) not in rejected:
+                    yield from _scan_table(ctx, tables[k])
+            continue
+        if not NUMBER.search(doc.text, a, b):
+            continue
+        kind = context_kind(doc, a)
+        if kind in rejected:
+            continue
+        yield from _scan(ctx, a, b, kind in primary_kinds)
