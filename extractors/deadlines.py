@@ -309,7 +309,7 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand) -> bool:
     if regex.search(r"^\s*(?:đến\s+nay|trở\s+về\s+trước|vừa\s+qua)", text[c.end:c.end + 20], _F):
         return False
     name = W_NAME.search(low_clause)
-    if name and not bound:
+    if name and not bound and c.core != "next":
         return False
     if c.core == "year" and not bound:
         return bool(W_TASK.search(low_clause))
