@@ -12,7 +12,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .gold import DOC_FIELDS, SCORED_TABLES, GoldDoc, Problem, fold_heading, fold_name, load_gold
+from .gold import (DOC_FIELDS, SCORED_TABLES, GoldDoc, Problem, QuoteLocator, fold_heading, fold_name,
+                   load_gold)
 
 MAX_ASSIGNMENT_SPAN = 2000   # a predicted assignment span longer than this matches nothing
 FLOAT_TOL = 1e-6
@@ -185,18 +186,45 @@ def _fmt_target(r):
     return f"{val} {r.get('unit')} ({r.get('target_year')})"
 
 
-def score_sections(doc_id: str, gold: list[dict], pred: list[dict]) -> TableResult:
+def _heading_span(locator: QuoteLocator | None, r: dict, after: int = 0, near: int | None = None):
+    """Raw span of a section's label and title (for highlighting only; sections are not quoted)."""
+    if locator is None or not r.get("heading"):
+        return None
+    num, head = str(r.get("number") or ""), str(r["heading"])
+    for q in (f"{num}. {head}", f"{num}) {head}", f"{num} {head}", head):
+        spans = locator.find_all(q) if q.strip() else []
+        if near is not None and spans:
+            return min(spans, key=lambda s: abs(s[0] - near))
+        spans = [s for s in spans if s[0] >= after] or spans
+        if spans:
+            return spans[0]
+    return None
+
+
+def score_sections(doc_id: str, gold: list[dict], pred: list[dict], locator: QuoteLocator | None = None) -> TableResult:
     res = TableResult(n_gold=len(gold), n_pred=len(pred))
     m = one_to_one([dict(g, _spans=[]) for g in gold], pred, _section_key)
     res.gold_found = res.predicted_right = len(m)
     matched_pred = set(m.values())
+    pspan = {j: _heading_span(locator, p, near=_clean(p.get("char_start"))) for j, p in enumerate(pred)}
+    gspan: dict[int, tuple[int, int] | None] = {}
+    after = 0
+    for i, g in enumerate(gold):
+        gspan[i] = pspan[m[i]] if i in m else _heading_span(locator, g, after=after)
+        if gspan[i]:
+            after = gspan[i][0]
     for i, j in m.items():
         ok = gold[i].get("kind") == pred[j].get("kind")
         res.add_attr("section_kind", ok)
+        status = "match" if ok else "mismatched"
+        res.marks.append({"span": gspan[i], "status": status, "side": "gold", "label": _label_section(gold[i]),
+                          "table": "sections"})
+        res.marks.append({"span": pspan[j], "status": status, "side": "pred", "label": _label_section(pred[j]),
+                          "table": "sections"})
         if not ok:
             res.diffs.append(_diff(doc_id, "sections", "mismatched", _label_section(gold[i]),
                                    _public(gold[i], SECTION_COLS), _public(pred[j], SECTION_COLS),
-                                   note="kind differs"))
+                                   span=pspan[j], note="matched; kind differs"))
     # unmatched: same number and level but a different heading is a mismatch
     left_pred = [j for j in range(len(pred)) if j not in matched_pred]
     for i, g in enumerate(gold):
@@ -207,12 +235,22 @@ def score_sections(doc_id: str, gold: list[dict], pred: list[dict]) -> TableResu
         if twin is not None:
             left_pred.remove(twin)
             res.diffs.append(_diff(doc_id, "sections", "mismatched", _label_section(g), _public(g, SECTION_COLS),
-                                   _public(pred[twin], SECTION_COLS), note="heading differs"))
+                                   _public(pred[twin], SECTION_COLS), span=pspan[twin], note="heading differs"))
+            res.marks.append({"span": gspan[i], "status": "mismatched", "side": "gold", "label": _label_section(g),
+                              "table": "sections"})
+            res.marks.append({"span": pspan[twin], "status": "mismatched", "side": "pred",
+                              "label": _label_section(pred[twin]), "table": "sections"})
         else:
-            res.diffs.append(_diff(doc_id, "sections", "missing", _label_section(g), _public(g, SECTION_COLS)))
+            res.diffs.append(_diff(doc_id, "sections", "missing", _label_section(g), _public(g, SECTION_COLS),
+                                   span=gspan[i]))
+            res.marks.append({"span": gspan[i], "status": "missing", "side": "gold", "label": _label_section(g),
+                              "table": "sections"})
     for j in left_pred:
         p = pred[j]
-        res.diffs.append(_diff(doc_id, "sections", "spurious", _label_section(p), None, _public(p, SECTION_COLS)))
+        res.diffs.append(_diff(doc_id, "sections", "spurious", _label_section(p), None, _public(p, SECTION_COLS),
+                               span=pspan[j]))
+        res.marks.append({"span": pspan[j], "status": "spurious", "side": "pred", "label": _label_section(p),
+                          "table": "sections"})
     return res
 
 
@@ -323,6 +361,7 @@ def score_assignments(doc_id, gold, pred) -> TableResult:
         pspans.append(s if s is not None and s[1] - s[0] <= MAX_ASSIGNMENT_SPAN else None)
     pkey = [(fold_name(p.get("agency")), p.get("role")) for p in pred]
     pred_right = [False] * len(pred)
+    mismatched_pred: set[int] = set()
     for g in gold:
         gk = (fold_name(g["agency"]), g["role"])
         hits = [j for j in range(len(pred)) if pkey[j] == gk and _overlaps_any(g["_spans"], pspans[j])]
@@ -337,6 +376,7 @@ def score_assignments(doc_id, gold, pred) -> TableResult:
         twin = next((j for j in range(len(pred)) if pkey[j][0] == gk[0] and pkey[j][1] != gk[1]
                      and _overlaps_any(g["_spans"], pspans[j])), None)
         if twin is not None:
+            mismatched_pred.add(twin)
             p = pred[twin]
             res.diffs.append(_diff(doc_id, "assignments", "mismatched", g["agency"], _public(g, ASSIGN_COLS),
                                    _public(p, ASSIGN_COLS), g.get("quote"), pspans[twin], note="same evidence; role differs"))
@@ -349,15 +389,13 @@ def score_assignments(doc_id, gold, pred) -> TableResult:
             res.marks.append({"span": gs, "status": "missing", "side": "gold", "label": _fmt_assignment(g),
                               "table": "assignments"})
     res.predicted_right = sum(pred_right)
-    mismatched_pred = {json.loads(d["predicted"])["agency"] + "\x00" + str(d["char_start"])
-                       for d in res.diffs if d["status"] == "mismatched"}
     for j, p in enumerate(pred):
         span = _pred_span(p)
         if pred_right[j]:
             res.marks.append({"span": span, "status": "match", "side": "pred", "label": _fmt_assignment(p),
                               "table": "assignments"})
             continue
-        if f"{p.get('agency')}\x00{None if pspans[j] is None else pspans[j][0]}" in mismatched_pred:
+        if j in mismatched_pred:
             res.marks.append({"span": span, "status": "mismatched", "side": "pred", "label": _fmt_assignment(p),
                               "table": "assignments"})
             continue
@@ -442,8 +480,12 @@ def score(gold_docs: dict[str, GoldDoc], predicted: dict[str, dict[str, list[dic
         pdoc = predicted.get(doc_id, {})
         per_doc[doc_id] = {}
         marks[doc_id] = []
+        locator = QuoteLocator(g.raw) if g.raw is not None else None
         for t in TABLES:
-            r = SCORERS[t](doc_id, g.rows.get(t, []), pdoc.get(t, []))
+            if t == "sections":
+                r = score_sections(doc_id, g.rows.get(t, []), pdoc.get(t, []), locator)
+            else:
+                r = SCORERS[t](doc_id, g.rows.get(t, []), pdoc.get(t, []))
             per_doc[doc_id][t] = prf(r.gold_found, r.n_gold, r.predicted_right, r.n_pred)
             tot = totals[t]
             tot[0] += r.gold_found
@@ -478,7 +520,8 @@ def score(gold_docs: dict[str, GoldDoc], predicted: dict[str, dict[str, list[dic
         doc_n += n
     accuracy["documents"] = _acc(doc_ok, doc_n)
     return QAResult(tables=tables, accuracy=accuracy, per_document=per_doc, diffs=diffs, marks=marks,
-                    problems=list(problems or []))
+                    problems=list(problems or []),
+                    raw={d: g.raw for d, g in gold_docs.items() if g.raw is not None})
 
 
 # --- loading predictions ---------------------------------------------------------------------
@@ -540,12 +583,39 @@ def format_documents(res: QAResult, verbose: bool = False) -> str:
 
 
 # --- CLI -------------------------------------------------------------------------------------
+CODE_STAMP = "_qa_code.sha256"
+
+
+def code_fingerprint() -> str:
+    """Hash of the pipeline's code and data files: outputs from other code must be re-extracted."""
+    import hashlib
+    from .config import ROOT
+    h = hashlib.sha256()
+    for folder, pattern in (("pipeline", "**/*.py"), ("pipeline/data", "*.json"), ("extractors", "**/*.py")):
+        for path in sorted((ROOT / folder).glob(pattern)):
+            if path.name.startswith(("qa", "gold")):
+                continue   # QA's own code does not change the extraction
+            h.update(str(path.relative_to(ROOT)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def run_qa(gold_dir: Path, raw_dir: Path, out_dir: Path, extract: bool = True) -> QAResult:
     """Extract (incrementally) when raw_dir is given, then score out_dir against gold_dir."""
     problems: list[Problem] = []
     if extract:
         from .run import extract_corpus
-        summary = extract_corpus(raw_dir, out_dir, progress=False)
+        # outputs written by other code are stale even when the documents did not change
+        stamp = Path(out_dir) / CODE_STAMP
+        code = code_fingerprint()
+        try:
+            old = stamp.read_text(encoding="utf-8").strip()
+        except OSError:
+            old = ""
+        summary = extract_corpus(raw_dir, out_dir, progress=False, force=old != code)
+        if not summary.failed:
+            from .io import atomic_write_bytes
+            atomic_write_bytes(stamp, code.encode("utf-8"))
         for err in summary.failures:
             problems.append(Problem(str(err.get("path")), f"extraction failed [{err.get('stage')}]: "
                                                           f"{err.get('message')}"))
@@ -553,7 +623,6 @@ def run_qa(gold_dir: Path, raw_dir: Path, out_dir: Path, extract: bool = True) -
     problems = gprobs + problems
     predicted = load_predictions(out_dir, gold_docs.keys())
     res = score(gold_docs, predicted, problems)
-    res.raw = {d: g.raw for d, g in gold_docs.items() if g.raw is not None}
     return res
 
 
