@@ -415,3 +415,28 @@ def test_html_report_renders_highlights_in_a_browser(dirs, tmp_path):
     shot = tmp_path / "report.png"
     out = chromium("--screenshot=" + str(shot), "--window-size=1200,900", url, tmp=tmp_path / "profile")
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_cli_extracts_scores_writes_reports_and_gates_on_min_f1(dirs, tmp_path, capsys):
+    from pipeline.cli import main
+    raw_dir, gold_dir = dirs
+    gold = gold_json(sections=[{"number": "I", "heading": "MỤC TIÊU", "kind": "muc_tieu", "level": 1}],
+                     targets=[T500], assignments=A_GOLD[:1])
+    (gold_dir / "t1.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    (gold_dir / "ghost.json").write_text(json.dumps(gold_json()), encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["qa", "--gold", str(gold_dir), "--raw", str(raw_dir), "--out", str(out)]
+    assert main(args + ["--min-f1", "0"]) == 0
+    captured = capsys.readouterr()
+    assert (out / "documents" / "t1.parquet").exists()          # outputs were missing: extracted
+    lines = captured.out.splitlines()
+    assert lines[0].split() == ["table", "P", "R", "F1", "gold", "pred"]
+    assert [ln.split()[0] for ln in lines[1:6]] == ["sections", "targets", "agencies", "assignments", "deadlines"]
+    assert lines[1].split()[4] == "1"          # gold sections counted
+    assert "ghost.json: no raw document" in captured.err
+    assert any(ln.startswith("t1: ") for ln in lines)
+    assert (out / "qa" / "report.html").exists() and (out / "qa" / "diff.parquet").exists()
+    assert main(args + ["--min-f1", "1.01", "--report", str(tmp_path / "rep"), "-v"]) == 1
+    captured = capsys.readouterr()
+    assert "F1 below 1.01" in captured.err
+    assert (tmp_path / "rep" / "scores.json").exists()
