@@ -67,7 +67,9 @@ P_RELATIVE = regex.compile(
 # --- context ---------------------------------------------------------------------------------
 P_PREFIX = regex.compile(r"(?:(?:từ\s+nay|định\s+kỳ|trước|chậm\s+nhất(?:\s+là)?|hoàn\s+thành|đến\s+hết|đến|vào|trong|từ|"
                          r"giai\s+đoạn|hết|cuối|hạn\s+chót)\s+)+$", _F)
-P_CITATION = regex.compile(r"(?:\d+[\w.\-&]*\s*/\s*[\p{L}\d][\p{L}\d.\-&/ ]{0,20}|số\s+\S+)\s*,?\s*(?:ngày\s*)?$", _F)
+# a document number ("45/KH-UBND", "20-NQ/TW", "71/NQ -CP", "số 12") and its date
+P_CITATION = regex.compile(r"(?:(?:\d+[\w.]*\s*[/-]\s*)+\p{Lu}[\p{L}\d&.\-/ ]{0,20}?|[Ss]ố\s+\S+)\s*,?\s*(?:ngày\s*)?$",
+                           regex.V1)
 P_CLAUSE_BREAK = regex.compile(r"[.;:!?]\s|[;:]|\n")
 P_TARGET_NUM = regex.compile(rf"\b(?:{_alt(['ít nhất', 'tối thiểu', 'khoảng', 'trên', 'đạt', 'có', 'tăng', 'giảm', 'mới'])})\s+\d", _F)
 P_TARGET_WORD = regex.compile(rf"(?:{_alt(['phấn đấu', 'phân đầu', 'phấn đầu'])})|%", _F)
@@ -211,8 +213,7 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
 
 
 P_RANGE_JOIN = regex.compile(r"^\s*(?:[-–—]|đến(?:\s+hết)?|tới)\s*$", _F)
-P_FROM_BEFORE = regex.compile(r"(?:từ|giai\s+đoạn)\s+$", _F)
-P_OPEN_JOIN = regex.compile(r"^\s*(?:đến|tới)\s+(?:khi|lúc)\b", _F)
+P_FROM_BEFORE = regex.compile(r"(?<![\p{L}\d])từ\s+$", _F)
 
 
 def _combine(text: str, cands: list[Cand]) -> list[Cand]:
@@ -222,10 +223,10 @@ def _combine(text: str, cands: list[Cand]) -> list[Cand]:
     for a, b in zip(dated, dated[1:]):
         if a.end <= b.start and P_RANGE_JOIN.match(text[a.end:b.start]) and a.p_start and b.p_end and a.p_start < b.p_end:
             extra.append(Cand(a.start, b.end, "range", a.p_start, b.p_end, core="join"))
-    for a in dated:
-        if P_FROM_BEFORE.search(text[max(0, a.start - 12):a.start]) and P_OPEN_JOIN.match(text[a.end:a.end + 12]):
-            start = a.start - len(P_FROM_BEFORE.search(text[max(0, a.start - 12):a.start]).group())
-            extra.append(Cand(start, a.end, "range", a.p_start, None, core="from"))
+    for a in dated:   # "từ tháng 01/2026", "từ tháng 10/2025 đến khi ...": open-ended
+        m = P_FROM_BEFORE.search(text[max(0, a.start - 12):a.start])
+        if m and a.core != "year":
+            extra.append(Cand(a.start - len(m.group()), a.end, "range", a.p_start, None, core="from"))
     return cands + extra
 
 
