@@ -279,7 +279,7 @@ def _prefix(text: str, lo: int, c: Cand) -> int:
     return m.start() if m else c.start
 
 
-def _keep_prose(text: str, lo: int, hi: int, c: Cand) -> bool:
+def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) -> bool:
     before = text[max(lo, c.start - 60):c.start]
     clause = text[_clause_start(text, lo, c.start):c.start]
     low_clause = clause.casefold()
@@ -303,6 +303,8 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand) -> bool:
     if P_CITATION.search(before):
         return False
     bound = bool(W_BOUND.search(before))
+    if preamble and c.kind in ("date", "range") and not bound:
+        return False      # the preamble's dates are those of the reports and decisions it cites
     if c.kind in ("year", "range", "ongoing") and _is_target_sentence(_sentence(text, lo, hi, c.start)):
         return False
     if regex.search(r"(?:tầm\s+nhìn|định\s+hướng)(?:\s+đến)?\s*$|so\s+với\s*$|đến\s*$", before, _F):
@@ -332,13 +334,13 @@ def _merge_recurrences(text: str, rows: list[Cand]) -> list[Cand]:
     return out
 
 
-def _prose(doc: Document, lo: int, hi: int) -> list[Cand]:
+def _prose(doc: Document, lo: int, hi: int, preamble: bool = False) -> list[Cand]:
     text = doc.text
     found = _select(_combine(text, _cores(text, lo, hi)))
     kept = []
     for c in found:
         _finalize(c)
-        if not _keep_prose(text, lo, hi, c):
+        if not _keep_prose(text, lo, hi, c, preamble):
             continue
         c.start = _prefix(text, lo, c)
         kept.append(c)
@@ -432,11 +434,12 @@ def _issue_date(doc: Document) -> str | None:
 
 
 def _in_past(c: Cand, issued: str | None) -> bool:
-    """A period over before the plan was issued (an anniversary, a past plan) bounds nothing."""
+    """A date or period over before the plan was issued (a report's date, an anniversary, a past plan)
+    bounds nothing."""
     if not issued or c.kind not in ("date", "year", "range"):
         return False
     end = c.out_end or c.p_end
-    if end and end < issued[:4]:
+    if end and end < issued:
         return True
     start = c.out_start or c.p_start
     return bool(start and int(start[:4]) < int(issued[:4]) - PAST_YEARS)
@@ -452,6 +455,7 @@ def _close_paren(text: str, c: Cand) -> None:
 def find(doc: Document) -> list[Cand]:
     body_start = _body_start(doc)
     issued = _issue_date(doc)
+    first_section = min((s.start for s in doc.sections), default=len(doc.text))
     state: dict = {}
     rows: list[Cand] = []
     for a, b in doc.paragraphs:
@@ -463,7 +467,7 @@ def find(doc: Document) -> list[Cand]:
             state.clear()
         if _skip_paragraph(doc, a, b, body_start):
             continue
-        rows.extend(_prose(doc, a, b))
+        rows.extend(_prose(doc, a, b, preamble=a < first_section))
     rows = [c for c in rows if not _in_past(c, issued)]
     for c in rows:
         _close_paren(doc.text, c)
