@@ -546,6 +546,9 @@ def load_predictions(out_dir: Path, doc_ids=None) -> dict[str, dict[str, list[di
 def format_scores(res: QAResult) -> str:
     lines = [f"{'table':<12} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6} {'pred':>6}"]
     for t, s in res.tables.items():
+        if not (s["gold"] or s["predicted"]):
+            lines.append(f"{t:<12} {'n/a':>6} {'n/a':>6} {'n/a':>6} {0:6d} {0:6d}")
+            continue
         lines.append(f"{t:<12} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} {s['gold']:6d} "
                      f"{s['predicted']:6d}")
     lines.append("")

@@ -92,6 +92,9 @@ def _scores_html(res) -> str:
     out = ["<table id='scores'><tr><th class='l'>table</th><th>P</th><th>R</th><th>F1</th><th>gold</th>"
            "<th>predicted</th></tr>"]
     for t, s in res.tables.items():
+        if not (s["gold"] or s["predicted"]):
+            out.append(f"<tr><td class='l'>{_e(t)}</td><td>n/a</td><td>n/a</td><td>n/a</td><td>0</td><td>0</td></tr>")
+            continue
         out.append(f"<tr><td class='l'>{_e(t)}</td><td>{_pct(s['precision'])}</td><td>{_pct(s['recall'])}</td>"
                    f"<td><b>{_pct(s['f1'])}</b></td><td>{s['gold']}</td><td>{s['predicted']}</td></tr>")
     out.append("</table><table id='accuracy'><tr><th class='l'>accuracy</th><th>acc</th><th>right</th>"
