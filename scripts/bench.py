@@ -133,13 +133,17 @@ EXTRACT_CODE = """
 import json, sys, time
 args = json.loads(sys.argv[1])
 sys.path.insert(0, args["root"])
+import resource
 from pipeline.run import extract_corpus
-t = time.perf_counter()
+def cpu():
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
+c, t = cpu(), time.perf_counter()
 s = extract_corpus(args["corpus"], args["out"], workers=args["workers"], force=True, progress=False,
                    engine=args["engine"])
-seconds = time.perf_counter() - t
-print(json.dumps({"seconds": seconds, "processed": s.processed, "failed": s.failed, "rows": s.rows,
-                  "failures": s.failures[:3]}))
+seconds, cpu_seconds = time.perf_counter() - t, cpu() - c
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "processed": s.processed, "failed": s.failed,
+                  "rows": s.rows, "failures": s.failures[:3]}))
 """
 
 REFERENCE_CODE = """
@@ -148,14 +152,14 @@ args = json.loads(sys.argv[1])
 from underthesea import word_tokenize
 word_tokenize("Ủy ban nhân dân tỉnh ban hành kế hoạch.")   # model loaded before the clock starts
 texts = [open(p, encoding="utf-8", errors="replace").read() for p in args["files"]]
-t = time.perf_counter()
+c, t = time.process_time(), time.perf_counter()
 tokens = 0
 for text in texts:
     for line in text.splitlines():
         if line.strip():
             tokens += len(word_tokenize(line))
-seconds = time.perf_counter() - t
-print(json.dumps({"seconds": seconds, "tokens": tokens}))
+seconds, cpu_seconds = time.perf_counter() - t, time.process_time() - c
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "tokens": tokens}))
 """
 
 
@@ -260,6 +264,7 @@ def main(argv=None) -> int:
             if not args.json:
                 print(msg, file=sys.stderr, flush=True)
 
+        report["load_average_before"] = os.getloadavg()[0]
         log(f"corpus: {len(files)} documents, {size / MB:.1f} MB")
         runs = [("extract, 1 worker", 1, "local")]
         if args.workers > 1 or args.engine != "local":
@@ -286,6 +291,7 @@ def main(argv=None) -> int:
                      extrapolated=extrapolated, corpus_seconds_estimate=size / MB / rate)
             report["runs"]["reference: underthesea word_tokenize"] = r
 
+        report["load_average_after"] = os.getloadavg()[0]
         runs_ = report["runs"]
         ref = runs_.get("reference: underthesea word_tokenize")
         one = runs_["extract, 1 worker"]
@@ -293,6 +299,8 @@ def main(argv=None) -> int:
         ratios = {}
         if ref:
             ratios["extract_1_worker_vs_reference"] = one["mb_per_s"] / ref["mb_per_s"]
+            ratios["extract_1_worker_vs_reference_cpu"] = ((ref["cpu_seconds"] / ref["measured_on_mb"])
+                                                           / (one["cpu_seconds"] / one["measured_on_mb"]))
             if par:
                 ratios[f"extract_{args.workers}_workers_vs_reference"] = par["mb_per_s"] / ref["mb_per_s"]
         if par:
@@ -315,7 +323,8 @@ def main(argv=None) -> int:
 def print_report(report: dict) -> None:
     print(f"\ncorpus: {report['corpus']}: {report['documents']} documents, {report['megabytes']:.1f} MB; "
           f"{report['cpu_count']} cores; Python {report['python']}\n")
-    head = f"{'run':<44} {'seconds':>9} {'MB/s':>8} {'docs/s':>8} {'peak RSS MB':>12} {'max 1 proc':>11}"
+    head = (f"{'run':<40} {'seconds':>8} {'CPU s':>7} {'MB/s':>7} {'docs/s':>7} {'peak RSS MB':>12} "
+            f"{'max 1 proc':>11}")
     print(head)
     print("-" * len(head))
     for label, r in report["runs"].items():
@@ -323,11 +332,14 @@ def print_report(report: dict) -> None:
         note = ""
         if r.get("extrapolated"):
             note = f"  measured on {r['measured_on_mb']:.1f} MB; whole corpus ~{r['corpus_seconds_estimate']:.0f} s"
-        print(f"{label:<44} {secs:>9} {r['mb_per_s']:>8.3f} {r['docs_per_s']:>8.1f} "
+        print(f"{label:<40} {secs:>8} {r['cpu_seconds']:>7.1f} {r['mb_per_s']:>7.3f} {r['docs_per_s']:>7.1f} "
               f"{r['peak_rss_mb']:>12.0f} {r['peak_rss_process_mb']:>11.0f}{note}")
     print()
     for name, value in report["ratios"].items():
-        print(f"{name.replace('_', ' ')}: {value:.1f}x")
+        label = name.replace("_", " ").replace(" cpu", ", per CPU second (less sensitive to other load)")
+        print(f"{label}: {value:.1f}x")
+    print(f"load average (1 min) before/after: {report['load_average_before']:.1f} / "
+          f"{report['load_average_after']:.1f} on {report['cpu_count']} cores")
     rss = {r["rss_method"] for r in report["runs"].values()}
     print(f"(peak RSS: {', '.join(sorted(rss))})")
     prof = report.get("profile")
