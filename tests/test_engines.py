@@ -61,3 +61,23 @@ def test_dask_map_yields_every_result_once():
 def _double(item):
     n, s = item
     return 2 * n, s * 2
+
+
+HEAVY = ("pandas", "pyarrow", "spacy", "underthesea", "dask", "distributed", "tqdm", "numpy")
+
+
+def test_help_imports_no_heavy_library():
+    """`python -m pipeline --help` stays fast: heavy libraries are imported only when used."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    code = ("import json, runpy, sys\n"
+            "sys.argv = ['pipeline', '--help']\n"
+            "try:\n    runpy.run_module('pipeline', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)), file=sys.stderr)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "extract" in out.stdout            # the help was printed
+    assert json.loads(out.stderr.strip().splitlines()[-1]) == []
