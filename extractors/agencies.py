@@ -1,5 +1,400 @@
-"""placeholder, replaced by the agencies extractor."""
+"""Responsible bodies: finding the public bodies a plan names, and the agencies table.
+
+`find_mentions(doc)` locates every body mention in `doc.text` once per document:
+- the lexicon of `pipeline/data/agencies.json` (full names and the abbreviations plans print)
+  through a spaCy PhraseMatcher on lower-cased, tone-unified tokens;
+- collective names (`các sở, ban, ngành`, `UBND các huyện, thị xã, thành phố`, ...) and
+  forms of one body printed differently (the State Bank branch), by patterns from the lexicon;
+- a grammar rule for bodies the lexicon does not list: a head word (`Sở`, `Ban`, `Trung tâm`,
+  `Hội`, `Chi cục` ...) followed by a capitalized name, optional level word and place.
+Each mention carries its canonical name(s), level and kind: `body`, `group`, `central`
+(ministries, other bodies a provincial plan cannot task), `issuer` (the issuing committee),
+`vague` or `local` (`địa phương`, a body only beside a group of departments).
+
+The agencies table (`extract`) lists the bodies the assignments made responsible; the
+assignments extractor records which mentions it used in `doc.meta["agency_use"]`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import regex
+
+from pipeline.document import Document
+from pipeline.lexicon import lexicon
+from pipeline.rows import AgencyRow
 
 
-def extract(doc):
-    return iter(())
+def _data() -> dict:
+    return lexicon("agencies")
+
+
+# --- text keys -----------------------------------------------------------------------------
+_TONE_RE = None
+_TONE_MAP: dict[str, str] = {}
+
+
+def unify(text: str) -> str:
+    """Tone marks in one placement (hoà -> hòa, Uỷ -> Ủy); keeps the length, so offsets hold."""
+    global _TONE_RE
+    if _TONE_RE is None:
+        _TONE_MAP.update({a: b for a, b in _data()["tone_pairs"]})
+        _TONE_RE = regex.compile("|".join(regex.escape(a) for a in sorted(_TONE_MAP, key=len, reverse=True)))
+    return _TONE_RE.sub(lambda m: _TONE_MAP[m.group()], text)
+
+
+def fold(name: str) -> str:
+    return regex.sub(r"\s+", " ", unify(name)).strip().casefold()
+
+
+# --- mentions ------------------------------------------------------------------------------
+@dataclass
+class Mention:
+    start: int                 # normalized offsets in doc.text
+    end: int
+    names: list[str]           # canonical names (a collective may stand for two rows)
+    level: str
+    kind: str = "body"         # body | group | central | issuer | vague | local | table_only
+    printed: str = ""
+    family: str | None = None  # forms of one body printed differently share a family key
+    levels: list[str] = field(default_factory=list)
+
+
+class _Compiled:
+    """Everything compiled once per process from the lexicon."""
+
+    def __init__(self) -> None:
+        import spacy
+        from spacy.matcher import PhraseMatcher
+        data = _data()
+        self.nlp = spacy.blank("xx")
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.entries: dict[str, dict] = {}
+        for i, body in enumerate(data["bodies"]):
+            key = f"B{i}"
+            self.entries[key] = body
+            forms = [body["name"], *body.get("aliases", [])]
+            self.matcher.add(key, [self.nlp.make_doc(unify(f)) for f in forms])
+        flags = regex.V1
+        self.families = [(f, regex.compile(f["pattern"], flags)) for f in data["families"]]
+        self.groups = [(g, regex.compile(g["pattern"], flags | regex.I)) for g in data["groups"]]
+        self.table_groups = [(g, regex.compile(r"(?<!\p{L})(?:" + g["pattern"] + r")(?!\p{L})", flags | regex.I))
+                             for g in data["table_only_groups"]]
+        self.central = regex.compile("|".join(f"(?:{p})" for p in data["central"]["patterns"]), flags)
+        self.mttq = regex.compile(data["mttq"]["pattern"], flags)
+        self.issuer_committee = regex.compile(data["issuer_committee"], flags)
+        heads = sorted(data["heads"], key=lambda h: -len(h["head"]))
+        self.heads = {h["head"]: h for h in heads}
+        self.head_re = regex.compile(r"(?<![\p{L}\d])(?:" + "|".join(regex.escape(h["head"]) for h in heads)
+                                     + r")(?=[\s,])", flags)
+        self.head_excl = tuple(unify(x) for x in data["head_exclusions"])
+        self.head_first_words = {h["head"].split()[0] for h in heads} | {"UBND", "Ủy", "Sở", "Ban"}
+        self.stop = set(data["stop_words"])
+        self.lower_ok_words = set(data["name_words_lower"])
+        self.suffix_re = regex.compile(r"\A" + data["name_suffix"], flags)
+        self.suffix_levels = data["suffix_levels"]
+        self.abbr = data["abbreviations"]
+        self.abbr_re = regex.compile(r"(?<![\p{L}&])(" + "|".join(regex.escape(a) for a in sorted(self.abbr, key=len, reverse=True))
+                                     + r")(?![\p{L}&])")
+        self.word_re = regex.compile(r"[\p{L}\d]+(?:[&\-][\p{L}\d]+)*|[^\s\p{L}\d]")
+        self.bare_council = regex.compile(r"(?<!\p{L})(Hội đồng nhân dân|Ủy ban nhân dân|HĐND|UBND)(?!\s+(?:tỉnh|Tỉnh|huyện|xã|phường|các|cấp|thành|Thành|thị|quận|TP|\p{Lu}))", flags)
+        self.local_re = regex.compile(r"(?<!\p{L})(?:các\s+)?địa phương(?:\s+(?:có liên quan|liên quan))?(?!\p{L})", flags)
+        self.vague_re = regex.compile(r"(?<!\p{L})(?:các\s+)?(?:cơ quan|đơn vị|tổ chức|ngành)(?:,\s*(?:cơ quan|đơn vị|tổ chức|địa phương|cá nhân|ngành))*"
+                                      r"(?:\s+(?:chức năng|có liên quan|liên quan|khác))*(?!\p{L})", flags | regex.I)
+
+
+_COMPILED: _Compiled | None = None
+
+
+def compiled() -> _Compiled:
+    global _COMPILED
+    if _COMPILED is None:
+        _COMPILED = _Compiled()
+    return _COMPILED
+
+
+def _issuer_info(doc: Document) -> tuple[str, str, str | None]:
+    """(issuer name, level word of the issuing unit, issue date iso) from the documents row."""
+    rows = doc.rows.get("documents") or [{}]
+    issuer = rows[0].get("issuer") or ""
+    date = rows[0].get("issue_date")
+    unit = "tỉnh"
+    low = unify(issuer).casefold()
+    for word in ("huyện", "thị xã", "quận", "thành phố", "tỉnh", "xã", "phường"):
+        if regex.search(rf"(?<!\p{{L}})(?:{word})(?!\p{{L}})|{word} ủy", low):
+            unit = word
+            break
+    if isinstance(date, (dt.date, dt.datetime)):
+        date = date.isoformat()[:10]
+    return issuer, unit, date
+
+
+def _level_of_unit(unit: str) -> str:
+    return _data()["issuer_level_words"].get(unit, "tinh")
+
+
+def local_committee(doc: Document) -> str:
+    rule = _data()["local_committee_by_date"]
+    _, _, date = _issuer_info(doc)
+    if date and str(date) >= rule["switch"]:
+        return rule["after"]
+    return rule["before"]
+
+
+def expand(name: str) -> str:
+    """Abbreviations inside a generic name written out (Liên minh HTX tỉnh -> Liên minh Hợp tác xã tỉnh)."""
+    c = compiled()
+    return c.abbr_re.sub(lambda m: c.abbr[m.group(1)], name)
+
+
+def _clean_printed(s: str) -> str:
+    return regex.sub(r"\s+", " ", s).strip(" ,;:.-–")
+
+
+def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] | None:
+    """End offset and printed name of a head-word body starting at `start` (None if not a body)."""
+    info = c.heads[head]
+    pos = start + len(head)
+    rest = text[pos:pos + 200].split("\n", 1)[0].split("|", 1)[0]
+    toks = [(m.start() + pos, m.end() + pos, m.group()) for m in c.word_re.finditer(rest)]
+    end = pos
+    n_words = 0
+    i = 0
+    lower_ok = info.get("lower_ok", False)
+    long = info.get("long", False)
+
+    def is_cap(w: str) -> bool:
+        return w[:1].isupper()
+
+    while i < len(toks):
+        a, b, w = toks[i]
+        nxt = toks[i + 1][2] if i + 1 < len(toks) else ""
+        if w in (",", "và", "&", "-", "–"):
+            if nxt and (is_cap(nxt) and nxt not in c.head_first_words and nxt != "UBND"
+                        or (w in ("-", "–") and nxt.casefold() in c.lower_ok_words)
+                        or (w == "và" and long and nxt and not is_cap(nxt) and nxt not in c.stop)):
+                if w == "," and not (n_words and is_cap(nxt)):
+                    break
+                i += 1
+                continue
+            break
+        if not w[:1].isalnum():
+            break
+        m = c.suffix_re.match(text, a - 1) if a > 0 else None
+        if n_words and m:
+            end = m.end()
+            n_words += 1
+            break
+        if is_cap(w):
+            if w in c.head_first_words and n_words and w not in ("Ban", "Ủy") or w == "UBND":
+                break
+            end, n_words = b, n_words + 1
+        elif w.casefold() in c.stop:
+            break
+        elif (n_words == 0 and lower_ok) or (n_words and (long or w.casefold() in c.lower_ok_words or lower_ok)):
+            end, n_words = b, n_words + 1
+        else:
+            break
+        i += 1
+        if n_words > 16:
+            break
+    if n_words == 0:
+        return None
+    return end, _clean_printed(text[start:end])
+
+
+def find_mentions(doc: Document) -> list[Mention]:
+    """Every body mention of the document, non-overlapping, in text order (cached on the doc)."""
+    cached = doc.meta.get("agency_mentions")
+    if cached is not None:
+        return cached
+    c = compiled()
+    data = _data()
+    text = unify(doc.text)
+    issuer, unit, _ = _issuer_info(doc)
+    issuer_key = fold(expand(issuer)) if issuer else ""
+    issuer_level = _level_of_unit(unit)
+    local = local_committee(doc)
+    cands: list[tuple[int, int, int, Mention]] = []   # (priority, start, end, mention)
+
+    def add(prio: int, m: Mention) -> None:
+        if m.end > m.start:
+            cands.append((prio, m.start, m.end, m))
+
+    # lexicon bodies (spaCy phrase matching on lower-cased tokens)
+    sdoc = c.nlp.make_doc(text)
+    for match_id, s, e in c.matcher(sdoc):
+        entry = c.entries[c.nlp.vocab.strings[match_id]]
+        a, b = sdoc[s].idx, sdoc[e - 1].idx + len(sdoc[e - 1])
+        m = c.suffix_re.match(text, b)
+        if m and not entry["name"].startswith(("Sở", "Thanh tra")) and not regex.search(r"(tỉnh|thành phố|huyện|ủy|Việt Nam)$", entry["name"]):
+            b = m.end()
+        elif m and entry["name"].startswith(("Sở", "Thanh tra")) and regex.match(r"\s+(tỉnh|thành phố|Tỉnh|Thành phố)\b", text[b:b + 12]):
+            b = m.end()
+        add(3, Mention(a, b, [entry["name"]], entry["level"], "body", doc.text[a:b]))
+    # forms of one body
+    for fam, rx in c.families:
+        for m in rx.finditer(text):
+            name = fam.get("name") or _clean_printed(m.group())
+            add(4, Mention(m.start(), m.end(), [name], fam["level"], "body", doc.text[m.start():m.end()], family=fam["key"]))
+    # the Fatherland Front, named in full with the level word
+    for m in c.mttq.finditer(text):
+        word = (m.group(1) or unit).casefold()
+        add(4, Mention(m.start(), m.end(), [f"{data['mttq']['name']} {word}"], "doan_the", "body", doc.text[m.start():m.end()]))
+    # collectives
+    for g, rx in c.groups:
+        for m in rx.finditer(text):
+            if m.start() > 0 and text[m.start() - 1].isalpha():
+                continue
+            if m.end() < len(text) and text[m.end()].isalpha():
+                continue
+            names = []
+            for n in g["names"]:
+                if n == "{local}":
+                    n = local
+                elif n == "{printed}":
+                    n = _clean_printed(regex.sub(r"^(?:các|những)\s+", "", doc.text[m.start():m.end()], flags=regex.I))
+                    n = n[:1].upper() + n[1:]
+                names.append(n)
+            levels = [g.get("level") or _group_level(n, issuer_level) for n in names]
+            add(2, Mention(m.start(), m.end(), names, levels[0], "group", doc.text[m.start():m.end()], levels=levels))
+    # 'địa phương' counts only beside a group of departments (checked by the assignments)
+    for m in c.local_re.finditer(text):
+        add(1, Mention(m.start(), m.end(), [local], _group_level(local, issuer_level), "local", doc.text[m.start():m.end()]))
+    # bodies a provincial plan cannot task
+    for m in c.central.finditer(text):
+        add(5 if m.group().startswith(("các", "Bộ", "bộ")) else 1, Mention(m.start(), m.end(), [_clean_printed(m.group())], "trung_uong", "central", doc.text[m.start():m.end()]))
+    # the issuing people's committee (never tasked by its own plan)
+    for m in c.issuer_committee.finditer(text):
+        add(2, Mention(m.start(), m.end(), [_clean_printed(expand(m.group()))], "tinh", "issuer", doc.text[m.start():m.end()]))
+    # bare council / committee: the issuing level's own body
+    for m in c.bare_council.finditer(text):
+        base = expand(m.group(1))
+        name = f"{base} {unit}"
+        kind = "issuer" if fold(name) == issuer_key or (base == "Ủy ban nhân dân" and unit in ("tỉnh", "thành phố")) else "body"
+        add(1, Mention(m.start(), m.end(), [name], issuer_level, kind, doc.text[m.start():m.end()]))
+    # grammar rule: head word + capitalized name (+ level word and place)
+    for m in c.head_re.finditer(text):
+        a = m.start()
+        if text.startswith(c.head_excl, a):
+            continue
+        got = _generic(c, text, a, m.group())
+        if not got:
+            continue
+        b, printed = got
+        name = expand(doc.text[a:b])
+        name = _clean_printed(name)
+        info = c.heads[m.group()]
+        level = info["level"]
+        for word, lv in c.suffix_levels.items():
+            if regex.search(rf"(?<!\p{{L}}){word}(?:\s+\p{{Lu}}\p{{Ll}}*)*$", unify(name)):
+                level = lv if level != "doan_the" else level
+                break
+        else:
+            if level in ("tinh", "huyen"):
+                level = issuer_level if level == "tinh" else level
+        kind = "body"
+        if name.startswith("Bộ ") and not name.startswith(("Bộ Chỉ huy", "Bộ đội")):
+            kind = "central"
+        add(0, Mention(a, b, [name], level, kind, doc.text[a:b]))
+    # vague partners ("các cơ quan, đơn vị liên quan"): not bodies, but they continue a list
+    for m in c.vague_re.finditer(text):
+        if m.group().strip():
+            add(-1, Mention(m.start(), m.end(), [], "other", "vague", doc.text[m.start():m.end()]))
+
+    # longest first, then priority; no overlaps
+    cands.sort(key=lambda t: (-(t[2] - t[1]), -t[0], t[1]))
+    taken: list[tuple[int, int]] = []
+    chosen: list[Mention] = []
+    for _, a, b, m in cands:
+        if any(a < y and x < b for x, y in taken):
+            continue
+        taken.append((a, b))
+        if m.kind == "body" and issuer_key and fold(m.names[0]) == issuer_key:
+            m.kind = "issuer"
+        chosen.append(m)
+    chosen.sort(key=lambda m: m.start)
+    doc.meta["agency_mentions"] = chosen
+    return chosen
+
+
+def table_mentions(doc: Document, start: int, end: int) -> list[Mention]:
+    """Mentions inside a responsibility cell: also cooperatives and businesses."""
+    c = compiled()
+    text = unify(doc.text)
+    base = [m for m in find_mentions(doc) if start <= m.start and m.end <= end]
+    extra = []
+    for g, rx in c.table_groups:
+        for m in rx.finditer(text, start, end):
+            a, b = m.start(), m.end()
+            if any(a < x.end and x.start < b for x in base + extra):
+                continue
+            names = []
+            for n in g["names"]:
+                if n == "{printed}":
+                    n = _clean_printed(regex.sub(r"^(?:các|những)\s+", "", doc.text[a:b], flags=regex.I))
+                    n = n[:1].upper() + n[1:]
+                names.append(n)
+            extra.append(Mention(a, b, names, g.get("level", "other"), "group", doc.text[a:b], levels=[g.get("level", "other")] * len(names)))
+    return sorted(base + extra, key=lambda m: m.start)
+
+
+def _group_level(name: str, issuer_level: str) -> str:
+    lv = _data()["group_levels"].get(name)
+    if lv == "{issuer}":
+        return issuer_level
+    return lv or "other"
+
+
+# --- agencies table ------------------------------------------------------------------------
+def record_use(doc: Document, mention: Mention, index: int) -> str:
+    """Note that a mention made body `names[index]` responsible; returns the canonical name."""
+    use = doc.meta.setdefault("agency_use", {})
+    name = mention.names[index]
+    level = mention.levels[index] if mention.levels else mention.level
+    key = fold(name)
+    entry = use.setdefault(key, {"name": name, "level": level, "aliases": [], "spans": set(), "family": mention.family})
+    printed = _clean_printed(mention.printed)
+    if printed and printed != entry["name"] and printed not in entry["aliases"]:
+        entry["aliases"].append(printed)
+    entry["spans"].add((mention.start, mention.end))
+    return entry["name"]
+
+
+def resolve_names(doc: Document) -> dict[str, str]:
+    """Merge forms of one body: a family's longest printed form, a bare 'Ban Chỉ đạo' to the one
+    full steering committee. Returns old fold key -> final canonical name."""
+    use = doc.meta.get("agency_use", {})
+    final: dict[str, str] = {k: v["name"] for k, v in use.items()}
+    fams: dict[str, list[str]] = {}
+    for k, v in use.items():
+        if v.get("family"):
+            fams.setdefault(v["family"], []).append(k)
+    for keys in fams.values():
+        best = max((use[k]["name"] for k in keys), key=len)
+        for k in keys:
+            final[k] = best
+    heads = [h["head"] for h in _data()["heads"]]
+    for k, v in use.items():
+        if v["name"] in heads:
+            longer = [use[o]["name"] for o in use if o != k and fold(use[o]["name"]).startswith(k + " ")]
+            if len(longer) == 1:
+                final[k] = longer[0]
+    return final
+
+
+def extract(doc: Document) -> Iterator[AgencyRow]:
+    use = doc.meta.get("agency_use", {})
+    final = resolve_names(doc)
+    merged: dict[str, dict] = {}
+    for k, v in use.items():
+        name = final[k]
+        row = merged.setdefault(fold(name), {"name": name, "level": v["level"], "aliases": [], "spans": set()})
+        for a in ([v["name"]] if v["name"] != name else []) + v["aliases"]:
+            if a != name and a not in row["aliases"]:
+                row["aliases"].append(a)
+        row["spans"] |= v["spans"]
+    for row in merged.values():
+        yield AgencyRow(name=row["name"], aliases=row["aliases"], level=row["level"], mentions=len(row["spans"]))

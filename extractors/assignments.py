@@ -1,5 +1,471 @@
-"""placeholder, replaced by the assignments extractor."""
+"""Assignments: who must do what, in which role (chu_tri, phoi_hop, thuc_hien).
+
+How a plan states responsibility, and what this reads from it:
+- a task item opens with the bodies responsible: "2.1. Sở X chủ trì, phối hợp với Sở Y ...",
+  "a) Sở Nội vụ:", "- Liên minh HTX tỉnh: ...", "Đề nghị Ủy ban MTTQ tỉnh và ...". The row's
+  evidence is the item: the heading's block, a lead-in paragraph ending in ':' with the bullets
+  under it, or the paragraph; bullets under it inherit its bodies.
+- roles: "chủ trì" (also "chịu trách nhiệm chính", "làm đầu mối") makes the subject lead and
+  the bodies after "phối hợp (với)" coordinate, for the rest of the sentence; "A phối hợp với B"
+  with B a named body makes B lead and A coordinate on that clause; a sole named body leads;
+  several bodies and no lead each implement (thuc_hien).
+- task tables: "Cơ quan chủ trì" / "Cơ quan phối hợp" / "Đơn vị thực hiện" columns.
+Bodies that only receive reports or advice, authors of cited documents and objects of a task
+are never the subject of an item nor after "phối hợp", so they are not read; central
+ministries and the issuing committee are dropped; vague groups continue a list but give no row.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import regex
+
+from extractors.agencies import Mention, find_mentions, fold, record_use, resolve_names, table_mentions, unify
+from pipeline.document import Document, Heading
+from pipeline.lexicon import lexicon
+from pipeline.rows import AssignmentRow
+
+MAX_SPAN = 1900          # evidence longer than this is cut at paragraph boundaries
 
 
-def extract(doc):
-    return iter(())
+def _data() -> dict:
+    return lexicon("agencies")
+
+
+def _alt(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_CUES = _data()["cues"]
+_LABEL = regex.compile(r"^\s*(?:(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)\-–/]\s*|\(?\d+\)\s*|[-+•*–]\s*)+")
+_FILLER = regex.compile(r"^[\s,]*(?:(?:thủ trưởng|lãnh đạo|chủ tịch|giám đốc|người đứng đầu|các thành viên|thành viên|toàn thể|tất cả)\s+)*(?:các\s+)?$", regex.I)
+_SEP = regex.compile(r"^\s*(?:(?:[,;/]|và|cùng|với|hoặc|\(|\))\s*)*(?:(?:thủ trưởng|lãnh đạo|chủ tịch|giám đốc|người đứng đầu)\s+)?(?:các\s+)?$", regex.I)
+_LEAD = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["lead"]) + r")(?!\p{L})", regex.I)
+_LEAD_AFTER = regex.compile(r"^[\s,:]*(?:(?:tiếp tục|chủ động|khẩn trương|có trách nhiệm|tích cực|trực tiếp|là cơ quan thường trực,?)\s+)*(?:" + _alt(_CUES["lead"]) + r")(?!\p{L})", regex.I)
+_COORD = regex.compile(r"(?<!\p{L})(?:phối hợp(?:\s+(?:chặt chẽ|tốt|thường xuyên|đồng bộ))?(?:\s*,\s*(?:chặt chẽ|tốt))?(?:\s+(?:với|cùng(?:\s+với)?|vốn))?|cùng với)(?!\p{L})", regex.I)
+_COORD_AFTER = regex.compile(r"^[\s,:]*(?:(?:tiếp tục|chủ động|khẩn trương|có trách nhiệm|tích cực|tăng cường)\s*,?\s*)*(?:phối hợp|cùng với)(?!\p{L})", regex.I)
+_DIRECTIVE = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["directive"]) + r")(?!\p{L})", regex.I)
+_LABEL_LEAD = regex.compile(r"^\s*(?:" + _alt(_CUES["label_lead"]) + r")\s*:", regex.I)
+_LABEL_COORD = regex.compile(r"^\s*(?:" + _alt(_CUES["label_coordinate"]) + r")\s*:", regex.I)
+_LABEL_DOERS = regex.compile(r"^\s*(?:" + _alt(_CUES["label_doers"]) + r")\s*:", regex.I)
+_CLAUSE_END = regex.compile(r";|:(?=\s)|\.(?=\s+\p{Lu})|\n")
+_SENT_END = regex.compile(r"\.(?=\s+\p{Lu})|\n")
+_SKIP_LEADIN = regex.compile(r"^\s*(?:Kính gửi|Nơi nhận)\b", regex.I)
+_SKIP_START = tuple(_data()["skip_paragraph_starts"])
+_PURPOSE = regex.compile(r"(?:" + _alt(_data()["purpose_cues"]) + r")", regex.I)
+_TABLE_LEAD = ("chủ trì",)
+_TABLE_COORD = ("phối hợp",)
+_TABLE_DOERS = tuple(_CUES["label_doers"]) + ("trách nhiệm",)
+
+
+@dataclass
+class Scope:
+    start: int
+    end: int
+    subjects: list[Mention]
+    role: str
+    depth: int
+
+
+@dataclass
+class Out:
+    mention: Mention
+    index: int
+    role: str
+    start: int
+    end: int
+    task: str = ""
+
+
+@dataclass
+class Parsed:
+    subjects: list[Mention] = field(default_factory=list)
+    lead: bool = False
+    coord_first: bool = False            # subject directly followed by "phối hợp"
+    partners: list[tuple[int, list[Mention], bool]] = field(default_factory=list)  # (cue pos, run, lead before cue)
+    label: str | None = None
+    task_start: int = 0
+
+
+# --- mention runs ----------------------------------------------------------------------------
+def _run(text: str, mentions: list[Mention], pos: int, end: int, first_gap=_FILLER) -> list[Mention]:
+    """The list of mentions starting at `pos` (only filler before the first), joined by separators."""
+    run: list[Mention] = []
+    cur = pos
+    for m in mentions:
+        if m.start < cur:
+            continue
+        if m.start >= end:
+            break
+        gap = text[cur:m.start]
+        rx = first_gap if not run else _SEP
+        if not rx.match(gap):
+            break
+        run.append(m)
+        cur = m.end
+    return run
+
+
+def _named(run: list[Mention]) -> list[tuple[Mention, int]]:
+    """(mention, name index) of the bodies a run names: drops vague, central, issuer; 'địa phương'
+    only beside departments."""
+    has_dept = any(m.kind in ("group", "body") and any(n.startswith("Sở") for n in m.names) for m in run)
+    out = []
+    seen = set()
+    for m in run:
+        if m.kind in ("vague", "central", "issuer"):
+            continue
+        if m.kind == "local" and not has_dept:
+            continue
+        for i, n in enumerate(m.names):
+            if fold(n) in seen:
+                continue
+            seen.add(fold(n))
+            out.append((m, i))
+    return out
+
+
+def _parse(text: str, a: int, b: int, mentions: list[Mention]) -> Parsed:
+    """Subject and partners of one clause text[a:b]."""
+    p = Parsed(task_start=a)
+    ms = [m for m in mentions if a <= m.start < b]
+    m = _LABEL.match(text, a, b)
+    pos = m.end() if m else a
+    for rx, name in ((_LABEL_LEAD, "lead"), (_LABEL_COORD, "coord"), (_LABEL_DOERS, "doers")):
+        lm = rx.match(text, pos, b)
+        if lm:
+            p.label = name
+            p.subjects = _run(text, ms, lm.end(), b)
+            return p
+    run = _run(text, ms, pos, b)
+    if not run or not _named(run):
+        d = _DIRECTIVE.search(text, pos, b)
+        if d and d.start() - pos < 160 and not _COORD.search(text, pos, d.start()):
+            run = _run(text, ms, d.end(), b)
+    if run and _named(run):
+        p.subjects = run
+        after = run[-1].end
+        p.task_start = after
+        if _LEAD_AFTER.match(text, after, b):
+            p.lead = True
+        elif _COORD_AFTER.match(text, after, b):
+            p.coord_first = True
+    lead_at = None
+    lm = _LEAD.search(text, p.task_start, b)
+    if lm:
+        lead_at = lm.start()
+        if p.subjects and not p.coord_first:
+            p.lead = True
+    for c in _COORD.finditer(text, p.task_start if p.subjects else pos, b):
+        run = _run(text, ms, c.end(), b)
+        if run:
+            p.partners.append((c.start(), run, lead_at is not None and lead_at < c.start()))
+    return p
+
+
+# --- paragraphs and scopes -------------------------------------------------------------------
+def _marker(line: str) -> int:
+    """Rank of a bullet: 1 for '-', 2 for '+', 3 for '•'/'*', 0 for none."""
+    s = line.lstrip()
+    if s[:1] in "-–":
+        return 1
+    if s[:1] == "+":
+        return 2
+    if s[:1] in "•*":
+        return 3
+    return 0
+
+
+def _allowed(doc: Document, a: int) -> bool:
+    sec = doc.section_at(a)
+    if sec is not None and sec.kind in _data()["skip_section_kinds"]:
+        return False
+    return True
+
+
+def _split_clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    out = []
+    cur = a
+    for m in _CLAUSE_END.finditer(text, a, b):
+        # a colon right after a label ('Đơn vị chủ trì:') does not end the clause
+        if m.group() == ":" and (_LABEL_LEAD.match(text, cur, m.end()) or _LABEL_COORD.match(text, cur, m.end())
+                                 or _LABEL_DOERS.match(text, cur, m.end())):
+            continue
+        if m.start() > cur:
+            out.append((cur, m.start()))
+        cur = m.end()
+    if cur < b:
+        out.append((cur, b))
+    return [(x, y) for x, y in out if text[x:y].strip()]
+
+
+def _sentence_end(text: str, pos: int, b: int) -> int:
+    m = _SENT_END.search(text, pos, b)
+    return m.start() + 1 if m else b
+
+
+def _chunks(doc: Document, a: int, b: int) -> list[tuple[int, int]]:
+    """Spans under MAX_SPAN covering [a, b), cut at paragraph starts."""
+    if b - a <= MAX_SPAN:
+        return [(a, b)]
+    out = []
+    cur = a
+    starts = [s for s, _ in doc.paragraphs if a < s < b]
+    while b - cur > MAX_SPAN:
+        cut = max((s for s in starts if cur < s <= cur + MAX_SPAN), default=cur + MAX_SPAN)
+        out.append((cur, cut))
+        cur = cut
+    out.append((cur, b))
+    return out
+
+
+def _deadline_for(doc: Document, a: int, b: int) -> str | None:
+    rows = doc.rows.get("deadlines") or []
+    if not rows:
+        return None
+    ra, rb = doc.raw_span(a, b)
+    inside = [r for r in rows if r.get("char_start") is not None and ra <= r["char_start"] and r["char_end"] <= rb]
+    if not inside:
+        return None
+    return min(inside, key=lambda r: r["char_start"])["deadline_id"]
+
+
+class _Collector:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.outs: list[Out] = []
+        self.seen: set[tuple] = set()
+
+    def add(self, run: list[Mention] | list[tuple[Mention, int]], role: str, a: int, b: int, task: str = "") -> None:
+        items = run if run and isinstance(run[0], tuple) else _named(run)   # type: ignore[arg-type]
+        for m, i in items:
+            for x, y in _chunks(self.doc, a, b):
+                key = (fold(m.names[i]), role, x, y)
+                if key in self.seen:
+                    continue
+                self.seen.add(key)
+                self.outs.append(Out(m, i, role, x, y, task))
+
+
+def _subject_role(named: list, lead: bool) -> str:
+    return "chu_tri" if lead or len(named) == 1 else "thuc_hien"
+
+
+def _task_text(text: str, a: int, b: int) -> str:
+    t = regex.sub(r"^[\s,:;.\-–+]*(?:(?:chủ trì|phối hợp|với|cùng|và|các|đơn vị|cơ quan|liên quan|có)[\s,:]*)*", "", text[a:b], flags=regex.I)
+    t = regex.sub(r"\s+", " ", t).strip(" .;:")
+    return t[:200]
+
+
+def _text_rows(doc: Document, col: _Collector) -> None:
+    text = unify(doc.text)
+    mentions = find_mentions(doc)
+    heads_at = {h.start: h for h in doc.headings}
+    scopes: list[Scope] = []
+    skip_until = -1
+    paras = doc.paragraphs
+    for pi, (a, b) in enumerate(paras):
+        line = doc.text[a:b]
+        if not line.strip() or doc.in_table(a) or a < skip_until:
+            continue
+        if _SKIP_LEADIN.match(line):
+            # the addressee / distribution list that follows is not a task
+            skip_until = _leadin_end(doc, pi, 0)
+            continue
+        if line.lstrip().startswith(_SKIP_START) or not _allowed(doc, a):
+            continue
+        letters = [ch for ch in line if ch.isalpha()]
+        if letters and all(ch.isupper() for ch in letters):
+            continue
+        h = heads_at.get(a)
+        inherited = _inherited(scopes, a)
+        clauses = _split_clauses(text, a, b)
+        if not clauses:
+            continue
+        own: Parsed | None = None
+        for ci, (ca, cb) in enumerate(clauses):
+            p = _parse(text, ca, cb, mentions)
+            sent_end = _sentence_end(text, ca, b)
+            if p.label:
+                named = _named(p.subjects)
+                span = _enclosing_block(doc, a, b)
+                role = {"lead": "chu_tri", "coord": "phoi_hop"}.get(p.label) or _subject_role(named, False)
+                col.add(named, role, span[0], span[1], _task_text(doc.text, span[0], span[1]))
+                continue
+            named = _named(p.subjects)
+            if named and _PURPOSE.search(text, ca, p.subjects[0].start) and ci == 0 and not _DIRECTIVE.search(text, ca, p.subjects[0].start):
+                named = []
+            if named:
+                first = ci == 0 or (own is None and ci <= 1 and ca - a < 80)
+                if first:
+                    sa, sb = _unit_span(doc, pi, h, text)
+                else:
+                    sa, sb = ca, sent_end
+                task = _task_text(doc.text, p.task_start, cb if cb - p.task_start > 20 else sent_end)
+                partners_first = [(pos, run, lb) for pos, run, lb in p.partners if _named(run)]
+                if p.coord_first and partners_first and partners_first[0][0] - p.subjects[-1].end < 40:
+                    pos, prun, _ = partners_first[0]
+                    col.add(prun, "chu_tri", sa, sb, task)
+                    col.add(named, "phoi_hop", sa, sb, task)
+                    role = "phoi_hop"
+                    rest = partners_first[1:]
+                else:
+                    role = _subject_role(named, p.lead)
+                    col.add(named, role, sa, sb, task)
+                    rest = partners_first
+                for pos, prun, lead_before in rest:
+                    if p.lead or lead_before:
+                        col.add(prun, "phoi_hop", sa, sb, task)
+                    else:
+                        ea = ca if not first else sa
+                        col.add(prun, "chu_tri", ea, max(sent_end, sb if first else sent_end), task)
+                        col.add(named, "phoi_hop", ea, max(sent_end, sb if first else sent_end), task)
+                if first and own is None:
+                    own = p
+                    scope_end = sb if h is None else h.end
+                    if h is None and line.rstrip().endswith(":"):
+                        scope_end = _leadin_end(doc, pi, _marker(line))
+                    scopes.append(Scope(a, max(scope_end, b), p.subjects, role, len(doc.enclosing_headings(a))))
+                continue
+            # no subject of its own: the item's or the enclosing lead-in's bodies act
+            subj = own.subjects if own else (inherited.subjects if inherited else None)
+            subj_lead = bool(own and own.lead) if own else False
+            for pos, prun, lead_before in p.partners:
+                pn = _named(prun)
+                if not pn:
+                    continue
+                ea, eb = ca, _sentence_end(text, pos, b)
+                task = _task_text(doc.text, prun[-1].end, eb)
+                if subj:
+                    if lead_before:
+                        col.add(pn, "phoi_hop", ea, eb, task)
+                        if inherited and inherited.role != "chu_tri" and not own:
+                            col.add(subj, "chu_tri", ea, eb, task)
+                    else:
+                        col.add(pn, "chu_tri", ea, eb, task)
+                        col.add(subj, "phoi_hop", ea, eb, task)
+                else:
+                    col.add(pn, _subject_role(pn, False), ea, eb, task)
+            del subj_lead
+
+
+def _inherited(scopes: list[Scope], pos: int) -> Scope | None:
+    best = None
+    for s in scopes:
+        if s.start < pos < s.end and (best is None or s.start >= best.start):
+            best = s
+    return best
+
+
+def _leadin_end(doc: Document, pi: int, rank: int) -> int:
+    """End of the bullets that a lead-in paragraph (ending in ':') introduces."""
+    a, b = doc.paragraphs[pi]
+    outer = doc.enclosing_headings(a)
+    own_heading = next((h for h in outer if h.start == a), None)
+    if own_heading is not None:
+        return own_heading.end
+    limit = min((h.end for h in outer), default=len(doc.text))
+    depth = len(outer)
+    heads_at = {h.start: h for h in doc.headings}
+    end = b
+    for qa, qb in doc.paragraphs[pi + 1:]:
+        if qa >= limit:
+            break
+        line = doc.text[qa:qb]
+        if not line.strip():
+            continue
+        h = heads_at.get(qa)
+        if h is not None:
+            if h.depth <= depth:
+                break
+            end = qb
+            continue
+        r = _marker(line)
+        if r == 0 and rank == 0 and not doc.in_table(qa):
+            break
+        if rank and r <= rank:
+            break
+        end = qb
+    return end
+
+
+def _unit_span(doc: Document, pi: int, h: Heading | None, text: str) -> tuple[int, int]:
+    a, b = doc.paragraphs[pi]
+    if h is not None:
+        return h.start, h.end
+    if doc.text[a:b].rstrip().endswith(":"):
+        return a, _leadin_end(doc, pi, _marker(doc.text[a:b]))
+    return a, b
+
+
+def _enclosing_block(doc: Document, a: int, b: int) -> tuple[int, int]:
+    inner = [h for h in doc.enclosing_headings(a)]
+    if inner:
+        h = inner[-1]
+        return h.start, h.end
+    return a, b
+
+
+# --- task tables -----------------------------------------------------------------------------
+def _table_rows(doc: Document, col: _Collector) -> None:
+    for t in doc.tables:
+        widths = Counter(len(r.cells) for r in t.rows if len(r.cells) >= 3)
+        if not widths:
+            continue
+        width = widths.most_common(1)[0][0]
+        off = max(0, len(t.header) - width)
+
+        def find(keys, exclude=()):
+            for i, name in enumerate(t.header):
+                low = name.casefold()
+                if any(k in low for k in keys) and not any(x in low for x in exclude) and len(low) < 60:
+                    return i - off
+            return None
+
+        lead = find(_TABLE_LEAD)
+        coord = find(_TABLE_COORD, exclude=("chủ trì",))
+        doers = find(_TABLE_DOERS, exclude=("thời gian", "thời hạn", "kết quả"))
+        if lead is None and doers is None:
+            continue
+        for row in t.rows:
+            cells = row.cells
+            roles = []
+            if lead is not None and 0 <= lead < len(cells):
+                roles.append((cells[lead], "lead"))
+            if coord is not None and 0 <= coord < len(cells) and coord != lead:
+                roles.append((cells[coord], "coord"))
+            if doers is not None and 0 <= doers < len(cells) and doers not in (lead, coord):
+                roles.append((cells[doers], "doers"))
+            if not any(c.text.strip() for c, _ in roles):
+                continue
+            span = (row.start, row.end)
+            if span[1] - span[0] > MAX_SPAN:
+                last = max(c.end for c, _ in roles)
+                span = (max(row.start, min(c.start for c, _ in roles) - 200), last)
+            task_cell = next((c for c in cells if len(c.text) > 30 and all(c is not x for x, _ in roles)), None)
+            task = regex.sub(r"\s+", " ", task_cell.text)[:200] if task_cell else ""
+            for cell, kind in roles:
+                named = _named(table_mentions(doc, cell.start, cell.end))
+                if not named:
+                    continue
+                role = {"lead": "chu_tri", "coord": "phoi_hop"}.get(kind) or _subject_role(named, False)
+                col.add(named, role, span[0], span[1], task)
+
+
+def extract(doc: Document) -> Iterator[AssignmentRow]:
+    doc.meta["agency_use"] = {}
+    col = _Collector(doc)
+    _text_rows(doc, col)
+    _table_rows(doc, col)
+    outs = sorted(col.outs, key=lambda o: (o.start, o.end))
+    names = []
+    for o in outs:
+        names.append(record_use(doc, o.mention, o.index))
+    final = resolve_names(doc)
+    for o, name in zip(outs, names):
+        ev = doc.evidence(o.start, o.end)
+        yield AssignmentRow(section_id=doc.section_id_at(o.start), task=o.task or None,
+                            agency=final.get(fold(name), name), role=o.role,
+                            deadline_id=_deadline_for(doc, o.start, o.end), **ev)
