@@ -360,26 +360,34 @@ def score_assignments(doc_id, gold, pred) -> TableResult:
         s = _pred_span(p)
         pspans.append(s if s is not None and s[1] - s[0] <= MAX_ASSIGNMENT_SPAN else None)
     pkey = [(fold_name(p.get("agency")), p.get("role")) for p in pred]
+    gkey = [(fold_name(g["agency"]), g["role"]) for g in gold]
+    near = [[j for j in range(len(pred)) if _overlaps_any(g["_spans"], pspans[j])] for g in gold]
+    hits = [[j for j in near[i] if pkey[j] == gkey[i]] for i in range(len(gold))]
     pred_right = [False] * len(pred)
-    mismatched_pred: set[int] = set()
-    for g in gold:
-        gk = (fold_name(g["agency"]), g["role"])
-        hits = [j for j in range(len(pred)) if pkey[j] == gk and _overlaps_any(g["_spans"], pspans[j])]
-        for j in hits:
+    for i, js in enumerate(hits):
+        for j in js:
             pred_right[j] = True
-        if hits:
-            res.gold_found += 1
-            res.marks.append({"span": _first_span(g, pspans[hits[0]]), "status": "match", "side": "gold",
+    res.gold_found = sum(1 for js in hits if js)
+    res.predicted_right = sum(pred_right)
+    mismatched_pred: set[int] = set()
+    for i, g in enumerate(gold):
+        if hits[i]:
+            res.marks.append({"span": _first_span(g, pspans[hits[i][0]]), "status": "match", "side": "gold",
                               "label": _fmt_assignment(g), "table": "assignments"})
             continue
-        # same evidence and agency but another role is a mismatch
-        twin = next((j for j in range(len(pred)) if pkey[j][0] == gk[0] and pkey[j][1] != gk[1]
-                     and _overlaps_any(g["_spans"], pspans[j])), None)
+        # same evidence, same agency and another role; else same role and an agency no gold row there has
+        twin = next((j for j in near[i] if pkey[j][0] == gkey[i][0]), None)
+        note = "same evidence; role differs"
+        if twin is None:
+            there = {gkey[k][0] for k in range(len(gold)) if set(near[k]) & set(near[i])} | {gkey[i][0]}
+            twin = next((j for j in near[i] if pkey[j][1] == gkey[i][1] and not pred_right[j]
+                         and j not in mismatched_pred and pkey[j][0] not in there), None)
+            note = "same evidence and role; agency differs"
         if twin is not None:
             mismatched_pred.add(twin)
             p = pred[twin]
             res.diffs.append(_diff(doc_id, "assignments", "mismatched", g["agency"], _public(g, ASSIGN_COLS),
-                                   _public(p, ASSIGN_COLS), g.get("quote"), pspans[twin], note="same evidence; role differs"))
+                                   _public(p, ASSIGN_COLS), g.get("quote"), pspans[twin], note=note))
             res.marks.append({"span": _first_span(g, pspans[twin]), "status": "mismatched", "side": "gold",
                               "label": _fmt_assignment(g), "table": "assignments"})
         else:
@@ -388,16 +396,11 @@ def score_assignments(doc_id, gold, pred) -> TableResult:
                                    g.get("quote"), gs))
             res.marks.append({"span": gs, "status": "missing", "side": "gold", "label": _fmt_assignment(g),
                               "table": "assignments"})
-    res.predicted_right = sum(pred_right)
     for j, p in enumerate(pred):
         span = _pred_span(p)
-        if pred_right[j]:
-            res.marks.append({"span": span, "status": "match", "side": "pred", "label": _fmt_assignment(p),
-                              "table": "assignments"})
-            continue
-        if j in mismatched_pred:
-            res.marks.append({"span": span, "status": "mismatched", "side": "pred", "label": _fmt_assignment(p),
-                              "table": "assignments"})
+        if pred_right[j] or j in mismatched_pred:
+            res.marks.append({"span": span, "status": "match" if pred_right[j] else "mismatched", "side": "pred",
+                              "label": _fmt_assignment(p), "table": "assignments"})
             continue
         note = "span longer than 2000 characters" if span and pspans[j] is None else ""
         res.diffs.append(_diff(doc_id, "assignments", "spurious", _clean(p.get("agency")), None,

@@ -248,6 +248,18 @@ def test_assignments_overlap_agency_and_role(dirs):
     assert json.loads(mism["gold"])["role"] == "phoi_hop" and json.loads(mism["predicted"])["role"] == "chu_tri"
 
 
+def test_assignment_with_right_span_and_role_but_unexpanded_agency_is_mismatched(dirs):
+    a, b = span_of(Q1)
+    pred = [pred_assignment("Sở Tài chính", "chu_tri", a, b),
+            pred_assignment("Sở NN&MT", "phoi_hop", a, b)]
+    res = scored(dirs, gold_json(assignments=A_GOLD[:2]), {"assignments": pred})
+    a = res.tables["assignments"]
+    assert (a["gold_found"], a["predicted_right"]) == (1, 1)
+    [d] = res.diffs
+    assert d["status"] == "mismatched" and d["note"] == "same evidence and role; agency differs"
+    assert json.loads(d["predicted"])["agency"] == "Sở NN&MT"
+
+
 def test_assignment_span_longer_than_2000_matches_nothing(dirs):
     raw_dir, _ = dirs
     long_raw = RAW + "x" * 2100
