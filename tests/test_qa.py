@@ -249,7 +249,7 @@ def test_assignments_overlap_agency_and_role(dirs):
 
 
 def test_assignment_with_right_span_and_role_but_unexpanded_agency_is_mismatched(dirs):
-    a, b = span_of(Q1)
+    a, b = span_of("chủ trì, phối hợp với Sở Nông nghiệp và Môi trường")
     pred = [pred_assignment("Sở Tài chính", "chu_tri", a, b),
             pred_assignment("Sở NN&MT", "phoi_hop", a, b)]
     res = scored(dirs, gold_json(assignments=A_GOLD[:2]), {"assignments": pred})
