@@ -412,6 +412,9 @@ def _skip_paragraph(doc: Document, a: int, b: int, body_start: int) -> bool:
     low = para.casefold().lstrip("-+*• ")
     if low.startswith(SKIP_STARTS) or APPENDIX_SUB.search(low[:60]):
         return True
+    title = (doc.rows.get("documents") or [{}])[0].get("title")
+    if title and para.startswith(title.strip()[:60]):
+        return True      # the plan's own title ("Kế hoạch ... năm 2025") names it
     letters = [ch for ch in para if ch.isalpha()]
     if len(letters) > 8 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8:
         return True      # title lines in capitals

@@ -1,0 +1,250 @@
+"""Deadlines: every kind of time expression, both spellings, and the readings that must not happen."""
+from pathlib import Path
+
+import pytest
+
+from conftest import doc_path
+
+HEADER = ("ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\n\nSố: 15/KH-UBND\n\nLâm Đồng, ngày 10 tháng 8 năm 2022\n\n"
+          "KẾ HOẠCH\nTriển khai chuyển đổi số năm 2022\n\n")
+UPTO = ("normalize", "segment", "tables", "metadata", "sections", "deadlines")
+
+
+def _run(path):
+    from pipeline.load import read_document
+    from pipeline.run import run_components
+    doc, errors = run_components(read_document(path), UPTO)
+    assert errors == []
+    return doc
+
+
+def rows_of(tmp_path: Path, body: str, section: str = "III. NHIỆM VỤ VÀ GIẢI PHÁP") -> list[tuple]:
+    """(kind, start, end, recurrence, quote) of a small plan whose body is `body` under `section`."""
+    path = tmp_path / "plan.txt"
+    path.write_text(HEADER + section + "\n\n" + body + "\n", encoding="utf-8")
+    doc = _run(path)
+    return [(r["kind"], r["start"], r["end"], r["recurrence"], r["quote"]) for r in doc.rows.get("deadlines", [])]
+
+
+def keys(rows) -> list[tuple]:
+    return [r[:4] for r in rows]
+
+
+@pytest.fixture(scope="module")
+def gold_docs():
+    return {p: _run(doc_path(p)) for p in ("000", "001", "002", "004")}
+
+
+# --- dates ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, end", [
+    ("Sở Tài chính hoàn thành trước ngày 30/6/2024.", "2024-06-30"),
+    ("Sở Tài chính hoàn thành trước ngày 15 tháng 3 năm 2024.", "2024-03-15"),
+    ("Sở Nội vụ trình Ủy ban nhân dân tỉnh trong tháng 6/2024.", "2024-06-30"),
+    ("Sở Nội vụ trình Ủy ban nhân dân tỉnh trong tháng 2 năm 2024.", "2024-02-29"),
+    ("Sở Y tế hoàn thành trong Quý II/2023.", "2023-06-30"),
+    ("Sở Y tế hoàn thành trong quý 2 năm 2023.", "2023-06-30"),
+    ("Sở Y tế hoàn thành trong Q2/2023.", "2023-06-30"),
+    ("Sở Y tế hoàn thành trong Quý IV năm 2025.", "2025-12-31"),
+    ("Sở Khoa học và Công nghệ hoàn thành trong 6 tháng đầu năm 2024.", "2024-06-30"),
+    ("Hoàn thành chậm nhất ngày 31/12/2025.", "2025-12-31"),
+])
+def test_dates_end_on_the_last_day_of_their_period(tmp_path, text, end):
+    assert keys(rows_of(tmp_path, text)) == [("date", None, end, None)]
+
+
+def test_year_that_bounds_a_task(tmp_path):
+    rows = rows_of(tmp_path, "Sở Nông nghiệp và Môi trường chủ trì, hoàn thành trong năm 2026.")
+    assert keys(rows) == [("year", None, "2026-12-31", None)]
+    assert rows[0][4] == "hoàn thành trong năm 2026"
+
+
+# --- ranges --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, start, end", [
+    ("Thời gian thực hiện: 2023 - 2025.", "2023-01-01", "2025-12-31"),
+    ("Thời gian thực hiện: giai đoạn 2026-2030.", "2026-01-01", "2030-12-31"),
+    ("Thời gian thực hiện: từ năm 2026 đến năm 2028.", "2026-01-01", "2028-12-31"),
+    ("Sở Nội vụ triển khai thực hiện từ tháng 10 năm 2025 đến hết tháng 3 năm 2026.", "2025-10-01", "2026-03-31"),
+    ("Thời gian thực hiện: Quý IV/2025 - Quý II/2026.", "2025-10-01", "2026-06-30"),
+    ("Sở Y tế tổ chức từ ngày 08 đến ngày 10 tháng 12 năm 2025.", "2025-12-08", "2025-12-10"),
+    ("Sở Y tế triển khai từ tháng 01/2026.", "2026-01-01", None),
+    ("Từ năm 2026, Sở Nội vụ chủ trì triển khai.", "2026-01-01", None),
+])
+def test_ranges(tmp_path, text, start, end):
+    assert keys(rows_of(tmp_path, text)) == [("range", start, end, None)]
+
+
+def test_a_period_is_one_range_not_two_dates(tmp_path):
+    rows = rows_of(tmp_path, "Thời gian thực hiện: 2023 - 2025.")
+    assert len(rows) == 1 and rows[0][4] == "2023 - 2025"
+
+
+# --- recurring -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("every", ["hằng", "hàng"])
+def test_yearly_date_both_spellings(tmp_path, every):
+    text = f"Các sở, ngành báo cáo Ủy ban nhân dân tỉnh trước ngày 15 tháng 12 {every} năm."
+    rows = rows_of(tmp_path, text)
+    assert keys(rows) == [("recurring", None, "--12-15", "yearly")]
+    assert rows[0][4] == f"trước ngày 15 tháng 12 {every} năm"
+
+
+@pytest.mark.parametrize("every", ["hằng", "hàng"])
+def test_monthly_day_both_spellings(tmp_path, every):
+    text = f"Ủy ban nhân dân các xã, phường báo cáo trước ngày 16 {every} tháng."
+    assert keys(rows_of(tmp_path, text)) == [("recurring", None, "---16", "monthly")]
+
+
+@pytest.mark.parametrize("text, recurrence", [
+    ("Hằng năm, Sở Giáo dục và Đào tạo tổ chức kiểm tra.", "yearly"),
+    ("- Sở Kế hoạch: Hàng năm xây dựng kế hoạch hỗ trợ.", "yearly"),
+    ("Sở Nội vụ tổng hợp, báo cáo định kỳ 6 tháng.", "half_yearly"),
+    ("Định kỳ hằng quý, Sở Y tế tổng hợp báo cáo Ủy ban nhân dân tỉnh.", "quarterly"),
+    ("Sở Y tế báo cáo định kỳ hàng quý.", "quarterly"),
+])
+def test_bare_recurrence(tmp_path, text, recurrence):
+    assert keys(rows_of(tmp_path, text)) == [("recurring", None, None, recurrence)]
+
+
+def test_two_yearless_dates_are_two_yearly_rows(tmp_path):
+    rows = rows_of(tmp_path, "Các sở báo cáo kết quả trước ngày 01/6 và 15/11 hằng năm.")
+    assert keys(rows) == [("recurring", None, "--06-01", "yearly"), ("recurring", None, "--11-15", "yearly")]
+
+
+def test_six_month_report_due_on_a_day_is_yearly(tmp_path):
+    rows = rows_of(tmp_path, "Các sở báo cáo định kỳ 6 tháng (trước ngày 15/6) và hằng năm (trước ngày 15/12).")
+    assert keys(rows) == [("recurring", None, "--06-15", "yearly"), ("recurring", None, "--12-15", "yearly")]
+
+
+# --- ongoing and relative ------------------------------------------------------------------------
+def test_ongoing(tmp_path):
+    assert keys(rows_of(tmp_path, "Sở Tư pháp thường xuyên theo dõi, kiểm tra việc thực hiện.")) == \
+        [("ongoing", None, None, None)]
+    assert keys(rows_of(tmp_path, "Năm 2026 và các năm tiếp theo: duy trì hoạt động của Trung tâm.")) == \
+        [("ongoing", "2026-01-01", None, None)]
+    assert keys(rows_of(tmp_path, "Giai đoạn 2026-2030 và những năm tiếp theo, tiếp tục triển khai.")) == \
+        [("ongoing", "2026-01-01", None, None)]
+
+
+def test_two_expressions_in_one_phrase_are_two_rows(tmp_path):
+    assert keys(rows_of(tmp_path, "Sở Y tế thực hiện thường xuyên, hằng năm.")) == \
+        [("ongoing", None, None, None), ("recurring", None, None, "yearly")]
+
+
+@pytest.mark.parametrize("text, quote", [
+    ("Sở Tư pháp tổ chức thực hiện sau khi Nghị định hướng dẫn được ban hành.",
+     "sau khi Nghị định hướng dẫn được ban hành"),
+    ("Triển khai thực hiện các chính sách hỗ trợ khi được ban hành.", "khi được ban hành"),
+    ("Sở Công Thương triển khai trong vòng 30 ngày kể từ ngày ký.", "trong vòng 30 ngày kể từ ngày ký"),
+])
+def test_relative(tmp_path, text, quote):
+    assert rows_of(tmp_path, text) == [("relative", None, None, None, quote)]
+
+
+# --- readings that must not happen ---------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Báo cáo đột xuất khi có yêu cầu của Ủy ban nhân dân tỉnh.",
+    "Tổng hợp báo cáo kết quả thực hiện đột xuất hoặc định kỳ theo quy định.",
+    "Phấn đấu đến năm 2030, 100% hồ sơ được số hóa.",
+    "Xây dựng chương trình nâng cao năng lực quản lý đối với các tổ chức kinh tế tập thể giai đoạn 2023 - 2025.",
+    "Sở Y tế thực hiện theo Kế hoạch số 45/KH-UBND ngày 12/3/2025 của Ủy ban nhân dân tỉnh.",
+    "Chi thường xuyên được bố trí trong dự toán ngân sách hằng năm.",
+    "Quan tâm điều chỉnh kế hoạch sử dụng đất hàng năm, tạo điều kiện tiếp cận đất đai.",
+    "Tăng thu nhập thường xuyên cho thành viên.",
+    "Cấp ủy coi đây là nhiệm vụ chính trị quan trọng, thường xuyên.",
+    "Đề xuất sửa đổi Luật Hợp tác xã năm 2012.",
+    "Xử lý kịp thời, sớm các khó khăn vướng mắc.",
+])
+def test_no_deadline(tmp_path, text):
+    assert rows_of(tmp_path, text) == []
+
+
+def test_target_year_in_objectives_is_not_a_deadline(tmp_path):
+    body = "1. Mục tiêu cụ thể\nĐến năm 2030, toàn tỉnh có khoảng 500 hợp tác xã hoạt động hiệu quả."
+    assert rows_of(tmp_path, body, section="II. MỤC TIÊU") == []
+
+
+def test_ongoing_in_quan_diem_is_not_a_deadline(tmp_path):
+    body = "Phát triển kinh tế tập thể là nhiệm vụ thường xuyên của cả hệ thống chính trị; thường xuyên theo dõi."
+    assert rows_of(tmp_path, body, section="I. QUAN ĐIỂM CHỈ ĐẠO") == []
+
+
+def test_issue_date_and_header_are_not_deadlines(tmp_path):
+    rows = rows_of(tmp_path, "Sở Tài chính hoàn thành trước ngày 30/9/2022.")
+    assert keys(rows) == [("date", None, "2022-09-30", None)]     # not 2022-08-10, not the title's 2022
+
+
+def test_past_period_is_not_a_deadline(tmp_path):
+    assert rows_of(tmp_path, "Chào mừng kỷ niệm 80 năm Tổng tuyển cử đầu tiên (06/01/1946 - 06/01/2026).") == []
+    assert rows_of(tmp_path, "Sở Nội vụ hoàn thành trước ngày 30/6/2022.") == []     # before the issue date
+
+
+# --- tables --------------------------------------------------------------------------------------
+def test_time_column_cells(tmp_path):
+    body = ("| STT | Nhiệm vụ | Cơ quan chủ trì | Thời gian thực hiện |\n"
+            "| 1 | Rà soát quy hoạch đến năm 2030 | Sở Xây dựng | Quý III Năm 2026 |\n"
+            "| 2 | Ban hành quy chế | Sở Tư pháp | Sau khi có Quy chế của Trung ương |\n"
+            "| 3 | Tuyên truyền | Sở Văn hóa | Thường xuyên |\n"
+            "| 4 | Kiểm tra | Sở Nội vụ | Theo kế hoạch riêng |\n"
+            "| 5 | Tổng kết | Sở Nội vụ | Tháng 12 hằng năm |\n")
+    assert keys(rows_of(tmp_path, body, section="PHỤ LỤC")) == [
+        ("date", None, "2026-09-30", None), ("relative", None, None, None), ("ongoing", None, None, None),
+        ("recurring", None, "--12-31", "yearly")]
+
+
+def test_table_without_time_column_gives_nothing(tmp_path):
+    body = ("| STT | Chỉ tiêu | Đơn vị chủ trì |\n"
+            "| 1 | Đến năm 2030 có 100 hợp tác xã | Sở Nông nghiệp và Môi trường |\n")
+    assert rows_of(tmp_path, body, section="PHỤ LỤC") == []
+
+
+# --- the development plans -----------------------------------------------------------------------
+def _k(doc):
+    return [(r["kind"], r["start"], r["end"], r["recurrence"]) for r in doc.rows["deadlines"]]
+
+
+def test_plan_000(gold_docs):
+    doc = gold_docs["000"]
+    assert _k(doc) == [("ongoing", None, None, None), ("recurring", None, "--12-15", "yearly"),
+                       ("ongoing", None, None, None)]
+    assert [r["quote"] for r in doc.rows["deadlines"]] == [
+        "Thường xuyên", "trước ngày 15 tháng 12\nhàng năm", "thường xuyên"]
+
+
+def test_plan_001_time_column_gives_one_row_per_cell(gold_docs):
+    rows = gold_docs["001"].rows["deadlines"]
+    cells = [r for r in rows if r["char_start"] > gold_docs["001"].raw.index("Thời gian thực hiện |")]
+    assert [(r["kind"], r["start"], r["end"]) for r in cells] == [
+        ("ongoing", None, None), *[("range", "2023-01-01", "2025-12-31")] * 3, ("ongoing", None, None),
+        *[("range", "2023-01-01", "2025-12-31")] * 2, ("ongoing", None, None), ("ongoing", None, None),
+        ("year", None, "2023-12-31"), ("range", "2023-01-01", None)]
+    assert [r["quote"] for r in cells][-2:] == ["2023", "Từ 2023"]
+
+
+def test_plan_002_relative_and_ongoing(gold_docs):
+    assert [(r["kind"], r["quote"]) for r in gold_docs["002"].rows["deadlines"]] == [
+        ("relative", "khi được ban hành"), ("relative", "khi chính sách được ban hành"),
+        ("ongoing", "thường xuyên")]
+
+
+def test_plan_004_recurrence_and_date_in_one_clause_are_one_row(gold_docs):
+    rows = gold_docs["004"].rows["deadlines"]
+    assert [(r["kind"], r["end"], r["recurrence"]) for r in rows] == [
+        ("year", "2019-12-31", None), ("ongoing", None, None), ("recurring", "--12-10", "yearly"),
+        ("recurring", "--12-15", "yearly")]
+    assert rows[2]["quote"] == "định kỳ hằng năm gửi Liên minh HTX tỉnh trước ngày 10 tháng 12"
+
+
+def test_ids_in_text_order_and_quotes_are_raw_slices(gold_docs):
+    for doc in gold_docs.values():
+        rows = doc.rows["deadlines"]
+        assert [r["deadline_id"] for r in rows] == [f"D{i}" for i in range(1, len(rows) + 1)]
+        assert [r["char_start"] for r in rows] == sorted(r["char_start"] for r in rows)
+        for r in rows:
+            assert doc.raw[r["char_start"]:r["char_end"]] == r["quote"]
+
+
+def test_spelling_variants_live_in_the_lexicon():
+    from pipeline.lexicon import lexicon
+    t = lexicon("time")
+    assert {"hằng", "hàng"} <= set(t["every"])
+    assert t["quarter_numbers"]["ii"] == t["quarter_numbers"]["2"] == 2
+    assert t["recurrence_units"]["quý"] == "quarterly"
