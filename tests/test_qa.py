@@ -255,7 +255,7 @@ def test_assignment_with_right_span_and_role_but_unexpanded_agency_is_mismatched
     res = scored(dirs, gold_json(assignments=A_GOLD[:2]), {"assignments": pred})
     a = res.tables["assignments"]
     assert (a["gold_found"], a["predicted_right"]) == (1, 1)
-    [d] = res.diffs
+    [d] = [d for d in res.diffs if d["table"] == "assignments"]
     assert d["status"] == "mismatched" and d["note"] == "same evidence and role; agency differs"
     assert json.loads(d["predicted"])["agency"] == "Sở NN&MT"
 
