@@ -36,10 +36,6 @@ def _alt(words, bounded: bool = True) -> str:
     return rf"(?<![\p{{L}}\d])(?:{body})(?![\p{{L}}\d])" if bounded else f"(?:{body})"
 
 
-def _cmp_words() -> dict[str, list[str]]:
-    return {k: v for k, v in _D["comparators_pre"].items()}
-
-
 _PRE_WORD_TO_CMP = {w: k for k, ws in _D["comparators_pre"].items() for w in ws}
 _POST_WORD_TO_CMP = {w: k for k, ws in _D["comparators_post"].items() for w in ws}
 _SYMBOLS = [w for w in _PRE_WORD_TO_CMP if not any(c.isalpha() for c in w)]
@@ -64,6 +60,14 @@ _PER_SUFFIX = regex.compile(r"^\s*(?:%\s*)?" + _alt(_D["per_period_suffixes"], F
 _COMMIT = regex.compile(_alt([c for c in _D["commitment_cues"] if c not in ("đạt", "tăng", "giảm")]), regex.I)
 _PAST = regex.compile(_alt(_D["past_cues"]), regex.I)
 _PAST_AFTER = regex.compile(r"^\s*" + _alt(_D["past_after"]), regex.I)
+_PAST_AFTER_NOUN = regex.compile(r"^\s*(?:[\p{L}]+\s+){0,2}?" + _alt(_D["past_after_noun"]), regex.I)
+_CONDITIONAL = regex.compile(_alt(_D["conditional_cues"]), regex.I)
+_MEASURE = set(_D["measure_units"])
+_NON_NOUN_START = regex.compile(r"^\s*(?:" + _alt([w for w in _D["non_noun_starts"] if w.isalpha() or " " in w])
+                                + r"|[/(])", regex.I)
+_LEAD_TRIM = regex.compile(r"(?:\s*(?:" + _alt(_D["indicator_lead_trim"]) + r"|[:,]))+\s*$", regex.I)
+_TABLE_TITLE = regex.compile(_alt(_D["table_title_cues"], False), regex.I)
+_RATIO_WORD = regex.compile(_alt(["tỷ lệ", "tỉ lệ"]), regex.I)
 _STRIVE = regex.compile(_alt(["phấn đấu", "phân đầu", "phần đầu", "phấn đầu"]), regex.I)
 _BASELINE = regex.compile(_alt(_D["baseline_words"]) + r"\s*$", regex.I)
 # a year the target is to be reached by; periods ("2021 - 2025") and dates are not
@@ -285,7 +289,6 @@ def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
     m = _SCALE.match(rest)
     if m:
         after = rest[m.end():]
-        mm = _UNIT.match(after)
         word = m["w"].casefold()
         if _MONEY.match(after):
             money = _UNIT.match(rest)
@@ -297,7 +300,6 @@ def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
         scale = float(_D["scale_words"][word])
         i += m.end()
         rest = text[i:i + 120]
-        del mm
     if _TIME_UNIT.match(rest):
         return None, i, scale
     m = _UNIT.match(rest)
@@ -338,8 +340,8 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
     after = text[e:e + 40]
     if _CODE_AFTER.match(after) and not after.lstrip().startswith("%"):
         return None
-    if before.rstrip().endswith(("(", "[")) and after.lstrip()[:1] in (")", "]"):
-        return None
+    if before.rstrip().endswith(("(", "[")):
+        return None                                     # "(1)" label, "(10 Gbps)" restatement
     if regex.search(r"(?:^|\|)\s*$", before) and regex.match(r"\s*[.)]\s", after):
         return None                                     # list label "1." / "2)"
     ref = _REFERENCE_BEFORE.search(before[-20:])
@@ -358,6 +360,8 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
             value_max, num_end = v2, e + r.end()
     unit, unit_end, scale = _unit_at(text, num_end)
     if unit is None:
+        return None
+    if _PAST_AFTER_NOUN.match(text[unit_end:unit_end + 40]):
         return None
     if 1900 <= value <= 2100 and unit != "%" and "." not in m.group(0) and unit not in _D["units"]:
         return None
@@ -402,9 +406,23 @@ def _clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
+def _lead(text: str, f: _Found, clause: tuple[int, int]) -> str:
+    """The clause before the number, without bullet, strive word, trailing verb or comparator."""
+    lead = _BULLET.sub("", text[clause[0]:f.start]).strip(" ,:;")
+    ratio = None
+    for ratio in _RATIO_WORD.finditer(lead):
+        pass
+    if ratio:
+        lead = lead[ratio.start():]
+    lead = _STRIVE.sub("", lead).strip(" ,:")
+    lead = _LEAD_TRIM.sub("", lead).strip(" ,:")
+    n = _D["indicator_max_words"]
+    return " ".join(lead.split()[:n] if ratio else lead.split()[-n:])
+
+
 def _indicator(text: str, f: _Found, clause: tuple[int, int]) -> str:
-    """Short readable description: 'tỷ lệ <what>' for a percentage, else 'số <unit> <qualifier>'."""
-    abbrev = _D["abbreviations"]
+    """Short readable description: 'tỷ lệ <what>' for a percentage, 'số <unit> <qualifier>' for a
+    count, the phrase before the number for an amount (money, area, length)."""
     tail = text[f.unit_end:clause[1]]
     cut = len(tail)
     for stop in _D["indicator_stops"]:
@@ -413,23 +431,21 @@ def _indicator(text: str, f: _Found, clause: tuple[int, int]) -> str:
             cut = k
     tail = regex.sub(r"^\s*(?:" + _alt(list(_POST_WORD_TO_CMP)) + r")", "", tail[:cut]).strip(" ,.")
     words = tail.split()[:_D["indicator_max_words"]]
+    noun_tail = bool(words) and not _NON_NOUN_START.match(tail)
     if f.unit == "%":
-        what = " ".join(words)
-        if not what or what.casefold().startswith(("so ", "trên tổng")):
-            lead = _BULLET.sub("", text[clause[0]:f.start]).strip(" ,:;")
-            lead = _STRIVE.sub("", lead).strip(" ,:")
-            lead = regex.sub(r"\s*(?:" + _alt(["đạt", "chiếm", "là", "bằng", "tăng", "giảm", "có", "từ"]) + r")\s*$",
-                             "", lead, flags=regex.I)
-            what = " ".join(lead.split()[-_D["indicator_max_words"]:])
-        ind = what if what.casefold().startswith("tỷ lệ") else f"tỷ lệ {what}".strip()
+        lead = _lead(text, f, clause)
+        if _RATIO_WORD.match(lead) or not noun_tail:
+            ind = lead if _RATIO_WORD.match(lead) else f"tỷ lệ {lead}"
+        else:
+            ind = "tỷ lệ " + " ".join(words)
+    elif f.unit in _MEASURE:
+        ind = _lead(text, f, clause) or f.unit
     else:
-        qual = " ".join(words[:6])
-        ind = f"số {f.unit} {qual}".strip()
-        ind = regex.sub(r"^số (\S+(?: \S+)*?) \1\b", r"số \1", ind)
-    for short, full in abbrev.items():
+        ind = f"số {f.unit} " + (" ".join(words[:6]) if words and not tail.startswith(("so ", "/")) else "")
+    for short, full in _D["abbreviations"].items():
         ind = regex.sub(rf"(?<![\p{{L}}]){regex.escape(short)}(?![\p{{L}}])", full, ind)
     ind = regex.sub(r"\s+", " ", ind).strip(" ,")
-    return ind[:1].lower() + ind[1:] if ind[:2] != ind[:2].upper() else ind
+    return ind[:1].lower() + ind[1:] if ind[1:2].islower() else ind
 
 
 def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = None) -> Iterator[TargetRow]:
@@ -437,12 +453,7 @@ def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = Non
     doc, text = ctx.doc, ctx.doc.text
     quoted = [(m.start() + a, m.end() + a) for m in _QUOTED.finditer(text[a:b])]
     for ss, se in _sentences(text, a, b):
-        prev: _Found | None = None
         for cs, ce in _clauses(text, ss, se):
-            per_from = None
-            pm = None
-            for pm in _PER_CUE.finditer(text, cs, ce):
-                pass
             prev_in_clause: _Found | None = None
             for m in NUMBER.finditer(text, cs, ce):
                 if prev_in_clause and m.start() < prev_in_clause.end:
@@ -460,6 +471,8 @@ def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = Non
                     pass
                 if past and not _COMMIT.search(clause_before[past.end():]):
                     continue
+                if _CONDITIONAL.search(clause_before):
+                    continue
                 if _PAST_AFTER.match(text[f.unit_end:f.unit_end + 20]) and not _STRIVE.search(sentence_before):
                     continue
                 if not primary and not _COMMIT.search(sentence_before) and not _POST_CMP.match(
@@ -472,20 +485,15 @@ def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = Non
                     if _LIST_JOIN.search(between) and not _WITH.search(between) and "(" not in between \
                             and len(between) < 80:
                         f.comparator, f.cmp_from_word = prev_in_clause.comparator, True
-                per_year = f.per_year
-                if not per_year:
-                    for cue in _PER_CUE.finditer(text, cs, m.start()):
-                        per_year = True
+                per_year = f.per_year or bool(_PER_CUE.search(text, cs, m.start()))
                 ty = None if per_year else target_year(ctx, m.start(), (cs, ce), (ss, se), group_year)
                 prev_in_clause = f
-                prev = f
                 yield TargetRow(
                     section_id=doc.section_id_at(m.start()),
                     indicator=_indicator(text, f, (cs, ce)),
                     value=float(f.value), value_max=float(f.value_max) if f.value_max is not None else None,
                     unit=f.unit, comparator=f.comparator, target_year=ty, per_year=per_year,
                     **doc.evidence(f.start, f.end))
-        del prev
 
 
 # --- tables ---------------------------------------------------------------------------
@@ -513,7 +521,6 @@ def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
                 value_cols.append((i, ys[-1][1] if ys else None))
     labels = set(_D["group_row_labels"])
     group_year = None
-    kind_primary = context_kind(ctx.doc, t.start) in _D["target_kinds"]
     for row in t.rows:
         cells = row.cells
         filled = [c for c in cells if c.text.strip()]
@@ -522,26 +529,37 @@ def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
             ys = _years_in(" ".join(c.text for c in filled), None)
             group_year = ys[-1][1] if ys else None
             continue
-        if value_cols and unit_col is not None and unit_col < len(cells):
+        if value_cols:
+            if any(len(c.text) > 30 and _TABLE_TITLE.search(c.text) for c in cells):
+                return                                  # another (budget) table glued after this one
             yield from _table_values(ctx, t, row, unit_col, value_cols, group_year)
             continue
         for i, c in enumerate(cells):
             if i in skip or not c.text.strip():
                 continue
-            primary = i in target_cols or kind_primary
-            yield from _scan(ctx, c.start, c.end, primary, group_year)
+            yield from _scan(ctx, c.start, c.end, i in target_cols, group_year)
 
 
 def _table_values(ctx: _Ctx, t: Table, row, unit_col: int, value_cols, group_year) -> Iterator[TargetRow]:
+    """Targets of an indicator | unit | value-per-year table row; the unit is taken as printed.
+    Rows shorter or longer than the header (spanned header cells) align values on the right
+    and take as unit the last text cell before the run of numbers."""
     cells = row.cells
-    unit = cells[unit_col].text.strip()
-    if not unit or NUMBER.fullmatch(unit):
+    shift = len(t.header) - len(cells)
+    k = len(cells)
+    while k > 0 and (not cells[k - 1].text.strip()
+                     or parse_number(regex.split(r"\s*[-–]\s*", cells[k - 1].text.strip())[0]) is not None):
+        k -= 1
+    unit_i = unit_col if not shift and unit_col < len(cells) and unit_col == k - 1 else k - 1
+    if not 0 < unit_i < len(cells) or len(cells) - k < len(t.header) - 1 - unit_col:
+        return                                          # no unit, or a row split across lines
+    unit = cells[unit_i].text.strip()
+    if not unit or NUMBER.fullmatch(unit) or len(unit) > 25 or len(unit.split()) > 4:
         return
-    ind_col = next((i for i in range(unit_col) if _col_has(t.header[i], _D["indicator_columns"])), unit_col - 1)
-    indicator = cells[ind_col].text.strip() if 0 <= ind_col < len(cells) else ""
-    indicator = _BULLET.sub("", indicator).strip()
+    indicator = _BULLET.sub("", cells[unit_i - 1].text).strip()
     for i, year in value_cols:
-        if i >= len(cells):
+        i -= shift
+        if not unit_i < i < len(cells):
             continue
         c = cells[i]
         raw = c.text.strip()
@@ -551,8 +569,8 @@ def _table_values(ctx: _Ctx, t: Table, row, unit_col: int, value_cols, group_yea
             continue
         v = parse_number(m["a"])
         vmax = parse_number(m["b"]) if m["b"] else None
-        if v is None:
-            continue
+        if not v:
+            continue                                    # empty or zero cell: no figure planned
         comparator = "range" if vmax is not None else _PRE_WORD_TO_CMP.get((m["cmp"] or "").casefold(), "eq")
         yield TargetRow(
             section_id=ctx.doc.section_id_at(c.start), indicator=indicator, value=v, value_max=vmax,
@@ -563,6 +581,23 @@ def _table_values(ctx: _Ctx, t: Table, row, unit_col: int, value_cols, group_yea
 
 # --- the extractor --------------------------------------------------------------------
 
+def _logical_paragraphs(doc: Document) -> list[tuple[int, int]]:
+    """Paragraphs with a hard-wrapped sentence rejoined ("... đạt khoảng" + "11.400 doanh nghiệp.")."""
+    out: list[tuple[int, int]] = []
+    for a, b in doc.paragraphs:
+        if out:
+            pa, pb = out[-1]
+            prev = doc.text[pa:pb].rstrip()
+            nxt = doc.text[a:b].lstrip()
+            if (prev and nxt and prev[-1] not in ".;:!?|" and not nxt.startswith("|")
+                    and (nxt[0].isdigit() or nxt[0].islower()) and not doc.in_table(a)
+                    and not any(h.start == a for h in doc.headings)):
+                out[-1] = (pa, b)
+                continue
+        out.append((a, b))
+    return out
+
+
 def extract(doc: Document) -> Iterator[TargetRow]:
     issue_year = _issue_year(doc)
     ctx = _Ctx(doc=doc, issue_year=issue_year)
@@ -572,7 +607,7 @@ def extract(doc: Document) -> Iterator[TargetRow]:
     tables = sorted(doc.tables, key=lambda t: t.start)
     table_starts = [t.start for t in tables]
     done_tables = set()
-    for a, b in doc.paragraphs:
+    for a, b in _logical_paragraphs(doc):
         k = bisect.bisect_right(table_starts, a) - 1
         if k >= 0 and tables[k].start <= a < tables[k].end:
             if k not in done_tables:
