@@ -41,7 +41,8 @@ def unify(text: str) -> str:
     global _TONE_RE
     if _TONE_RE is None:
         _TONE_MAP.update({a: b for a, b in _data()["tone_pairs"]})
-        _TONE_RE = regex.compile("|".join(regex.escape(a) for a in sorted(_TONE_MAP, key=len, reverse=True)))
+        # only at the end of a syllable: "hoà" is old-style, "đoàn" is not
+        _TONE_RE = regex.compile("(?:" + "|".join(regex.escape(a) for a in sorted(_TONE_MAP, key=len, reverse=True)) + r")(?!\p{L})")
     return _TONE_RE.sub(lambda m: _TONE_MAP[m.group()], text)
 
 

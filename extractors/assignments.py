@@ -28,6 +28,7 @@ from pipeline.lexicon import lexicon
 from pipeline.rows import AssignmentRow
 
 MAX_SPAN = 1900          # evidence longer than this is cut at paragraph boundaries
+# patterns used with .match(text, pos) carry no "^": it would only match at the string start
 
 
 def _data() -> dict:
@@ -39,20 +40,20 @@ def _alt(words) -> str:
 
 
 _CUES = _data()["cues"]
-_LABEL = regex.compile(r"^\s*(?:(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)\-–/]\s*|\(?\d+\)\s*|[-+•*–]\s*)+")
+_LABEL = regex.compile(r"\s*(?:(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)\-–/]\s*|\(?\d+\)\s*|[-+•*–]\s*)+")
 _FILLER = regex.compile(r"^[\s,]*(?:(?:thủ trưởng|lãnh đạo|chủ tịch|giám đốc|người đứng đầu|các thành viên|thành viên|toàn thể|tất cả)\s+)*(?:các\s+)?$", regex.I)
 _SEP = regex.compile(r"^\s*(?:(?:[,;/]|và|cùng|với|hoặc|\(|\))\s*)*(?:(?:thủ trưởng|lãnh đạo|chủ tịch|giám đốc|người đứng đầu)\s+)?(?:các\s+)?$", regex.I)
 _LEAD = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["lead"]) + r")(?!\p{L})", regex.I)
-_LEAD_AFTER = regex.compile(r"^[\s,:]*(?:(?:tiếp tục|chủ động|khẩn trương|có trách nhiệm|tích cực|trực tiếp|là cơ quan thường trực,?)\s+)*(?:" + _alt(_CUES["lead"]) + r")(?!\p{L})", regex.I)
+_LEAD_AFTER = regex.compile(r"[\s,:]*(?:(?:tiếp tục|chủ động|khẩn trương|có trách nhiệm|tích cực|trực tiếp|là cơ quan thường trực,?)\s+)*(?:" + _alt(_CUES["lead"]) + r")(?!\p{L})", regex.I)
 _COORD = regex.compile(r"(?<!\p{L})(?:phối hợp(?:\s+(?:chặt chẽ|tốt|thường xuyên|đồng bộ))?(?:\s*,\s*(?:chặt chẽ|tốt))?(?:\s+(?:với|cùng(?:\s+với)?|vốn))?|cùng với)(?!\p{L})", regex.I)
-_COORD_AFTER = regex.compile(r"^[\s,:]*(?:(?:tiếp tục|chủ động|khẩn trương|có trách nhiệm|tích cực|tăng cường)\s*,?\s*)*(?:phối hợp|cùng với)(?!\p{L})", regex.I)
+_COORD_AFTER = regex.compile(r"[\s,:]*(?:(?:tiếp tục|chủ động|khẩn trương|có trách nhiệm|tích cực|tăng cường)\s*,?\s*)*(?:phối hợp|cùng với)(?!\p{L})", regex.I)
 _DIRECTIVE = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["directive"]) + r")(?!\p{L})", regex.I)
-_LABEL_LEAD = regex.compile(r"^\s*(?:" + _alt(_CUES["label_lead"]) + r")\s*:", regex.I)
-_LABEL_COORD = regex.compile(r"^\s*(?:" + _alt(_CUES["label_coordinate"]) + r")\s*:", regex.I)
-_LABEL_DOERS = regex.compile(r"^\s*(?:" + _alt(_CUES["label_doers"]) + r")\s*:", regex.I)
+_LABEL_LEAD = regex.compile(r"\s*(?:" + _alt(_CUES["label_lead"]) + r")\s*:", regex.I)
+_LABEL_COORD = regex.compile(r"\s*(?:" + _alt(_CUES["label_coordinate"]) + r")\s*:", regex.I)
+_LABEL_DOERS = regex.compile(r"\s*(?:" + _alt(_CUES["label_doers"]) + r")\s*:", regex.I)
 _CLAUSE_END = regex.compile(r";|:(?=\s)|\.(?=\s+\p{Lu})|\n")
 _SENT_END = regex.compile(r"\.(?=\s+\p{Lu})|\n")
-_SKIP_LEADIN = regex.compile(r"^\s*(?:Kính gửi|Nơi nhận)\b", regex.I)
+_SKIP_LEADIN = regex.compile(r"\s*(?:Kính gửi|Nơi nhận)\b", regex.I)
 _SKIP_START = tuple(_data()["skip_paragraph_starts"])
 _PURPOSE = regex.compile(r"(?:" + _alt(_data()["purpose_cues"]) + r")", regex.I)
 _TABLE_LEAD = ("chủ trì",)
