@@ -134,6 +134,9 @@ import json, sys, time
 args = json.loads(sys.argv[1])
 sys.path.insert(0, args["root"])
 import resource
+if args["stages"]:
+    import pipeline.config   # a subset of the components, bound before pipeline.run is imported
+    pipeline.config.PIPELINE = tuple(args["stages"])
 from pipeline.run import extract_corpus
 def cpu():
     return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
@@ -163,10 +166,11 @@ print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "tokens": toke
 """
 
 
-def measure_extraction(corpus: Path, out: Path, workers: int, engine: str = "local") -> dict:
+def measure_extraction(corpus: Path, out: Path, workers: int, engine: str = "local",
+                       stages: list[str] | None = None) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     res = run_child(EXTRACT_CODE, {"root": str(ROOT), "corpus": str(corpus), "out": str(out),
-                                   "workers": workers, "engine": engine})
+                                   "workers": workers, "engine": engine, "stages": stages})
     shutil.rmtree(out, ignore_errors=True)
     return res
 
@@ -237,6 +241,9 @@ def main(argv=None) -> int:
     ap.add_argument("--ref-mb", type=float, default=1.0,
                     help="MB of the corpus the reference tokenizes (default 1; 0 = all of it)")
     ap.add_argument("--engine", choices=("local", "dask"), default="local", help="engine of the parallel run")
+    ap.add_argument("--stages", default=None,
+                    help="comma-separated components to run instead of the whole pipeline "
+                         "(e.g. normalize,segment,tables: the structural stages and the writing)")
     ap.add_argument("--no-reference", action="store_true", help="skip the underthesea reference")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="also profile the one-worker extraction of N documents")
@@ -265,6 +272,14 @@ def main(argv=None) -> int:
                 print(msg, file=sys.stderr, flush=True)
 
         report["load_average_before"] = os.getloadavg()[0]
+        stages = args.stages.split(",") if args.stages else None
+        if stages:
+            from pipeline.components import REGISTRY
+            unknown = [name for name in stages if name not in REGISTRY]
+            if unknown:
+                print(f"error: unknown components {unknown}; known: {', '.join(REGISTRY)}", file=sys.stderr)
+                return 2
+            report["stages"] = stages
         log(f"corpus: {len(files)} documents, {size / MB:.1f} MB")
         runs = [("extract, 1 worker", 1, "local")]
         if args.workers > 1 or args.engine != "local":
@@ -272,7 +287,7 @@ def main(argv=None) -> int:
                          args.workers, args.engine))
         for label, workers, engine in runs:
             log(f"running {label} ...")
-            r = measure_extraction(corpus, tmp / "out", workers, engine)
+            r = measure_extraction(corpus, tmp / "out", workers, engine, stages)
             if r["failed"]:
                 log(f"warning: {r['failed']} documents failed, e.g. {r['failures'][:1]}")
             r.update(workers=workers, mb_per_s=size / MB / r["seconds"], docs_per_s=len(files) / r["seconds"],
@@ -322,7 +337,9 @@ def main(argv=None) -> int:
 
 def print_report(report: dict) -> None:
     print(f"\ncorpus: {report['corpus']}: {report['documents']} documents, {report['megabytes']:.1f} MB; "
-          f"{report['cpu_count']} cores; Python {report['python']}\n")
+          f"{report['cpu_count']} cores; Python {report['python']}")
+    print(f"components: {', '.join(report['stages'])} (and the Parquet writing)\n" if report.get("stages")
+          else "components: the whole pipeline (and the Parquet writing)\n")
     head = (f"{'run':<40} {'seconds':>8} {'CPU s':>7} {'MB/s':>7} {'docs/s':>7} {'peak RSS MB':>12} "
             f"{'max 1 proc':>11}")
     print(head)
