@@ -227,5 +227,5 @@ def test_compare_picks_the_2030_figure_per_province(curated, kernel_path, tmp_pa
     assert _table_line(text, "good/fair or effective (%)", "Hưng Yên (49/KH-UBND)", "60.0")
     assert _table_line(text, "good/fair or effective (%)", "Kiên Giang (251/KH-UBND)", "70.0", "85.0")
     assert "1 dated, 2 recurring on a day of the year, 0 without a date" in text
-    for figure in ("compare_2030_targets", "compare_leads", "compare_deadlines"):
+    for figure in ("compare_target_years", "compare_2030_targets", "compare_leads", "compare_deadlines"):
         assert (tmp_path / f"{figure}.png").stat().st_size > 10000, figure
