@@ -36,6 +36,7 @@ M = r"(\d{1,2})"
 YSEP = r"\s*(?:/|-|,?\s+năm)\s*"            # "6/2024", "6 năm 2024", "6, năm 2024"
 QNUM = r"(IV|I{1,3}|0?[1-4])"
 _F = regex.I | regex.V1
+MERGE_WORDS = 15        # a recurrence and the day it is due stand this close in one clause
 PAST_YEARS = 5          # a period starting this long before the issue year is history, not a bound
 
 # --- core time expressions (each gives the period it denotes) --------------------------------
@@ -53,6 +54,9 @@ P_DAY_MONTHLY = regex.compile(rf"ngày\s+{D}\s+{EVERY}\s+tháng", _F)
 P_MONTH_YEARLY = regex.compile(rf"tháng\s+{M}\s+{EVERY}\s+năm", _F)
 P_EVERY = regex.compile(rf"(?:định\s+kỳ\s+)?{EVERY}\s+({UNITS})(?!\s+(?:nay|trước|qua))", _F)
 P_PERIODIC = regex.compile(rf"định\s+kỳ\s+(?:({HALF})|(?:mỗi\s+)?(quý|tháng|năm|tuần))(?:\s+một\s+lần)?|{HALF}\s+một\s+lần", _F)
+# "01 lần/năm", "06 tháng/lần", "quý/lần"
+P_PER = regex.compile(rf"(?:0?1|một)\s+lần\s*/\s*(năm|quý|tháng|tuần)|({HALF}|năm|quý|tháng|tuần)\s*/\s*(?:0?1\s+)?lần", _F)
+P_DAY_ONLY = regex.compile(rf"ngày\s+{D}(?!\s*(?:[/.-]\s*\d|tháng|\d))", _F)
 P_NEXT_YEARS = regex.compile(rf"(?:(?:năm|giai\s+đoạn|từ)\s+)?{Y}(?:\s*[-–—]\s*{Y})?\s*(?:,\s*)?và\s+(?:{_alt(_T['next_years'])})", _F)
 P_FROM_YEAR = regex.compile(rf"từ\s+(?:năm\s+)?{Y}(?![\d/])(?!\s*[-–—]\s*\d)(?!\s+đến)", _F)
 P_ONGOING = regex.compile(rf"\b(?:{_alt(_T['ongoing'])})\b", _F)
@@ -201,6 +205,14 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
         unit = m.group(2)
         rec = _T["recurrence_units"][unit.casefold()] if unit else "half_yearly"
         add(m, "recurring", None, None, rec, core="periodic")
+    for m in P_PER.finditer(text, lo, hi):
+        unit = (m.group(1) or m.group(2)).casefold()
+        rec = _T["recurrence_units"].get(unit, "half_yearly")
+        add(m, "recurring", None, None, rec, core="periodic")
+    for m in P_DAY_ONLY.finditer(text, lo, hi):
+        d = int(m.group(1))
+        if 1 <= d <= 31:
+            add(m, "recurring", None, f"---{d:02d}", "monthly", core="donly")
     for m in P_NEXT_YEARS.finditer(text, lo, hi):
         add(m, "ongoing", _iso(int(m.group(1)), 1, 1), None, core="next")
     for m in P_FROM_YEAR.finditer(text, lo, hi):
@@ -320,18 +332,34 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
 
 
 def _merge_recurrences(text: str, rows: list[Cand]) -> list[Cand]:
-    """'định kỳ hằng năm gửi ... trước ngày 10 tháng 12' is one yearly date."""
+    """'định kỳ hằng năm gửi ... trước ngày 10 tháng 12' is one yearly date; 'định kỳ 6 tháng, hằng
+    năm (trước ngày 15/6 và 15/12)': the dates that follow say when the periodic reports are due."""
     out: list[Cand] = []
+    pending: list[Cand] = []          # bare recurrences waiting for the day they are due
+
+    def near(a: Cand, b: Cand) -> bool:
+        gap = text[a.end:b.start]
+        return not regex.search(r"[.;\n|]", gap) and len(P_WORD.findall(gap)) <= MERGE_WORDS
+
     for c in rows:
-        prev = out[-1] if out else None
-        if (prev and prev.kind == "recurring" and prev.out_end is None and c.kind == "recurring"
-                and c.out_end is not None and not regex.search(r"[.;\n|]", text[prev.end:c.start])
-                and len(P_WORD.findall(text[prev.end:c.start])) <= 15):
-            rec = "monthly" if prev.recurrence == "monthly" and c.out_end.startswith("---") else "yearly"
-            out[-1] = Cand(prev.start, c.end, "recurring", recurrence=rec, core="merged", out_end=c.out_end)
+        bare = c.kind == "recurring" and c.out_end is None
+        if bare:
+            if pending and not near(pending[-1], c):
+                out.extend(pending)
+                pending = []
+            pending.append(c)
             continue
+        if pending and c.kind == "recurring" and c.out_end is not None and near(pending[-1], c) \
+                and (c.core != "donly" or pending[-1].recurrence == "monthly"):
+            rec = "monthly" if pending[-1].recurrence == "monthly" and c.out_end.startswith("---") else "yearly"
+            out.append(Cand(pending[0].start, c.end, "recurring", recurrence=rec, core="merged", out_end=c.out_end))
+            pending = []
+            continue
+        out.extend(pending)
+        pending = []
         out.append(c)
-    return out
+    out.extend(pending)
+    return [c for c in out if c.core != "donly"]      # "ngày 25" alone is a day of a month said elsewhere
 
 
 def _prose(doc: Document, lo: int, hi: int, preamble: bool = False) -> list[Cand]:

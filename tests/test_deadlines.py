@@ -109,6 +109,21 @@ def test_two_yearless_dates_are_two_yearly_rows(tmp_path):
     assert keys(rows) == [("recurring", None, "--06-01", "yearly"), ("recurring", None, "--11-15", "yearly")]
 
 
+def test_periodic_reports_take_the_days_that_follow(tmp_path):
+    rows = rows_of(tmp_path, "Định kỳ 6 tháng, hằng năm (trước ngày 15/6 và 15/12) các sở báo cáo về Sở Nội vụ.")
+    assert keys(rows) == [("recurring", None, "--06-15", "yearly"), ("recurring", None, "--12-15", "yearly")]
+    assert keys(rows_of(tmp_path, "Ủy ban nhân dân các xã báo cáo hằng tháng (trước ngày 25) về Sở Nội vụ.")) == \
+        [("recurring", None, "---25", "monthly")]
+
+
+@pytest.mark.parametrize("text, recurrence", [
+    ("Tổ chức kiểm tra 01 lần/năm tại các cơ sở.", "yearly"),
+    ("Sở Y tế báo cáo 06 tháng/lần về Ủy ban nhân dân tỉnh.", "half_yearly"),
+])
+def test_times_per_period(tmp_path, text, recurrence):
+    assert keys(rows_of(tmp_path, text)) == [("recurring", None, None, recurrence)]
+
+
 def test_six_month_report_due_on_a_day_is_yearly(tmp_path):
     rows = rows_of(tmp_path, "Các sở báo cáo định kỳ 6 tháng (trước ngày 15/6) và hằng năm (trước ngày 15/12).")
     assert keys(rows) == [("recurring", None, "--06-15", "yearly"), ("recurring", None, "--12-15", "yearly")]
