@@ -104,14 +104,49 @@ def remove_document(out_dir: Path, doc_id: str, keep_errors: bool = False) -> No
 
 
 def ensure_tables(out_dir: Path) -> None:
-    """Every table folder exists and holds at least a schema, so readers never fail on a fresh run."""
+    """Every table folder exists and holds the current schema, so readers never fail on a fresh run."""
     for table in ALL_TABLES:
         folder = Path(out_dir) / table
         folder.mkdir(parents=True, exist_ok=True)
         empty = folder / SCHEMA_FILE
-        if not empty.exists():
+        try:
+            current = pq.read_schema(empty).equals(TABLES[table], check_metadata=True)
+        except (OSError, pa.ArrowException):
+            current = False   # missing, or an older schema: rewritten
+        if not current:
             tmp = _tmp_parquet(empty, TABLES[table].empty_table())
             os.replace(tmp, empty)
+
+
+def remove_stale_temps(out_dir: Path) -> int:
+    """Delete the temporary files a killed run left behind (readers never see them: dot names)."""
+    n = 0
+    for folder in [Path(out_dir)] + [Path(out_dir) / t for t in ALL_TABLES]:
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file():
+                remove_file(Path(entry.path))
+                n += 1
+    return n
+
+
+def written_doc_ids(out_dir: Path) -> set[str]:
+    """Every doc_id that has a file in some table folder."""
+    ids: set[str] = set()
+    for table in ALL_TABLES:
+        try:
+            entries = os.scandir(Path(out_dir) / table)
+        except FileNotFoundError:
+            continue
+        with entries:
+            for entry in entries:
+                name = entry.name
+                if name.endswith(".parquet") and name != SCHEMA_FILE and not name.startswith((".", "_")):
+                    ids.add(name[:-len(".parquet")])
+    return ids
 
 
 def read_manifest(out_dir: Path) -> dict:

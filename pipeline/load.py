@@ -144,3 +144,25 @@ def read_document(path: str | Path, doc_id: str | None = None) -> Document:
         encoding=encoding,
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def not_a_plan(doc: Document) -> str | None:
+    """Why an extracted document is not a plan at all (a README, a shopping list), or None.
+
+    A plan shows at least one of: a document number, a type heading (KẾ HOẠCH, CÔNG VĂN ...),
+    an issuer; or enough of the vocabulary plans are written in (fewer words are needed when
+    the text also has numbered headings). Runs after the metadata component.
+    """
+    from .lexicon import lexicon
+    meta = (doc.rows.get("documents") or [{}])[0]
+    if meta.get("doc_number") or meta.get("issuer") or meta.get("doc_type") not in (None, "other"):
+        return None
+    data = lexicon("inputs")
+    low = doc.text.casefold()
+    found = sorted({w for w in data["plan_words"] if w in low})
+    numbered = sum(1 for h in doc.headings if h.is_title_line)
+    if len(found) >= data["plan_min_words"] or (numbered >= 2 and len(found) >= data["plan_min_words_with_headings"]):
+        return None
+    words = ", ".join(found) if found else "none"
+    return (f"not a plan: no document number, type heading (KẾ HOẠCH, CÔNG VĂN ...) or issuer, "
+            f"{numbered} numbered heading(s), plan vocabulary found: {words}")

@@ -1,0 +1,266 @@
+"""Runs that lose nothing: incremental re-runs, deletions, failures, atomic writes, killed runs."""
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import run as run_mod
+from pipeline.io import ALL_TABLES, MANIFEST, SCHEMA_FILE
+from pipeline.run import extract_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw_docs"
+FIELD = ROOT.parent / "shared" / "field_docs"
+if not FIELD.is_dir():
+    FIELD = Path("/work/shared/field_docs")
+
+
+def _corpus(tmp_path: Path, n: int = 5) -> Path:
+    src = tmp_path / "raw"
+    src.mkdir()
+    for p in sorted(RAW.glob("*.txt"))[:n]:
+        shutil.copy(p, src / p.name)
+    return src
+
+
+def _run(raw: Path, out: Path, **kw):
+    return extract_corpus(raw, out, workers=1, progress=False, **kw)
+
+
+def _table(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_parquet(out / name)
+
+
+def _snapshot(out: Path) -> dict:
+    """Every table's rows, order-independent, without the columns that name the file."""
+    snap = {}
+    for t in ALL_TABLES:
+        df = _table(out, t).drop(columns=["source_path", "path"], errors="ignore")
+        snap[t] = sorted(json.dumps(r, default=str, ensure_ascii=False, sort_keys=True)
+                         for r in df.to_dict("records"))
+    return snap
+
+
+def test_rerun_skips_unchanged_quickly(tmp_path):
+    raw, out = _corpus(tmp_path), tmp_path / "out"
+    first = _run(raw, out)
+    assert (first.processed, first.skipped, first.failed) == (5, 0, 0)
+    assert first.rows["documents"] == 5 and first.rows["sections"] > 20
+    before = _snapshot(out)
+    started = time.perf_counter()
+    again = _run(raw, out)
+    assert time.perf_counter() - started < 1.5
+    assert (again.processed, again.skipped, again.failed, again.removed) == (0, 5, 0, 0)
+    assert again.rows == first.rows   # the summary counts the rows the tables hold
+    assert _snapshot(out) == before
+    assert "0 processed, 5 skipped, 0 failed" in again.line() and "documents 5" in again.line()
+
+
+def test_changed_deleted_and_version_bump(tmp_path, monkeypatch):
+    raw, out = _corpus(tmp_path), tmp_path / "out"
+    _run(raw, out)
+    files = sorted(raw.glob("*.txt"))
+    changed, deleted = files[0], files[1]
+    old_sha = _table(out, "documents").set_index("doc_id").loc[changed.stem, "sha256"]
+    old_sections = (_table(out, "sections")["doc_id"] == changed.stem).sum()
+    # a new top-level section appended to one plan; another plan deleted
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\nV. KIỂM TRA, GIÁM SÁT\nSở Nội vụ theo dõi, kiểm tra việc thực hiện.\n",
+                       encoding="utf-8")
+    deleted.unlink()
+    s = _run(raw, out)
+    assert (s.processed, s.skipped, s.removed) == (1, 3, 1)
+    docs = _table(out, "documents").set_index("doc_id")
+    assert deleted.stem not in docs.index
+    for t in ALL_TABLES:
+        assert deleted.stem not in set(_table(out, t)["doc_id"]), t
+    assert docs.loc[changed.stem, "sha256"] != old_sha
+    secs = _table(out, "sections")
+    assert (secs["doc_id"] == changed.stem).sum() == old_sections + 1
+    assert "KIỂM TRA, GIÁM SÁT" in set(secs["heading"])
+    # a new pipeline version re-extracts everything
+    monkeypatch.setattr(run_mod, "pipeline_version", lambda: "999+test")
+    s = _run(raw, out)
+    assert (s.processed, s.skipped) == (4, 0)
+    assert {e["version"] for e in json.loads((out / MANIFEST).read_text()).values()} == {"999+test"}
+
+
+def test_rows_the_manifest_lost_are_removed(tmp_path):
+    raw, out = _corpus(tmp_path, 2), tmp_path / "out"
+    _run(raw, out)
+    (out / MANIFEST).unlink()
+    # rows of a document that is not in the input folder (e.g. left by an older run)
+    shutil.copy(out / "documents" / f"{sorted(raw.glob('*.txt'))[0].stem}.parquet", out / "documents" / "ghost.parquet")
+    s = _run(raw, out)
+    assert s.processed == 2
+    assert "ghost" not in set(_table(out, "documents")["doc_id"])
+    assert not (out / "documents" / "ghost.parquet").exists()
+
+
+def _bad_inputs(raw: Path) -> dict[str, str]:
+    """Broken files and the words their error message must contain."""
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "blank.md").write_text("  \n\n \t\n", encoding="utf-8")
+    (raw / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (raw / "image.pdf").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(2000))
+    (raw / "broken.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 300)
+    (raw / "old_word.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 300)
+    shutil.copy(FIELD / "README.md", raw / "README.md")
+    (raw / "shopping.txt").write_text("Danh sách đi chợ\n1. Gạo 5 kg\n2. Rau muống\n3. Cá thu\n", encoding="utf-8")
+    with open(raw / "huge.txt", "wb") as fh:     # sparse: 51 MB without writing them
+        fh.truncate(51 * 1024 * 1024)
+    return {"empty": "empty", "blank": "empty", "binary": "binary", "image": "PDF", "broken": ".docx",
+            "old_word": "unsupported file type", "README": "not a plan", "shopping": "not a plan",
+            "huge": "too large"}
+
+
+def test_failures_are_rows_and_never_stop_the_others(tmp_path):
+    raw, out = _corpus(tmp_path, 2), tmp_path / "out"
+    expected = _bad_inputs(raw)
+    s = _run(raw, out)
+    assert s.processed == 2 and s.failed == len(expected)
+    errors = _table(out, "errors").set_index("doc_id")
+    assert set(errors.index) == set(expected)
+    for doc_id, word in expected.items():
+        assert word in errors.loc[doc_id, "message"], (doc_id, errors.loc[doc_id, "message"])
+        assert errors.loc[doc_id, "path"].endswith(tuple(p.name for p in raw.glob(doc_id + ".*")))
+    assert errors.loc["README", "stage"] == "check"
+    assert errors.loc["huge", "stage"] == "load"
+    assert set(_table(out, "documents")["doc_id"]) == {p.stem for p in sorted(RAW.glob("*.txt"))[:2]}
+    # unchanged failures are not retried, but still counted and reported
+    again = _run(raw, out)
+    assert (again.processed, again.failed, again.carried) == (0, len(expected), len(expected) - 1)
+    assert len(_table(out, "errors")) == len(expected)
+    # a fixed file leaves the errors table
+    (raw / "empty.txt").unlink()
+    shutil.copy(sorted(RAW.glob("*.txt"))[2], raw / "empty.txt")
+    fixed = _run(raw, out)
+    assert fixed.processed == 1
+    assert "empty" not in set(_table(out, "errors")["doc_id"])
+    assert "empty" in set(_table(out, "documents")["doc_id"])
+
+
+def test_cli_exit_status_and_summary(tmp_path):
+    raw, out = _corpus(tmp_path, 1), tmp_path / "out"
+    cmd = [sys.executable, "-m", "pipeline", "extract", str(raw), "--out", str(out), "--workers", "1"]
+    ok = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("1 processed, 0 skipped, 0 failed")
+    (raw / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    bad = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 1
+    # (the plan is skipped unless the code changed in between: not asserted here)
+    assert re.match(r"^[01] processed, [01] skipped, 1 failed, 0 removed in [\d.]+s; rows: documents 1, ", bad.stdout)
+    assert "binary.txt: [load] binary data" in bad.stderr
+
+
+def test_interrupted_write_is_redone(tmp_path, monkeypatch):
+    """A run dying between two renames of one document's tables: the next run redoes it."""
+    raw, out = _corpus(tmp_path, 2), tmp_path / "out"
+    _run(raw, out)
+    reference = _snapshot(out)
+    target = sorted(raw.glob("*.txt"))[0]
+    target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def dying_replace(src, dst):
+        if str(dst).endswith(f"{target.stem}.parquet"):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise KeyboardInterrupt("killed")   # after two of its tables were renamed
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", dying_replace)
+    with pytest.raises(KeyboardInterrupt):
+        _run(raw, out)
+    monkeypatch.setattr(os, "replace", real_replace)
+    for t in ALL_TABLES:
+        _table(out, t)                           # every table still loads
+    assert json.loads((out / MANIFEST).read_text())[target.stem]["dirty"] is True
+    s = _run(raw, out)
+    assert s.processed == 1 and s.skipped == 1
+    after = _snapshot(out)
+    assert after["sections"] == reference["sections"] and after["deadlines"] == reference["deadlines"]
+    assert [r for r in after["documents"] if target.stem in r] != [r for r in reference["documents"] if target.stem in r]
+
+
+def test_sigkill_mid_run_leaves_readable_tables_and_next_run_completes(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for p in sorted(RAW.glob("*.txt")):
+        shutil.copy(p, raw / p.name)
+    for p in sorted(FIELD.glob("*.md")):
+        if p.name != "README.md":
+            shutil.copy(p, raw / p.name)
+    n_docs = len(list(raw.iterdir()))
+    clean = tmp_path / "clean"
+    _run(raw, clean)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "pipeline", "extract", str(raw), "--out", str(out), "--workers", "1",
+           "--no-progress"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    written = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        docs = out / "documents"
+        written = len([p for p in docs.glob("*.parquet") if p.name != SCHEMA_FILE]) if docs.is_dir() else 0
+        if written >= 3:
+            break
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert written >= 3
+    for t in ALL_TABLES:
+        _table(out, t)                           # readable after the kill
+    s = _run(raw, out)
+    assert s.processed + s.skipped == n_docs and s.failed == 0
+    assert s.processed >= 1                      # the killed run had not finished
+    assert _snapshot(out) == _snapshot(clean)
+    assert not list(out.rglob(".*.tmp"))
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the crash is injected through fork")
+def test_a_crashing_worker_fails_only_its_document(tmp_path, monkeypatch):
+    raw, out = _corpus(tmp_path, 3), tmp_path / "out"
+    victim = sorted(raw.glob("*.txt"))[1].stem
+    real = run_mod.process_document
+
+    def crashing(path, doc_id=None):
+        if doc_id == victim:
+            os._exit(3)                          # like a segfault in a parser
+        return real(path, doc_id)
+
+    monkeypatch.setattr(run_mod, "process_document", crashing)
+    s = extract_corpus(raw, out, workers=2, progress=False)
+    assert s.processed == 2 and s.failed == 1
+    err = _table(out, "errors")
+    assert list(err["doc_id"]) == [victim] and list(err["stage"]) == ["crash"]
+    assert victim not in set(_table(out, "documents")["doc_id"])
+
+
+def test_a_hanging_document_times_out(tmp_path, monkeypatch):
+    raw, out = _corpus(tmp_path, 2), tmp_path / "out"
+    victim = sorted(raw.glob("*.txt"))[0].stem
+    real = run_mod.process_document
+
+    def hanging(path, doc_id=None):
+        if doc_id == victim:
+            while True:
+                time.sleep(0.01)
+        return real(path, doc_id)
+
+    monkeypatch.setattr(run_mod, "process_document", hanging)
+    monkeypatch.setattr(run_mod, "DOC_TIMEOUT", 0.5)
+    s = _run(raw, out)
+    assert s.processed == 1 and s.failed == 1
+    err = _table(out, "errors")
+    assert list(err["stage"]) == ["timeout"] and "stopped after" in err["message"][0]
