@@ -51,10 +51,14 @@ def test_dask_local_cluster_matches_local_pool(tmp_path):
         assert a[table].equals(b[table]), table
 
 
-def test_dask_map_yields_every_result_once():
-    from pipeline.engines import dask_map
-    items = [(i, "x") for i in range(7)] + [(3, "x")]   # a repeated item is still run twice
-    out = sorted(dask_map(_double, items, n_workers=1))
+def test_dask_map_on_a_scheduler_address_yields_every_result_once():
+    from distributed import LocalCluster
+
+    from pipeline.engines import MAX_IN_FLIGHT_PER_WORKER, dask_map
+    # more items than the tasks kept in flight, and a repeated item that must still run twice
+    items = [(i, "x") for i in range(3 * MAX_IN_FLIGHT_PER_WORKER)] + [(3, "x")]
+    with LocalCluster(n_workers=1, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        out = sorted(dask_map(_double, items, scheduler=cluster.scheduler_address))
     assert out == sorted((2 * i, "xx") for i, _ in items)
 
 
