@@ -42,7 +42,7 @@ PAST_YEARS = 5          # a period starting this long before the issue year is h
 # --- core time expressions (each gives the period it denotes) --------------------------------
 P_DMY = regex.compile(rf"(?:ngày\s+)?(?<![\d/.]){D}\s*[/.-]\s*{M}\s*[/.-]\s*{Y}(?![\d/])|ngày\s+{D}\s+tháng\s+{M}{YSEP}{Y}", _F)
 P_DAY_RANGE = regex.compile(rf"từ\s+ngày\s+{D}\s+(?:đến|tới)(?:\s+hết)?\s+ngày\s+{D}\s+tháng\s+{M}{YSEP}{Y}", _F)
-P_MY = regex.compile(rf"tháng\s+{M}{YSEP}{Y}(?!\d)", _F)
+P_MY = regex.compile(rf"tháng\s+{M}{YSEP}{Y}(?!\d)|(?<![\d/.])(0?[1-9]|1[0-2])\s*/\s*{Y}(?![\d/])", _F)
 P_QY = regex.compile(rf"(?:quý|q)\s*{QNUM}{YSEP}{Y}(?!\d)|(?:quý|q)\s*{QNUM}(?=\s*[-–—]\s*(?:quý|q)\s*{QNUM}{YSEP}{Y})", _F)
 P_HY = regex.compile(rf"{HALF}\s+(đầu|cuối)\s+năm\s+{Y}", _F)
 P_YEAR = regex.compile(rf"năm\s+{Y}(?![\d/])", _F)
@@ -167,7 +167,7 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
         if a and b and a < b:
             add(m, "range", a, b, core="drange")
     for m in P_MY.finditer(text, lo, hi):
-        mo, y = map(int, _groups(m))
+        mo, y = map(int, _groups(m)[-2:])
         if 1 <= mo <= 12:
             add(m, "date", _iso(y, mo, 1), _month_end(y, mo), core="my")
     for m in P_QY.finditer(text, lo, hi):
@@ -319,7 +319,9 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
         return False      # the preamble's dates are those of the reports and decisions it cites
     if c.kind in ("year", "range", "ongoing") and _is_target_sentence(_sentence(text, lo, hi, c.start)):
         return False
-    if regex.search(r"(?:tầm\s+nhìn|định\s+hướng)(?:\s+đến)?\s*$|so\s+với\s*$|đến\s*$", before, _F):
+    if regex.search(r"(?:tầm\s+nhìn|định\s+hướng)(?:\s+đến)?\s*$|so\s+với\s*$", before, _F):
+        return False
+    if c.kind == "year" and regex.search(r"(?<!\bhết\s)đến\s*$", before, _F):     # "đến năm 2030": a horizon
         return regex.search(r"hoàn\s+thành[^.;]{0,30}đến\s*$", before, _F) is not None
     if regex.search(r"^\s*(?:đến\s+nay|trở\s+về\s+trước|vừa\s+qua)", text[c.end:c.end + 20], _F):
         return False
