@@ -1,0 +1,251 @@
+"""Targets: each normalization rule on sentences in the plans' style and on the bundled plans,
+plus the numbers that must not become targets (past counts, document numbers, dates, durations)."""
+from pathlib import Path
+
+import pytest
+
+from pipeline.numerals import parse_number
+
+HEADER = ("ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\n\nSố: 15/KH-UBND\n\nLâm Đồng, ngày 10 tháng 8 năm 2025\n\n"
+          "KẾ HOẠCH\nPhát triển kinh tế tập thể đến năm 2030\n\n")
+UPTO = ("normalize", "segment", "tables", "metadata", "sections", "targets")
+OBJECTIVES = "II. MỤC TIÊU"
+TASKS = "III. NHIỆM VỤ, GIẢI PHÁP"
+
+
+def _run(path):
+    from pipeline.load import read_document
+    from pipeline.run import run_components
+    doc, errors = run_components(read_document(path), UPTO)
+    assert errors == []
+    return doc
+
+
+def rows_of(tmp_path: Path, body: str, section: str = OBJECTIVES) -> list[tuple]:
+    """(value, value_max, unit, comparator, target_year, per_year) of a small plan's targets."""
+    path = tmp_path / "plan.txt"
+    path.write_text(HEADER + section + "\n\n" + body + "\n", encoding="utf-8")
+    doc = _run(path)
+    return [(r["value"], r["value_max"], r["unit"], r["comparator"], r["target_year"], r["per_year"])
+            for r in doc.rows.get("targets", [])]
+
+
+# --- numerals ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, value", [
+    ("3.000", 3000.0), ("70,5", 70.5), ("05", 5.0), ("10.052,700", 10052.7), ("1.000.000", 1e6),
+    ("63.000", 63000.0), ("8.95", 8.95), ("100", 100.0),
+])
+def test_vietnamese_numerals(text, value):
+    assert parse_number(text) == value
+
+
+def test_not_numerals():
+    assert parse_number("") is None
+    assert parse_number("HTX") is None
+    assert parse_number("1.2.3") is None
+
+
+# --- values, units, comparators ------------------------------------------------------------------
+def test_comparator_does_not_cross_with_or_semicolon(tmp_path):
+    rows = rows_of(tmp_path, "- Toàn tỉnh có khoảng 3.000 tổ hợp tác với 63.000 thành viên; 700 hợp tác xã.")
+    assert rows == [(3000.0, None, "tổ hợp tác", "approx", None, False),
+                    (63000.0, None, "thành viên", "eq", None, False),
+                    (700.0, None, "hợp tác xã", "eq", None, False)]
+
+
+def test_comparator_covers_a_comma_list_and_abbreviations_expand(tmp_path):
+    rows = rows_of(tmp_path, "Phấn đấu trong năm 2026 thành lập mới ít nhất 20 HTX, 01 Liên hiệp HTX và 50 Tổ hợp tác "
+                             "(THT), tỷ lệ HTX hoạt động có hiệu quả chiếm 60% trở lên, số cán bộ quản lý HTX được đào "
+                             "tạo tăng 10%.")
+    assert rows == [(20.0, None, "hợp tác xã", "gte", 2026, False),
+                    (1.0, None, "liên hiệp hợp tác xã", "gte", 2026, False),
+                    (50.0, None, "tổ hợp tác", "gte", 2026, False),
+                    (60.0, None, "%", "gte", 2026, False),
+                    (10.0, None, "%", "eq", 2026, False)]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("- Số hợp tác xã đạt loại tốt, khá chiếm từ 70% - 85% trên tổng số hợp tác xã.", (70.0, 85.0, "%", "range")),
+    ("- Phấn đấu có từ 10 đến 12 trường học đạt chuẩn quốc gia.", (10.0, 12.0, "trường", "range")),
+    ("- Tỷ lệ hộ nghèo giảm 1%–1,5%.", (1.0, 1.5, "%", "range")),
+    ("- Tỷ lệ nợ xấu không quá 5%.", (5.0, None, "%", "lte")),
+    ("- Tỷ lệ hộ nghèo dưới 3%.", (3.0, None, "%", "lte")),
+    ("- Hỗ trợ gần 500 hộ gia đình.", (500.0, None, "hộ", "approx")),
+    ("- Tỷ lệ che phủ rừng ≥ 45%.", (45.0, None, "%", "gte")),
+    ("- Bảo đảm trên 60% hợp tác xã đạt loại tốt, khá.", (60.0, None, "%", "gte")),
+    ("- Có tối thiểu 2 dự án thí điểm.", (2.0, None, "dự án", "gte")),
+    ("- Giải quyết việc làm cho 1,2 triệu người.", (1200000.0, None, "người", "eq")),
+    ("- Kim ngạch xuất khẩu đạt khoảng 8,95 tỷ USD.", (8.95, None, "tỷ USD", "approx")),
+    ("- GRDP bình quân đầu người đạt 91 triệu đồng.", (91.0, None, "triệu đồng", "eq")),
+    ("- Hỗ trợ 01 doanh nghiệp, hợp tác xã xây dựng thương hiệu.", (1.0, None, "doanh nghiệp, hợp tác xã", "eq")),
+    ("- Có 65 Quỹ tín dụng nhân dân hoạt động an toàn.", (65.0, None, "quỹ tín dụng nhân dân", "eq")),
+    ("- Có 02 liên hiệp HTX, với 20 HTX thành viên.", (2.0, None, "liên hiệp hợp tác xã", "eq")),
+])
+def test_value_unit_comparator(tmp_path, body, expected):
+    rows = rows_of(tmp_path, body)
+    assert rows and rows[0][:4] == expected
+
+
+def test_unlisted_noun_is_the_unit(tmp_path):
+    # "giáo viên" is listed; "bác sĩ gia đình" is cut to its head noun by the tagger
+    rows = rows_of(tmp_path, "- Đào tạo 150 giáo viên; thu hút 40 chuyên gia đầu ngành.")
+    assert [(r[0], r[2]) for r in rows] == [(150.0, "giáo viên"), (40.0, "chuyên gia")]
+
+
+def test_member_cooperatives_count_cooperatives(tmp_path):
+    rows = rows_of(tmp_path, "- 03 liên hiệp hợp tác xã với 20 hợp tác xã thành viên; 110.000 thành viên tổ hợp tác.")
+    assert [(r[0], r[2]) for r in rows] == [(3.0, "liên hiệp hợp tác xã"), (20.0, "hợp tác xã"),
+                                            (110000.0, "thành viên")]
+
+
+# --- per-year rates ----------------------------------------------------------------------------
+def test_per_year_reaches_to_the_semicolon(tmp_path):
+    rows = rows_of(tmp_path, "- Thành lập mới mỗi năm 15-20 tổ hợp tác; 05 liên hiệp hợp tác xã.")
+    assert rows == [(15.0, 20.0, "tổ hợp tác", "range", None, True),
+                    (5.0, None, "liên hiệp hợp tác xã", "eq", None, False)]
+
+
+def test_rate_per_year_suffix(tmp_path):
+    assert rows_of(tmp_path, "- Đến năm 2030, tốc độ tăng trưởng bình quân đạt 8%/năm.") == [
+        (8.0, None, "%", "eq", None, True)]
+
+
+def test_per_quarter_rate(tmp_path):
+    rows = rows_of(tmp_path, "- Mỗi quý có ít nhất 04 tin, bài về kinh tế tập thể.")
+    assert rows == [(4.0, None, "tin, bài", "gte", None, True)]
+
+
+# --- target year -------------------------------------------------------------------------------
+def test_year_from_lettered_heading(tmp_path):
+    rows = rows_of(tmp_path, "a) Đến năm 2030:\n- 50% hợp tác xã hoạt động hiệu quả.\n"
+                             "b) Đến năm 2035:\n- 70% hợp tác xã hoạt động hiệu quả.")
+    assert [(r[0], r[4]) for r in rows] == [(50.0, 2030), (70.0, 2035)]
+
+
+def test_year_from_dash_bullet_covers_plus_lines_and_next_paragraph(tmp_path):
+    rows = rows_of(tmp_path, "- Đến năm 2030\n+ Có 500 hợp tác xã.\n+ Có 50 liên hiệp hợp tác xã.\n"
+                             "- Đến năm 2035\nCó 900 hợp tác xã.")
+    assert [(r[0], r[4]) for r in rows] == [(500.0, 2030), (50.0, 2030), (900.0, 2035)]
+
+
+def test_year_from_unnumbered_year_line(tmp_path):
+    rows = rows_of(tmp_path, "3. Mục tiêu cụ thể\nĐến năm 2030\n- Có ít nhất 800 tổ hợp tác, với 3.800 thành viên.\n"
+                             "Đến năm 2045\n- Thu hút tối thiểu 20% dân số tham gia.")
+    assert [(r[0], r[3], r[4]) for r in rows] == [(800.0, "gte", 2030), (3800.0, "eq", 2030), (20.0, "gte", 2045)]
+
+
+def test_heading_year_does_not_leak_into_a_sibling(tmp_path):
+    rows = rows_of(tmp_path, "1. Mục tiêu đến năm 2030\n- 50% hợp tác xã hoạt động hiệu quả.\n"
+                             "2. Về tín dụng\n- Bảo đảm 100% quỹ tín dụng nhân dân hoạt động an toàn.")
+    assert [(r[0], r[4]) for r in rows] == [(50.0, 2030), (100.0, None)]
+
+
+def test_sentence_year_beats_heading_year(tmp_path):
+    rows = rows_of(tmp_path, "a) Đến năm 2030:\n- Phấn đấu đến năm 2027 có 300 hợp tác xã.")
+    assert rows[0][4] == 2027
+
+
+def test_baseline_year_and_plan_title_give_no_year(tmp_path):
+    # the plan's title says "đến năm 2030"; "so với năm 2024" is a baseline
+    assert rows_of(tmp_path, "- Số thành viên tăng 20% so với năm 2024.") == [(20.0, None, "%", "eq", None, False)]
+
+
+# --- not targets -------------------------------------------------------------------------------
+@pytest.mark.parametrize("body", [
+    "Đến nay toàn tỉnh có 312 hợp tác xã.",
+    "Hiện nay tổng số trạm thu phát sóng khoảng 180 trạm, trong đó có 22 trạm 5G.",
+    "Căn cứ Nghị quyết số 20-NQ/TW ngày 16/6/2022 của Ban Chấp hành Trung ương.",
+    "Báo cáo kết quả trước ngày 15/12/2026 và ngày 30 tháng 6 năm 2027.",
+    "Sau 15 năm thực hiện Nghị quyết, tổng kết theo Điều 9 khoản 2.",
+    "Điện thoại: 0263.3822.123.",
+    "Ước thực hiện năm 2025 đạt 95% kế hoạch.",
+    "40 xã, phường đã được công bố tình huống khẩn cấp.",
+    "Nếu có từ 02 địa phương trở lên có tổng số điểm bằng nhau thì xét theo tiêu chí phụ.",
+])
+def test_not_targets_in_objectives(tmp_path, body):
+    assert rows_of(tmp_path, body) == []
+
+
+def test_situation_section_gives_no_targets(tmp_path):
+    body = "Năm 2024 toàn tỉnh thành lập mới 50 hợp tác xã, giải ngân 120 tỷ đồng, đạt 105% kế hoạch."
+    assert rows_of(tmp_path, body, "I. ĐẶC ĐIỂM TÌNH HÌNH") == []
+
+
+def test_tasks_need_a_commitment(tmp_path):
+    assert rows_of(tmp_path, "Hỗ trợ 50% kinh phí đào tạo cho hợp tác xã.", TASKS) == []
+    assert rows_of(tmp_path, "Phấn đấu đến năm 2028 có 30 hợp tác xã ứng dụng công nghệ cao.", TASKS) == [
+        (30.0, None, "hợp tác xã", "eq", 2028, False)]
+
+
+def test_numbers_inside_a_cited_title_are_not_targets(tmp_path):
+    body = ("Triển khai Đề án “Đầu tư xây dựng ít nhất 01 triệu căn hộ nhà ở xã hội cho công nhân "
+            "giai đoạn 2021 - 2030”.")
+    assert rows_of(tmp_path, body, TASKS) == []
+
+
+# --- tables ------------------------------------------------------------------------------------
+def test_indicator_unit_year_table(tmp_path):
+    body = ("| STT | Chỉ tiêu | Đơn vị tính | Ước thực hiện 2025 | Năm 2026 | Năm 2027 |\n"
+            "| 1 | Tốc độ tăng trưởng GRDP | % | 7,5 | 8 | 8,5 |\n"
+            "| 2 | Số doanh nghiệp thành lập mới | Doanh nghiệp | 900 | 1.000 | 1.100 |")
+    rows = rows_of(tmp_path, body, "PHỤ LỤC\nCHỈ TIÊU KINH TẾ - XÃ HỘI")
+    # the estimate column is not a target; the unit column is taken as printed
+    assert rows == [(8.0, None, "%", "eq", 2026, False), (8.5, None, "%", "eq", 2027, False),
+                    (1000.0, None, "Doanh nghiệp", "eq", 2026, False),
+                    (1100.0, None, "Doanh nghiệp", "eq", 2027, False)]
+
+
+def test_table_group_row_year(tmp_path):
+    body = ("| STT | Mục tiêu cụ thể | Đơn vị chủ trì |\n"
+            "| I | MỤC TIÊU CỤ THỂ ĐẾN NĂM 2030 | |\n"
+            "| 1 | Toàn tỉnh có khoảng 700 hợp tác xã | Liên minh Hợp tác xã tỉnh |\n"
+            "| II | MỤC TIÊU CỤ THỂ ĐẾN NĂM 2045 | |\n"
+            "| 1 | Bảo đảm trên 90% tổ chức kinh tế tập thể hoạt động hiệu quả | Liên minh Hợp tác xã tỉnh |")
+    rows = rows_of(tmp_path, body, "Phụ lục 1\nPHÂN CÔNG THỰC HIỆN CÁC MỤC TIÊU")
+    assert rows == [(700.0, None, "hợp tác xã", "approx", 2030, False), (90.0, None, "%", "gte", 2045, False)]
+
+
+# --- the bundled plans -------------------------------------------------------------------------
+def _targets(processed, prefix):
+    return processed[prefix].rows.get("targets", [])
+
+
+def test_000_list_after_one_qualifier_and_no_year_leak(processed):
+    rows = _targets(processed, "000")
+    # "Có ít nhất 800 tổ hợp tác, với 3.800 thành viên" / "khoảng 495 HTX nông nghiệp, 800 tổ hợp tác và 02 ..."
+    assert [(r["value"], r["comparator"]) for r in rows if r["unit"] == "tổ hợp tác"] == [
+        (800.0, "gte"), (800.0, "approx")]
+    assert [r["comparator"] for r in rows if r["unit"] == "liên hiệp hợp tác xã"] == ["eq", "approx"]
+    fund = [r for r in rows if r["unit"] == "%" and r["value"] == 100.0]
+    assert len(fund) == 1 and fund[0]["target_year"] is None       # III.4 has no year of its own
+    assert not any(r["value"] in (20.0, 2019.0) and r["unit"] == "năm" for r in rows)
+
+
+def test_001_appendix_group_rows_carry_across_page_breaks(processed):
+    rows = _targets(processed, "001")
+    appendix = processed["001"].sections[-2]
+    in_app = [r for r in rows if r["section_id"] == appendix.section_id]
+    assert sum(r["target_year"] == 2030 for r in in_app) == 12
+    assert sum(r["target_year"] == 2045 for r in in_app) == 16
+    assert any(r["value"] == 70.0 and r["value_max"] == 85.0 and r["comparator"] == "range" for r in in_app)
+
+
+def test_003_per_year_range_under_a_year_heading(processed):
+    rows = _targets(processed, "003")
+    per = [r for r in rows if r["per_year"]]
+    assert [(r["value"], r["value_max"], r["unit"], r["target_year"]) for r in per] == [
+        (15.0, 20.0, "tổ hợp tác", None)]
+
+
+def test_004_baseline_is_not_a_target_year(processed):
+    rows = _targets(processed, "004")
+    twenty = [r for r in rows if r["value"] == 20.0 and r["unit"] == "%"]
+    assert len(twenty) == 1 and twenty[0]["target_year"] is None and twenty[0]["comparator"] == "eq"
+    assert all(r["value"] != 15.0 for r in rows)                    # "tổng kết 15 năm" is a duration
+
+
+def test_quotes_are_raw_text_and_indicators_readable(processed):
+    for prefix, doc in processed.items():
+        for r in doc.rows.get("targets", []):
+            assert doc.raw[r["char_start"]:r["char_end"]] == r["quote"]
+            assert r["indicator"] and "HTX" not in r["indicator"]
