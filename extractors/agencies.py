@@ -88,11 +88,14 @@ class _Compiled:
         self.issuer_committee = regex.compile(data["issuer_committee"], flags)
         heads = sorted(data["heads"], key=lambda h: -len(h["head"]))
         self.heads = {h["head"]: h for h in heads}
-        self.head_re = regex.compile(r"(?<![\p{L}\d])(?:" + "|".join(regex.escape(h["head"]) for h in heads)
+        # the head's first word as printed (capitalized), the rest in any case ("Ban chỉ đạo")
+        self.head_re = regex.compile(r"(?<![\p{L}\d])(?:" + "|".join(_head_pattern(h["head"]) for h in heads)
                                      + r")(?=[\s,])", flags)
+        self.head_canon = {fold(h["head"]): h["head"] for h in heads}
         self.head_excl = tuple(unify(x) for x in data["head_exclusions"])
         self.head_first_words = {h["head"].split()[0] for h in heads} | {"UBND", "Ủy", "Sở", "Ban"}
-        self.stop = set(data["stop_words"])
+        self.stop = {w for w in data["stop_words"] if " " not in w}
+        self.stop_pairs = {w for w in data["stop_words"] if " " in w}
         self.lower_ok_words = set(data["name_words_lower"])
         self.suffix_re = regex.compile(r"\A" + data["name_suffix"], flags)
         self.suffix_levels = data["suffix_levels"]
@@ -104,6 +107,11 @@ class _Compiled:
         self.local_re = regex.compile(r"(?<!\p{L})(?:các\s+)?địa phương(?:\s+(?:có liên quan|liên quan))?(?!\p{L})", flags)
         self.vague_re = regex.compile(r"(?<!\p{L})(?:các\s+)?(?:cơ quan|đơn vị|tổ chức|ngành)(?:,\s*(?:cơ quan|đơn vị|tổ chức|địa phương|cá nhân|ngành))*"
                                       r"(?:\s+(?:chức năng|có liên quan|liên quan|khác))*(?!\p{L})", flags | regex.I)
+
+
+def _head_pattern(head: str) -> str:
+    first, _, rest = head.partition(" ")
+    return regex.escape(first) + (r"\s+(?i:" + regex.escape(rest).replace(r"\ ", r"\s+") + ")" if rest else "")
 
 
 _COMPILED: _Compiled | None = None
@@ -192,7 +200,7 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
             if w in c.head_first_words and n_words and w not in ("Ban", "Ủy") or w == "UBND":
                 break
             end, n_words = b, n_words + 1
-        elif w.casefold() in c.stop:
+        elif w.casefold() in c.stop or f"{w} {nxt}".casefold() in c.stop_pairs:
             break
         elif (n_words == 0 and lower_ok) or (n_words and (long or w.casefold() in c.lower_ok_words or lower_ok)):
             end, n_words = b, n_words + 1
@@ -202,7 +210,8 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
         if n_words > 16:
             break
     if n_words == 0:
-        return None
+        # a steering committee named earlier may come back bare ("các thành viên Ban chỉ đạo")
+        return (pos, text[start:pos]) if long else None
     return end, _clean_printed(text[start:end])
 
 
@@ -216,6 +225,8 @@ def find_mentions(doc: Document) -> list[Mention]:
     text = unify(doc.text)
     issuer, unit, _ = _issuer_info(doc)
     issuer_key = fold(expand(issuer)) if issuer else ""
+    # the issuer without its place name ("Văn phòng Ủy ban nhân dân tỉnh")
+    issuer_short = fold(regex.sub(r"(?:\s+\p{Lu}\p{Ll}*)+$", "", expand(issuer))) if issuer else ""
     issuer_level = _level_of_unit(unit)
     local = local_committee(doc)
     cands: list[tuple[int, int, int, Mention]] = []   # (priority, start, end, mention)
@@ -252,8 +263,12 @@ def find_mentions(doc: Document) -> list[Mention]:
             if m.end() < len(text) and text[m.end()].isalpha():
                 continue
             names = []
+            own_district = (issuer_level == "huyen" and g["names"] == ["Ủy ban nhân dân cấp huyện"]
+                            and not regex.search(r"(?i)các|cấp|,", m.group()))
             for n in g["names"]:
-                if n == "{local}":
+                if own_district:
+                    n = f"Ủy ban nhân dân {unit}"
+                elif n == "{local}":
                     n = local
                 elif n == "{printed}":
                     n = _clean_printed(regex.sub(r"^(?:các|những)\s+", "", doc.text[m.start():m.end()], flags=regex.I))
@@ -281,13 +296,14 @@ def find_mentions(doc: Document) -> list[Mention]:
         a = m.start()
         if text.startswith(c.head_excl, a):
             continue
-        got = _generic(c, text, a, m.group())
+        head = c.head_canon[fold(m.group())]
+        got = _generic(c, text, a, head)
         if not got:
             continue
         b, printed = got
         name = expand(doc.text[a:b])
         name = _clean_printed(name)
-        info = c.heads[m.group()]
+        info = c.heads[head]
         level = info["level"]
         for word, lv in c.suffix_levels.items():
             if regex.search(rf"(?<!\p{{L}}){word}(?:\s+\p{{Lu}}\p{{Ll}}*)*$", unify(name)):
@@ -313,7 +329,7 @@ def find_mentions(doc: Document) -> list[Mention]:
         if any(a < y and x < b for x, y in taken):
             continue
         taken.append((a, b))
-        if m.kind == "body" and issuer_key and fold(m.names[0]) == issuer_key:
+        if m.kind == "body" and issuer_key and fold(m.names[0]) in (issuer_key, issuer_short):
             m.kind = "issuer"
         chosen.append(m)
     chosen.sort(key=lambda m: m.start)
@@ -325,12 +341,16 @@ def table_mentions(doc: Document, start: int, end: int) -> list[Mention]:
     """Mentions inside a responsibility cell: also cooperatives and businesses."""
     c = compiled()
     text = unify(doc.text)
-    base = [m for m in find_mentions(doc) if start <= m.start and m.end <= end]
+    # a note in brackets ("(phụ trách chỉ tiêu HTX ...)") names no responsible body
+    parens = [(m.start(), m.end()) for m in regex.finditer(r"\([^()]*\)", text[start:end])]
+    parens = [(a + start, b + start) for a, b in parens]
+    base = [m for m in find_mentions(doc) if start <= m.start and m.end <= end
+            and not any(a <= m.start < b for a, b in parens)]
     extra = []
     for g, rx in c.table_groups:
         for m in rx.finditer(text, start, end):
             a, b = m.start(), m.end()
-            if any(a < x.end and x.start < b for x in base + extra):
+            if any(a < x.end and x.start < b for x in base + extra) or any(x <= a < y for x, y in parens):
                 continue
             names = []
             for n in g["names"]:
@@ -377,12 +397,14 @@ def resolve_names(doc: Document) -> dict[str, str]:
         best = max((use[k]["name"] for k in keys), key=len)
         for k in keys:
             final[k] = best
-    heads = [h["head"] for h in _data()["heads"]]
+    heads = {fold(h["head"]) for h in _data()["heads"]}
+    known = {fold(n): n for m in doc.meta.get("agency_mentions", []) if m.kind == "body" for n in m.names}
+    known.update({k: v["name"] for k, v in use.items()})
     for k, v in use.items():
-        if v["name"] in heads:
-            longer = [use[o]["name"] for o in use if o != k and fold(use[o]["name"]).startswith(k + " ")]
+        if k in heads:
+            longer = {fold(n): n for o, n in known.items() if o != k and o.startswith(k + " ")}
             if len(longer) == 1:
-                final[k] = longer[0]
+                final[k] = next(iter(longer.values()))
     return final
 
 

@@ -41,7 +41,8 @@ def _alt(words) -> str:
 
 _CUES = _data()["cues"]
 _LABEL = regex.compile(r"\s*(?:(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)\-–/]\s*|\(?\d+\)\s*|[-+•*–]\s*)+")
-_FILLER = regex.compile(r"^[\s,]*(?:(?:thủ trưởng|lãnh đạo|chủ tịch|giám đốc|người đứng đầu|các thành viên|thành viên|toàn thể|tất cả)\s+)*(?:các\s+)?$", regex.I)
+_FILLER = regex.compile(r"^[\s,]*(?:(?:thủ trưởng|lãnh đạo|chủ tịch|giám đốc|người đứng đầu|các thành viên|thành viên|toàn thể|tất cả)\s+)*(?:các\s+)?"
+                     r"(?:(?:đơn vị|cơ quan|bộ phận)\s+(?:chức năng|trực thuộc|chuyên môn)\s+(?:của|thuộc)\s+)?$", regex.I)
 _SEP = regex.compile(r"^\s*(?:(?:[,;/]|và|cùng|với|hoặc|\(|\))\s*)*(?:(?:thủ trưởng|lãnh đạo|chủ tịch|giám đốc|người đứng đầu)\s+)?(?:các\s+)?$", regex.I)
 _LEAD = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["lead"]) + r")(?!\p{L})", regex.I)
 _LEAD_AFTER = regex.compile(r"[\s,:]*(?:(?:tiếp tục|chủ động|khẩn trương|có trách nhiệm|tích cực|trực tiếp|là cơ quan thường trực,?)\s+)*(?:" + _alt(_CUES["lead"]) + r")(?!\p{L})", regex.I)
@@ -128,10 +129,11 @@ def _named(run: list[Mention]) -> list[tuple[Mention, int]]:
     return out
 
 
-def _parse(text: str, a: int, b: int, mentions: list[Mention]) -> Parsed:
-    """Subject and partners of one clause text[a:b]."""
+def _parse(text: str, a: int, b: int, mentions: list[Mention], run_limit: int | None = None) -> Parsed:
+    """Subject and partners of one clause text[a:b]; a list of bodies may run on to `run_limit`
+    ("Các Sở, ban, ngành cấp tỉnh; Ủy ban nhân dân các huyện ...")."""
     p = Parsed(task_start=a)
-    ms = [m for m in mentions if a <= m.start < b]
+    ms = [m for m in mentions if a <= m.start < max(b, run_limit or b)]
     m = _LABEL.match(text, a, b)
     pos = m.end() if m else a
     for rx, name in ((_LABEL_LEAD, "lead"), (_LABEL_COORD, "coord"), (_LABEL_DOERS, "doers")):
@@ -140,11 +142,12 @@ def _parse(text: str, a: int, b: int, mentions: list[Mention]) -> Parsed:
             p.label = name
             p.subjects = _run(text, ms, lm.end(), b)
             return p
-    run = _run(text, ms, pos, b)
+    limit = max(b, run_limit or b)
+    run = _run(text, ms, pos, limit)
     if not run or not _named(run):
         d = _DIRECTIVE.search(text, pos, b)
         if d and d.start() - pos < 160 and not _COORD.search(text, pos, d.start()):
-            run = _run(text, ms, d.end(), b)
+            run = _run(text, ms, d.end(), limit)
     if run and _named(run):
         p.subjects = run
         after = run[-1].end
@@ -160,7 +163,7 @@ def _parse(text: str, a: int, b: int, mentions: list[Mention]) -> Parsed:
         if p.subjects and not p.coord_first:
             p.lead = True
     for c in _COORD.finditer(text, p.task_start if p.subjects else pos, b):
-        run = _run(text, ms, c.end(), b)
+        run = _run(text, ms, c.end(), limit)
         if run:
             p.partners.append((c.start(), run, lead_at is not None and lead_at < c.start()))
     return p
@@ -241,13 +244,15 @@ class _Collector:
 
     def add(self, run: list[Mention] | list[tuple[Mention, int]], role: str, a: int, b: int, task: str = "") -> None:
         items = run if run and isinstance(run[0], tuple) else _named(run)   # type: ignore[arg-type]
+        # a long block keeps its opening part: that is where its bodies and task are stated
+        x, y = _chunks(self.doc, a, b)[0]
         for m, i in items:
-            for x, y in _chunks(self.doc, a, b):
-                key = (fold(m.names[i]), role, x, y)
-                if key in self.seen:
-                    continue
-                self.seen.add(key)
-                self.outs.append(Out(m, i, role, x, y, task))
+            key = (fold(m.names[i]), role)
+            # a clause inside a block that already gives this body this role adds nothing
+            if any(k == key and sx <= x and y <= sy for k, sx, sy in self.seen):
+                continue
+            self.seen.add((key, x, y))
+            self.outs.append(Out(m, i, role, x, y, task))
 
 
 def _subject_role(named: list, lead: bool) -> str:
@@ -286,8 +291,17 @@ def _text_rows(doc: Document, col: _Collector) -> None:
         if not clauses:
             continue
         own: Parsed | None = None
+        consumed = -1
         for ci, (ca, cb) in enumerate(clauses):
-            p = _parse(text, ca, cb, mentions)
+            if ca < consumed:
+                continue
+            p = _parse(text, ca, cb, mentions, run_limit=b)
+            if p.subjects and p.subjects[-1].end > cb:
+                # the list of bodies ran over a ';': the clause ends after it
+                run_end = p.subjects[-1].end
+                cb = next((y for x, y in clauses if x <= run_end <= y), b)
+                consumed = cb
+                p = _parse(text, ca, cb, mentions, run_limit=b)
             sent_end = _sentence_end(text, ca, b)
             if p.label:
                 named = _named(p.subjects)
