@@ -73,7 +73,8 @@ pre.doc{white-space:pre-wrap;font-family:system-ui,"DejaVu Sans",sans-serif;font
 .c-match{background:#c8f0c8}.c-missing{background:#ffc4c4}.c-spurious{background:#ffe0a8}.c-mismatched{background:#e2c8ff}
 .hl.g{border-bottom:2px solid #444}.hl.p{outline:1px dashed #666}
 tr.st-missing td:first-child{background:#ffc4c4}tr.st-spurious td:first-child{background:#ffe0a8}
-tr.st-mismatched td:first-child{background:#e2c8ff}tr.st-match td:first-child{background:#c8f0c8}
+tr.st-mismatched td:first-child{background:#e2c8ff}
+tr.diff td{vertical-align:top}tr.st-match td:first-child{background:#c8f0c8}
 td.q{max-width:30em;font-size:.8em;color:#555}
 .problems li{color:#b00020}
 details{margin:.5em 0}
@@ -189,6 +190,44 @@ def _rows_html(marks: list[dict], diffs: list[dict], prefix: str = "") -> str:
     return "".join(out)
 
 
+def _values(js) -> str:
+    """A diff's JSON values as escaped 'field: value' lines."""
+    if not js:
+        return ""
+    try:
+        vals = json.loads(js)
+    except ValueError:
+        return _e(js)
+    if not isinstance(vals, dict):
+        return _e(js)
+    return "<br>".join(f"<b>{_e(k)}</b>: {_e(v)}" for k, v in vals.items() if v is not None)
+
+
+def _diffs_html(marks: list[dict], diffs: list[dict], prefix: str) -> str:
+    """The document's differences (not agencies/metadata, listed with all rows), linked to the text."""
+    rows = [d for d in diffs if d["table"] not in ("agencies", "documents")]
+    if not rows:
+        return "<p>No differences in sections, targets, assignments and deadlines.</p>"
+    where, anywhere = {}, {}
+    for k, m in enumerate(marks):
+        if m.get("span"):
+            where.setdefault((m["table"], m["status"], m["span"][0]), k)
+            anywhere.setdefault((m["table"], m["span"][0]), k)
+    out = ["<table class='diffs'><tr><th class='l'>status</th><th class='l'>table</th><th class='l'>row</th>"
+           "<th class='l'>gold</th><th class='l'>extracted</th><th class='l'>note</th><th>at</th></tr>"]
+    for d in rows:
+        k = where.get((d["table"], d["status"], d["char_start"]), anywhere.get((d["table"], d["char_start"])))
+        at = "" if d["char_start"] is None else f"{d['char_start']}-{d['char_end']}"
+        if k is not None:
+            at = f"<a href='#{prefix}m{k}-at'>{at}</a>"
+        out.append(f"<tr class='diff st-{_e(d['status'])}'><td class='l'>{_e(d['status'])}</td>"
+                   f"<td class='l'>{_e(d['table'])}</td><td class='l'>{_e(d['key'])}</td>"
+                   f"<td class='l q'>{_values(d['gold'])}</td><td class='l q'>{_values(d['predicted'])}</td>"
+                   f"<td class='l'>{_e(d['note'])}</td><td>{at}</td></tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
 def render_html(res) -> str:
     parts = ["<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'><title>QA report</title>"
              f"<style>{_CSS}</style></head><body><h1>Extraction QA against gold</h1>",
@@ -209,6 +248,8 @@ def render_html(res) -> str:
         raw = res.raw.get(doc_id)
         if raw is not None:
             parts.append(f"<pre class='doc' data-doc='{_e(doc_id)}'>{_text_html(raw, marks, f'd{n}-')}</pre>")
-        parts.append("<details><summary>rows</summary>" + _rows_html(marks, diffs, f'd{n}-') + "</details>")
+        parts.append(_diffs_html(marks, diffs, f"d{n}-"))
+        parts.append("<details><summary>all highlighted rows</summary>" + _rows_html(marks, diffs, f'd{n}-')
+                     + "</details>")
     parts.append("</body></html>")
     return "".join(parts)
