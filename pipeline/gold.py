@@ -168,9 +168,8 @@ def _num(v):
         raise ValueError("a boolean")
     if isinstance(v, (int, float)):
         return float(v)
-    if isinstance(v, str):
-        return float(v.replace(",", "."))
-    raise ValueError(f"{type(v).__name__}")
+    # "3.000" may mean 3 or 3000: gold numbers must be JSON numbers
+    raise ValueError(f"{v!r} is a {type(v).__name__}, not a number")
 
 
 def _validate_row(table: str, row, i: int, fname: str, problems: list[Problem]) -> dict | None:

@@ -312,7 +312,8 @@ def test_bad_gold_is_reported_with_file_and_row_and_the_rest_scored(dirs):
     (gold_dir / "broken.json").write_text('{"doc_id": "broken", "targets": [', encoding="utf-8")
     (gold_dir / "no_raw.json").write_text(json.dumps(gold_json()), encoding="utf-8")
     bad = gold_json(
-        targets=[T500, dict(T80, comparator="greater"), dict(T20, quote="ít nhất 25 hợp tác xã")],
+        targets=[T500, dict(T80, comparator="greater"), dict(T20, quote="ít nhất 25 hợp tác xã"),
+                 dict(T500, value="500")],
         assignments=[A_GOLD[0], dict(A_GOLD[1], role="lead"), dict(A_GOLD[2], quote="Sở Xây dựng chủ trì")],
     )
     (gold_dir / "t1.json").write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
@@ -323,6 +324,7 @@ def test_bad_gold_is_reported_with_file_and_row_and_the_rest_scored(dirs):
     assert any("t1.json: targets[1]" in m and "unknown comparator 'greater'" in m for m in msgs)
     assert any("t1.json: assignments[1]" in m and "unknown role 'lead'" in m for m in msgs)
     assert any("t1.json: targets[2]" in m and "quote not found" in m for m in msgs)
+    assert any("t1.json: targets[3]" in m and "'500' is a str, not a number" in m for m in msgs)
     assert any("t1.json: assignments[2]" in m and "quote not found" in m for m in msgs)
     assert list(docs) == ["t1"]
     assert len(docs["t1"].rows["targets"]) == 2        # the unlocated target still scores on its fields
