@@ -170,6 +170,7 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
     toks = [(m.start() + pos, m.end() + pos, m.group()) for m in c.word_re.finditer(rest)]
     end = pos
     n_words = 0
+    lowers = 0
     i = 0
     lower_ok = info.get("lower_ok", False)
     long = info.get("long", False)
@@ -200,10 +201,16 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
             if w in c.head_first_words and n_words and w not in ("Ban", "Ủy") or w == "UBND":
                 break
             end, n_words = b, n_words + 1
+            lowers = 0
         elif w.casefold() in c.stop or f"{w} {nxt}".casefold() in c.stop_pairs:
             break
-        elif (n_words == 0 and lower_ok) or (n_words and (long or w.casefold() in c.lower_ok_words or lower_ok)):
+        elif (n_words == 0 and lower_ok) or (n_words and (long or lower_ok or w.casefold() in c.lower_ok_words
+                                                           or lowers < 2)):
+            # lower-case syllables complete a capitalized compound ("Kế hoạch", "Thể dục thể thao")
             end, n_words = b, n_words + 1
+            lowers += 1
+            i += 1
+            continue
         else:
             break
         i += 1

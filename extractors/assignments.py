@@ -40,7 +40,7 @@ def _alt(words) -> str:
 
 
 _CUES = _data()["cues"]
-_LABEL = regex.compile(r"\s*(?:(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)\-–/]\s*|\(?\d+\)\s*|[-+•*–]\s*)+")
+_LABEL = regex.compile(r"\s*(?:(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)\-–/]\s*|\d+(?:\.\d+)+\s+|\(?\d+\)\s*|[-+•*–]\s*)+")
 _FILLER = regex.compile(r"^[\s,]*(?:(?:thủ trưởng|lãnh đạo|chủ tịch|giám đốc|người đứng đầu|các thành viên|thành viên|toàn thể|tất cả)\s+)*(?:các\s+)?"
                      r"(?:(?:đơn vị|cơ quan|bộ phận)\s+(?:chức năng|trực thuộc|chuyên môn)\s+(?:của|thuộc)\s+)?$", regex.I)
 _SEP = regex.compile(r"^\s*(?:(?:[,;/]|và|cùng|với|hoặc|\(|\))\s*)*(?:(?:thủ trưởng|lãnh đạo|chủ tịch|giám đốc|người đứng đầu)\s+)?(?:các\s+)?$", regex.I)
@@ -48,6 +48,8 @@ _LEAD = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["lead"]) + r")(?!\p{L})", re
 _LEAD_AFTER = regex.compile(r"[\s,:]*(?:(?:tiếp tục|chủ động|khẩn trương|có trách nhiệm|tích cực|trực tiếp|là cơ quan thường trực,?)\s+)*(?:" + _alt(_CUES["lead"]) + r")(?!\p{L})", regex.I)
 _COORD = regex.compile(r"(?<!\p{L})(?:phối hợp(?:\s+(?:chặt chẽ|tốt|thường xuyên|đồng bộ))?(?:\s*,\s*(?:chặt chẽ|tốt))?(?:\s+(?:với|cùng(?:\s+với)?|vốn))?|cùng với)(?!\p{L})", regex.I)
 _COORD_AFTER = regex.compile(r"[\s,:]*(?:(?:tiếp tục|chủ động|khẩn trương|có trách nhiệm|tích cực|tăng cường)\s*,?\s*)*(?:phối hợp|cùng với)(?!\p{L})", regex.I)
+_BETWEEN = regex.compile(r"(?<!\p{L})(?:phối hợp|liên kết|liên tịch)(?:\s+liên tịch)?\s+giữa(?!\p{L})", regex.I)
+_OF = regex.compile(r"^\s*(?:của|thuộc|trực thuộc)\s+$")
 _DIRECTIVE = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["directive"]) + r")(?!\p{L})", regex.I)
 _LABEL_LEAD = regex.compile(r"\s*(?:" + _alt(_CUES["label_lead"]) + r")\s*:", regex.I)
 _LABEL_COORD = regex.compile(r"\s*(?:" + _alt(_CUES["label_coordinate"]) + r")\s*:", regex.I)
@@ -87,6 +89,7 @@ class Parsed:
     lead: bool = False
     coord_first: bool = False            # subject directly followed by "phối hợp"
     partners: list[tuple[int, list[Mention], bool]] = field(default_factory=list)  # (cue pos, run, lead before cue)
+    joint: list[Mention] = field(default_factory=list)   # "phối hợp liên tịch giữa A với B": all implement
     label: str | None = None
     task_start: int = 0
 
@@ -103,7 +106,10 @@ def _run(text: str, mentions: list[Mention], pos: int, end: int, first_gap=_FILL
             break
         gap = text[cur:m.start]
         rx = first_gap if not run else _SEP
-        if not rx.match(gap):
+        if run and run[-1].kind == "vague" and _OF.match(gap):
+            # "các đơn vị chức năng của Liên minh HTX Việt Nam": the body itself
+            run.pop()
+        elif not rx.match(gap):
             break
         run.append(m)
         cur = m.end
@@ -162,7 +168,12 @@ def _parse(text: str, a: int, b: int, mentions: list[Mention], run_limit: int | 
         lead_at = lm.start()
         if p.subjects and not p.coord_first:
             p.lead = True
+    j = _BETWEEN.search(text, pos, b)
+    if j:
+        p.joint = _run(text, ms, j.end(), b)
     for c in _COORD.finditer(text, p.task_start if p.subjects else pos, b):
+        if j and c.start() == j.start():
+            continue
         run = _run(text, ms, c.end(), limit)
         if run:
             p.partners.append((c.start(), run, lead_at is not None and lead_at < c.start()))
@@ -343,6 +354,9 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                     if h is None and line.rstrip().endswith(":"):
                         scope_end = _leadin_end(doc, pi, _marker(line))
                     scopes.append(Scope(a, max(scope_end, b), p.subjects, role, len(doc.enclosing_headings(a))))
+                continue
+            if len(_named(p.joint)) > 1:
+                col.add(p.joint, "thuc_hien", ca, _sentence_end(text, ca, b), _task_text(doc.text, ca, cb))
                 continue
             # no subject of its own: the item's or the enclosing lead-in's bodies act
             subj = own.subjects if own else (inherited.subjects if inherited else None)
