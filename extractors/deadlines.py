@@ -329,8 +329,20 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
     if name and not bound and c.core != "next":
         return False
     if c.core == "year" and not bound:
-        return bool(W_TASK.search(low_clause))
+        if W_TASK.search(low_clause) or _is_label(text[lo:hi], text[c.start:c.end]):
+            return True
+        opens = not P_WORD.search(P_LABEL.match(clause)["t"])      # "Năm 2026 tổ chức ...": it opens the clause
+        after = P_CLAUSE_BREAK.search(text, c.end, hi)
+        return opens and bool(W_TASK.search(text[c.end:after.start() if after else hi]))
     return True
+
+
+P_LABEL = regex.compile(r"^\s*(?:[\dIVXivx]+(?:\.\d+)*[.)]|[a-zđ]\)|[-+*•])?\s*(?P<t>.*?)\s*[:.]?\s*$", regex.S)
+
+
+def _is_label(paragraph: str, expression: str) -> bool:
+    """'2. Năm 2026:' heads the tasks listed under it (a roadmap's step)."""
+    return P_LABEL.match(paragraph)["t"].casefold() == expression.casefold()
 
 
 def _merge_recurrences(text: str, rows: list[Cand]) -> list[Cand]:

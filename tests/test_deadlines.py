@@ -52,6 +52,15 @@ def test_dates_end_on_the_last_day_of_their_period(tmp_path, text, end):
     assert keys(rows_of(tmp_path, text)) == [("date", None, end, None)]
 
 
+@pytest.mark.parametrize("body, kind, start, end", [
+    ("2. Năm 2026:\n- Rà soát, sửa đổi quy chế.", "year", None, "2026-12-31"),
+    ("a) Giai đoạn 2026 - 2030\n- Hoàn thiện hạ tầng.", "range", "2026-01-01", "2030-12-31"),
+    ("Năm 2026 tổ chức sơ kết việc thực hiện Kế hoạch.", "year", None, "2026-12-31"),
+])
+def test_roadmap_steps(tmp_path, body, kind, start, end):
+    assert keys(rows_of(tmp_path, body)) == [(kind, start, end, None)]
+
+
 def test_year_that_bounds_a_task(tmp_path):
     rows = rows_of(tmp_path, "Sở Nông nghiệp và Môi trường chủ trì, hoàn thành trong năm 2026.")
     assert keys(rows) == [("year", None, "2026-12-31", None)]
