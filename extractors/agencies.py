@@ -405,13 +405,16 @@ def resolve_names(doc: Document) -> dict[str, str]:
         for k in keys:
             final[k] = best
     heads = {fold(h["head"]) for h in _data()["heads"]}
-    known = {fold(n): n for m in doc.meta.get("agency_mentions", []) if m.kind == "body" for n in m.names}
-    known.update({k: v["name"] for k, v in use.items()})
+    bodies = [m for m in doc.meta.get("agency_mentions", []) if m.kind == "body"]
     for k, v in use.items():
-        if k in heads:
-            longer = {fold(n): n for o, n in known.items() if o != k and o.startswith(k + " ")}
-            if len(longer) == 1:
-                final[k] = next(iter(longer.values()))
+        if k in heads and v["spans"]:
+            # the full name printed nearest before the bare one (else the first after it)
+            first = min(v["spans"])[0]
+            longer = [m for m in bodies if fold(m.names[0]).startswith(k + " ")]
+            before = [m for m in longer if m.start < first]
+            pick = before[-1] if before else (longer[0] if longer else None)
+            if pick is not None:
+                final[k] = pick.names[0]
     return final
 
 

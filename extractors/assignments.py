@@ -40,7 +40,7 @@ def _alt(words) -> str:
 
 
 _CUES = _data()["cues"]
-_LABEL = regex.compile(r"\s*(?:(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)\-–/]\s*|\d+(?:\.\d+)+\s+|\(?\d+\)\s*|[-+•*–]\s*)+")
+_LABEL = regex.compile(r"\s*(?:\d+(?:\.\d+)+\.?\s*(?=\p{L})|(?:[IVXLC]+|\d+|[a-zđ])\s*[.)\-–/]\s*|\(?\d+\)\s*|[-+•*–]\s*)+")
 _FILLER = regex.compile(r"^[\s,]*(?:(?:thủ trưởng|lãnh đạo|chủ tịch|giám đốc|người đứng đầu|các thành viên|thành viên|toàn thể|tất cả)\s+)*(?:các\s+)?"
                      r"(?:(?:đơn vị|cơ quan|bộ phận)\s+(?:chức năng|trực thuộc|chuyên môn)\s+(?:của|thuộc)\s+)?$", regex.I)
 _SEP = regex.compile(r"^\s*(?:(?:[,;/]|và|cùng|với|hoặc|\(|\))\s*)*(?:(?:thủ trưởng|lãnh đạo|chủ tịch|giám đốc|người đứng đầu)\s+)?(?:các\s+)?$", regex.I)
