@@ -456,6 +456,7 @@ class QAResult:
     marks: dict[str, list[dict]]
     problems: list[Problem]
     raw: dict[str, str] = field(default_factory=dict)   # doc_id -> raw text (for the HTML report)
+    extraction_errors: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {"tables": self.tables, "accuracy": self.accuracy, "per_document": self.per_document,
@@ -607,8 +608,8 @@ def code_fingerprint() -> str:
 
 
 def run_qa(gold_dir: Path, raw_dir: Path, out_dir: Path, extract: bool = True) -> QAResult:
-    """Extract (incrementally) when raw_dir is given, then score out_dir against gold_dir."""
-    problems: list[Problem] = []
+    """Extract raw_dir into out_dir (incrementally) unless `extract` is false, then score against gold_dir."""
+    errors: list[str] = []
     if extract:
         from .run import extract_corpus
         # outputs written by other code are stale even when the documents did not change
@@ -619,16 +620,14 @@ def run_qa(gold_dir: Path, raw_dir: Path, out_dir: Path, extract: bool = True) -
         except OSError:
             old = ""
         summary = extract_corpus(raw_dir, out_dir, progress=False, force=old != code)
-        if not summary.failed:
-            from .io import atomic_write_bytes
-            atomic_write_bytes(stamp, code.encode("utf-8"))
-        for err in summary.failures:
-            problems.append(Problem(str(err.get("path")), f"extraction failed [{err.get('stage')}]: "
-                                                          f"{err.get('message')}"))
-    gold_docs, gprobs = load_gold(gold_dir, raw_dir)
-    problems = gprobs + problems
+        from .io import atomic_write_bytes
+        atomic_write_bytes(stamp, code.encode("utf-8"))   # failed documents are retried by the manifest anyway
+        errors = [f"{err.get('path')}: extraction failed [{err.get('stage')}]: {err.get('message')}"
+                  for err in summary.failures]
+    gold_docs, problems = load_gold(gold_dir, raw_dir)
     predicted = load_predictions(out_dir, gold_docs.keys())
     res = score(gold_docs, predicted, problems)
+    res.extraction_errors = errors
     return res
 
 
@@ -639,20 +638,25 @@ def run_qa_cli(args) -> int:
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from .qa_report import write_reports
+    paths = write_reports(res, Path(report_dir))
+    for err in res.extraction_errors:
+        print(f"error: {err}", file=sys.stderr)
     for p in res.problems:
-        print(f"gold problem: {p}" if "extraction failed" not in p.message else f"error: {p}", file=sys.stderr)
-    print(format_scores(res))
-    print(format_documents(res, verbose=args.verbose))
-    try:
-        from .qa_report import write_reports
-        paths = write_reports(res, Path(report_dir))
-        print("\nreport: " + ", ".join(str(p) for p in paths))
-    except ImportError:
-        pass
+        print(f"gold problem: {p}", file=sys.stderr)
+    status = 0
     if args.min_f1 is not None:
-        worst = res.min_f1()
-        if worst is None or worst < args.min_f1:
-            failing = [t for t, s in res.tables.items() if s["f1"] < args.min_f1]
-            print(f"FAIL: F1 below {args.min_f1} in: {', '.join(failing) or 'no table scored'}", file=sys.stderr)
-            return 1
-    return 0
+        failing = [t for t, s in res.tables.items() if (s["gold"] or s["predicted"]) and s["f1"] < args.min_f1]
+        if failing or res.min_f1() is None:
+            status = 1
+    try:
+        print(format_scores(res))
+        print(format_documents(res, verbose=args.verbose))
+        print("\nreport: " + ", ".join(str(p) for p in paths))
+        sys.stdout.flush()
+    except BrokenPipeError:   # `| head`: the reports are written, the exit status still counts
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if status:
+        print(f"FAIL: F1 below {args.min_f1} in: {', '.join(failing) or 'no table scored'}", file=sys.stderr)
+    return status
