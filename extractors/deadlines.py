@@ -61,7 +61,8 @@ P_NEXT_YEARS = regex.compile(rf"(?:(?:năm|giai\s+đoạn|từ)\s+)?{Y}(?:\s*[-�
 P_FROM_YEAR = regex.compile(rf"từ\s+(?:năm\s+)?{Y}(?![\d/])(?!\s*[-–—]\s*\d)(?!\s+đến)", _F)
 P_ONGOING = regex.compile(rf"\b(?:{_alt(_T['ongoing'])})\b", _F)
 P_RELATIVE = regex.compile(
-    r"(?:ngay\s+)?(?:sau|trước)\s+khi\s+[^.;:,()\n|]{3,90}?(?=\s*(?:[.;:,()\n|]|$|\s(?:thì|để|phải)\s))"
+    r"(?:(?:kể\s+)?từ\s+ngày\s+(?:ký|ban\s+hành)[^.;:,()\n|]{0,40}?\s+)?"
+    r"(?:ngay\s+)?(?:sau|trước|đến|cho\s+đến)\s+khi\s+[^.;:,()\n|]{3,90}?(?=\s*(?:[.;:,()\n|]|$|\s(?:thì|để|phải)\s))"
     rf"|\bkhi\s+(?:[^.;:,()\n|]{{0,60}}?\s)?(?:{_alt(_T['relative_event_verbs'])})\b"
     r"|trong\s+(?:vòng\s+|thời\s+hạn\s+|thời\s+gian\s+)?\d+\s+(?:ngày|tháng|giờ|tuần)(?:\s+(?:đầu|làm\s+việc))?"
     r"\s+(?:kể\s+từ|sau)\s+(?:ngày|khi)\s+[^.;:,()\n|]{1,70}?(?=\s*(?:[.;:,()\n|]|$))"
@@ -251,6 +252,22 @@ def _select(cands: list[Cand]) -> list[Cand]:
     return sorted(chosen, key=lambda c: c.start)
 
 
+P_UNTIL = regex.compile(r"\s*(?:cho\s+)?đến\s+khi\b", _F)
+
+
+def _until(text: str, cands: list[Cand]) -> list[Cand]:
+    """'Từ tháng 10/2025 đến khi tổ chức thành công Đại hội' is one range, open at its end."""
+    out: list[Cand] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        if (prev and prev.kind == "range" and prev.p_end is None and c.kind == "relative"
+                and not text[prev.end:c.start].strip() and P_UNTIL.match(text, c.start)):
+            prev.end = c.end
+            continue
+        out.append(c)
+    return out
+
+
 def _finalize(c: Cand) -> Cand:
     if c.kind == "date":
         c.out_start, c.out_end = None, c.p_end
@@ -378,7 +395,7 @@ def _merge_recurrences(text: str, rows: list[Cand]) -> list[Cand]:
 
 def _prose(doc: Document, lo: int, hi: int, preamble: bool = False) -> list[Cand]:
     text = doc.text
-    found = _select(_combine(text, _cores(text, lo, hi)))
+    found = _until(text, _select(_combine(text, _cores(text, lo, hi))))
     kept = []
     for c in found:
         _finalize(c)

@@ -163,6 +163,14 @@ def test_relative(tmp_path, text, quote):
     assert rows_of(tmp_path, text) == [("relative", None, None, None, quote)]
 
 
+def test_until_an_event(tmp_path):
+    rows = rows_of(tmp_path, "Thời gian thực hiện: Từ tháng 10/2025 đến khi tổ chức thành công Đại hội Đảng bộ tỉnh.")
+    assert rows == [("range", "2025-10-01", None, None,
+                     "Từ tháng 10/2025 đến khi tổ chức thành công Đại hội Đảng bộ tỉnh")]
+    rows = rows_of(tmp_path, "Đợt thi đua thực hiện từ ngày ban hành Kế hoạch đến khi tổ chức thành công Đại hội.")
+    assert keys(rows) == [("relative", None, None, None)]
+
+
 # --- readings that must not happen ---------------------------------------------------------------
 @pytest.mark.parametrize("text", [
     "Báo cáo đột xuất khi có yêu cầu của Ủy ban nhân dân tỉnh.",
