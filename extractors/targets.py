@@ -407,24 +407,28 @@ def _clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 def _lead(text: str, f: _Found, clause: tuple[int, int]) -> str:
-    """The clause before the number, without bullet, strive word, trailing verb or comparator."""
+    """The subject before the number: from "tỷ lệ" when the clause names a ratio, else its last
+    comma piece; without bullet, strive word, trailing verb or comparator."""
     lead = _BULLET.sub("", text[clause[0]:f.start]).strip(" ,:;")
     ratio = None
     for ratio in _RATIO_WORD.finditer(lead):
         pass
     if ratio:
         lead = lead[ratio.start():]
+    else:
+        piece = lead.rsplit(",", 1)[-1]
+        lead = piece if len(piece.split()) >= 2 else lead
     lead = _STRIVE.sub("", lead).strip(" ,:")
     lead = _LEAD_TRIM.sub("", lead).strip(" ,:")
-    n = _D["indicator_max_words"]
-    return " ".join(lead.split()[:n] if ratio else lead.split()[-n:])
+    return " ".join(lead.split()[:_D["indicator_max_words"]])
 
 
 def _indicator(text: str, f: _Found, clause: tuple[int, int]) -> str:
     """Short readable description: 'tỷ lệ <what>' for a percentage, 'số <unit> <qualifier>' for a
     count, the phrase before the number for an amount (money, area, length)."""
     tail = text[f.unit_end:clause[1]]
-    cut = len(tail)
+    nxt = regex.search(r"(?:,|\s" + _alt(["và", "hoặc"]) + r")?\s*\d", tail)
+    cut = nxt.start() if nxt else len(tail)
     for stop in _D["indicator_stops"]:
         k = tail.find(stop)
         if 0 <= k < cut:
@@ -510,6 +514,10 @@ def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
             and not _col_has(h, _D["target_columns"])}
     target_cols = {i for i, h in enumerate(header) if _col_has(h, _D["target_columns"])}
     value_cols = []
+    qty = [(i, _quantity_unit(h)) for i, h in enumerate(header)]
+    qty = [(i, u) for i, u in qty if u and i not in skip]
+    if unit_col is None and qty:
+        value_cols = [(i, None, u) for i, u in qty]
     if unit_col is not None:
         for i, h in enumerate(header):
             if i <= unit_col or i in skip or _col_has(h, _D["estimate_columns"]):
@@ -518,7 +526,7 @@ def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
             if ys and ctx.issue_year and ys[-1][1] <= ctx.issue_year and not _col_has(h, ["mục tiêu", "chỉ tiêu"]):
                 continue
             if ys or _col_has(h, _D["value_columns"]):
-                value_cols.append((i, ys[-1][1] if ys else None))
+                value_cols.append((i, ys[-1][1] if ys else None, None))
     labels = set(_D["group_row_labels"])
     group_year = None
     for row in t.rows:
@@ -540,27 +548,60 @@ def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
             yield from _scan(ctx, c.start, c.end, i in target_cols, group_year)
 
 
+_QUANTITY = regex.compile(r"^(?:tổng\s+)?(?:số lượng|khối lượng|số)\s*(?:\((?P<p>[^)/]{1,20})\)|(?P<w>[\p{L} ]{1,25}))$",
+                          regex.I)
+
+
+def _unit_cell(text: str) -> bool:
+    text = text.strip()
+    return bool(text) and parse_number(text) is None and len(text) <= 25 and len(text.split()) <= 4
+
+
+def _quantity_unit(header_cell: str) -> str | None:
+    """Unit named by a quantity column ("Số lượng mẫu", "Số lượng (trạm)"); rates per period are not."""
+    m = _QUANTITY.match(header_cell.strip())
+    if not m or _col_has(header_cell, _D["estimate_columns"] + ["tần suất"]):
+        return None
+    unit = (m["p"] or m["w"]).strip().casefold()
+    return _UNIT_FORMS.get(unit, unit) if unit and unit not in ("tt", "thứ tự", "hiệu") else None
+
+
 def _table_values(ctx: _Ctx, t: Table, row, unit_col: int, value_cols, group_year) -> Iterator[TargetRow]:
     """Targets of an indicator | unit | value-per-year table row; the unit is taken as printed.
     Rows shorter or longer than the header (spanned header cells) align values on the right
     and take as unit the last text cell before the run of numbers."""
     cells = row.cells
     shift = len(t.header) - len(cells)
-    k = len(cells)
-    while k > 0 and (not cells[k - 1].text.strip()
-                     or parse_number(regex.split(r"\s*[-–]\s*", cells[k - 1].text.strip())[0]) is not None):
-        k -= 1
-    unit_i = unit_col if not shift and unit_col < len(cells) and unit_col == k - 1 else k - 1
-    if not 0 < unit_i < len(cells) or len(cells) - k < len(t.header) - 1 - unit_col:
-        return                                          # no unit, or a row split across lines
-    unit = cells[unit_i].text.strip()
-    if not unit or NUMBER.fullmatch(unit) or len(unit) > 25 or len(unit.split()) > 4:
-        return
-    indicator = _BULLET.sub("", cells[unit_i - 1].text).strip()
-    for i, year in value_cols:
+    if unit_col is None:                                # quantity columns naming their unit
+        if shift:
+            return
+        unit_i = -1
+        names = [j for j, c in enumerate(cells) if j not in {v[0] for v in value_cols}
+                 and c.text.strip() and parse_number(c.text.strip()) is None]
+        indicator = _BULLET.sub("", cells[names[0]].text).strip() if names else ""
+    else:
+        k = len(cells)
+        while k > 0 and (not cells[k - 1].text.strip()
+                         or parse_number(regex.split(r"\s*[-–]\s*", cells[k - 1].text.strip())[0]) is not None):
+            k -= 1
+        if not shift and unit_col < len(cells) and _unit_cell(cells[unit_col].text):
+            unit_i = unit_col
+        elif len(cells) - k >= len(t.header) - 1 - unit_col:
+            unit_i = k - 1
+        else:
+            return                                      # a row split across lines
+        if not 0 < unit_i < len(cells):
+            return
+        unit = cells[unit_i].text.strip()
+        if not _unit_cell(unit):
+            return
+        indicator = _BULLET.sub("", cells[unit_i - 1].text).strip()
+    for i, year, col_unit in value_cols:
         i -= shift
         if not unit_i < i < len(cells):
             continue
+        if col_unit:
+            unit = col_unit
         c = cells[i]
         raw = c.text.strip()
         m = regex.fullmatch(r"(?P<cmp>[≥≤><]=?|" + _alt(list(_PRE_WORD_TO_CMP)) + r")?\s*(?P<a>" + NUMBER.pattern
