@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import doc_path
 from pipeline.numerals import parse_number
 
 HEADER = ("ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\n\nSố: 15/KH-UBND\n\nLâm Đồng, ngày 10 tháng 8 năm 2025\n\n"
@@ -206,6 +207,12 @@ def test_table_group_row_year(tmp_path):
 
 
 # --- the bundled plans -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def processed():
+    """The bundled plans run up to the targets component."""
+    return {p: _run(doc_path(p)) for p in ("000", "001", "002", "003", "004")}
+
+
 def _targets(processed, prefix):
     return processed[prefix].rows.get("targets", [])
 
