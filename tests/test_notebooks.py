@@ -229,3 +229,16 @@ def test_compare_picks_the_2030_figure_per_province(curated, kernel_path, tmp_pa
     assert "1 dated, 2 recurring on a day of the year, 0 without a date" in text
     for figure in ("compare_target_years", "compare_2030_targets", "compare_leads", "compare_deadlines"):
         assert (tmp_path / f"{figure}.png").stat().st_size > 10000, figure
+
+
+@pytest.mark.parametrize("path", [TOUR, COMPARE], ids=["tour", "compare"])
+def test_notebooks_run_on_an_empty_extraction(path, kernel_path, tmp_path):
+    """No document at all: each section says it has no rows instead of failing or showing nothing."""
+    from pipeline.run import extract_corpus
+    (tmp_path / "raw").mkdir()
+    extract_corpus(tmp_path / "raw", tmp_path / "out", progress=False)
+    text = text_of(execute(path, tmp_path / "out", tmp_path / "figures", kernel_path))
+    assert "no rows: targets" in text and "no rows: assignments" in text
+    if path == COMPARE:
+        assert "no rows: deadlines with a date to place on a timeline" in text
+    assert not (tmp_path / "figures").exists()
