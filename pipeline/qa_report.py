@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from pathlib import Path
 
 import pyarrow as pa
@@ -57,6 +58,8 @@ def write_reports(res, report_dir: Path) -> list[Path]:
     p = report_dir / "report.html"
     atomic_write_bytes(p, render_html(res).encode("utf-8"))
     paths.append(p)
+    for p in paths:
+        os.chmod(p, 0o644)   # temp files are created private; reports are for anyone to read
     return paths
 
 
