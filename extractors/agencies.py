@@ -94,6 +94,7 @@ class _Compiled:
         self.head_canon = {fold(h["head"]): h["head"] for h in heads}
         self.head_excl = tuple(unify(x) for x in data["head_exclusions"])
         self.head_first_words = {h["head"].split()[0] for h in heads} | {"UBND", "Ủy", "Sở", "Ban"}
+        self.function_caps = set(data["function_caps"])
         self.stop = {w for w in data["stop_words"] if " " not in w}
         self.stop_pairs = {w for w in data["stop_words"] if " " in w}
         self.lower_ok_words = set(data["name_words_lower"])
@@ -162,6 +163,16 @@ def _clean_printed(s: str) -> str:
     return regex.sub(r"\s+", " ", s).strip(" ,;:.-–")
 
 
+def _and_follows(toks: list, i: int) -> bool:
+    """'và' comes within the next few words, before any other comma."""
+    for _, _, w in toks[i:i + 4]:
+        if w == "và":
+            return True
+        if w == ",":
+            return False
+    return False
+
+
 def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] | None:
     """End offset and printed name of a head-word body starting at `start` (None if not a body)."""
     info = c.heads[head]
@@ -181,8 +192,10 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
     while i < len(toks):
         a, b, w = toks[i]
         nxt = toks[i + 1][2] if i + 1 < len(toks) else ""
+        if w == "," and not _and_follows(toks, i + 2):
+            break   # a comma stays inside a name only in "A, B và C" ("Sở Văn hóa, Thể thao và Du lịch")
         if w in (",", "và", "&", "-", "–"):
-            if nxt and (is_cap(nxt) and nxt not in c.head_first_words and nxt != "UBND"
+            if nxt and (is_cap(nxt) and nxt not in c.head_first_words and nxt not in c.function_caps and nxt != "UBND"
                         or (w in ("-", "–") and nxt.casefold() in c.lower_ok_words)
                         or (w == "và" and long and nxt and not is_cap(nxt) and nxt not in c.stop)):
                 if w == "," and not (n_words and is_cap(nxt)):
@@ -198,7 +211,9 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
             n_words += 1
             break
         if is_cap(w):
-            if w in c.head_first_words and n_words and w not in ("Ban", "Ủy") or w == "UBND":
+            if w == "UBND" or w in c.function_caps or (
+                    n_words and w in c.head_first_words and w not in ("Ban", "Ủy")
+                    and c.head_re.match(text, a) and not text.startswith(c.head_excl, a)):
                 break
             end, n_words = b, n_words + 1
             lowers = 0
@@ -243,7 +258,7 @@ def find_mentions(doc: Document) -> list[Mention]:
             cands.append((prio, m.start, m.end, m))
 
     # lexicon bodies (spaCy phrase matching on lower-cased tokens)
-    sdoc = c.nlp.make_doc(text)
+    sdoc = c.nlp.make_doc(text.replace("\n", " "))   # a name may be wrapped over two lines
     for match_id, s, e in c.matcher(sdoc):
         entry = c.entries[c.nlp.vocab.strings[match_id]]
         a, b = sdoc[s].idx, sdoc[e - 1].idx + len(sdoc[e - 1])
@@ -308,6 +323,9 @@ def find_mentions(doc: Document) -> list[Mention]:
         if not got:
             continue
         b, printed = got
+        if any(x.start == a and x.end < b and not regex.search(r"\p{Lu}", text[x.end:b])
+               for _, _, _, x in cands if x.kind == "body" and x.family is None):
+            continue
         name = expand(doc.text[a:b])
         name = _clean_printed(name)
         info = c.heads[head]
