@@ -78,6 +78,13 @@ P_CITATION = regex.compile(r"(?:(?:\d+[\w.]*\s*[/-]\s*)+\p{Lu}[\p{L}\d&.\-/ ]{0,
 P_CLAUSE_BREAK = regex.compile(r"[.;:!?]\s|[;:]|\n")
 P_TARGET_NUM = regex.compile(rf"\b(?:{_alt(['ít nhất', 'tối thiểu', 'khoảng', 'trên', 'đạt', 'có', 'tăng', 'giảm', 'mới'])})\s+\d", _F)
 P_TARGET_WORD = regex.compile(rf"(?:{_alt(['phấn đấu', 'phân đầu', 'phấn đầu'])})|%", _F)
+P_AROUND = regex.compile(r"trong\s+và\s+$", _F)
+P_PERIODIC_WORD = regex.compile(r"định\s+kỳ", _F)
+P_HORIZON = regex.compile(r"(?:tầm\s+nhìn|định\s+hướng)(?:\s+đến)?\s*$|so\s+với\s*$", _F)
+P_UNTIL_YEAR = regex.compile(r"(?<!\bhết\s)đến\s*$", _F)
+P_COMPLETE_UNTIL = regex.compile(r"hoàn\s+thành[^.;]{0,30}đến\s*$", _F)
+P_SINCE_PAST = regex.compile(r"\s*(?:đến\s+nay|trở\s+về\s+trước|vừa\s+qua)", _F)
+P_HARD_BREAK = regex.compile(r"[.;\n|]")
 P_BULLET = regex.compile(r"(?:^|[:;,(\-+*•–]|\b[a-zđ]\)|\b\d+(?:\.\d+)*\.)\s*$", regex.I)
 P_SENT_END = regex.compile(r"[.;!?](?:\s|$)")
 P_WORD = regex.compile(r"[\p{L}\d]+")
@@ -313,7 +320,7 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
     clause = text[_clause_start(text, lo, c.start):c.start]
     low_clause = clause.casefold()
     if c.kind == "relative":
-        if regex.search(r"trong\s+và\s+$", before, _F):     # "trước, trong và sau khi ...": a period, no bound
+        if P_AROUND.search(before):     # "trước, trong và sau khi ...": a period, no bound
             return False
         return not W_ADHOC.search(text[max(lo, c.start - 20):c.end])
     if c.kind == "ongoing" and c.core == "ongoing":
@@ -321,7 +328,7 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
             return False
         return not W_CHARACTER.search(clause[-80:])
     if c.kind == "recurring" and c.out_end is None:
-        if c.core == "periodic" or regex.match(r"định\s+kỳ", text[c.start:c.end], _F):
+        if c.core == "periodic" or P_PERIODIC_WORD.match(text, c.start):
             return True
         if W_RECUR_BEFORE.search(before) or P_BULLET.search(before):
             return True
@@ -336,11 +343,11 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
         return False      # the preamble's dates are those of the reports and decisions it cites
     if c.kind in ("year", "range", "ongoing") and _is_target_sentence(_sentence(text, lo, hi, c.start)):
         return False
-    if regex.search(r"(?:tầm\s+nhìn|định\s+hướng)(?:\s+đến)?\s*$|so\s+với\s*$", before, _F):
+    if P_HORIZON.search(before):
         return False
-    if c.kind == "year" and regex.search(r"(?<!\bhết\s)đến\s*$", before, _F):     # "đến năm 2030": a horizon
-        return regex.search(r"hoàn\s+thành[^.;]{0,30}đến\s*$", before, _F) is not None
-    if regex.search(r"^\s*(?:đến\s+nay|trở\s+về\s+trước|vừa\s+qua)", text[c.end:c.end + 20], _F):
+    if c.kind == "year" and P_UNTIL_YEAR.search(before):     # "đến năm 2030": a horizon
+        return P_COMPLETE_UNTIL.search(before) is not None
+    if P_SINCE_PAST.match(text, c.end):
         return False
     name = W_NAME.search(low_clause)
     if name and not bound and c.core != "next":
@@ -370,7 +377,7 @@ def _merge_recurrences(text: str, rows: list[Cand]) -> list[Cand]:
 
     def near(a: Cand, b: Cand) -> bool:
         gap = text[a.end:b.start]
-        return not regex.search(r"[.;\n|]", gap) and len(P_WORD.findall(gap)) <= MERGE_WORDS
+        return not P_HARD_BREAK.search(gap) and len(P_WORD.findall(gap)) <= MERGE_WORDS
 
     for c in rows:
         bare = c.kind == "recurring" and c.out_end is None
