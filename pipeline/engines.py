@@ -35,8 +35,12 @@ def local_cluster(n_workers: int | None = None):
 
 
 def dask_map(fn: Callable, items: Iterable, scheduler: str | None = None, progress: bool = False,
-             n_workers: int | None = None) -> Iterator:
-    """Yield `fn(item)` for every item, computed on Dask, in completion order."""
+             n_workers: int | None = None, on_error: Callable | None = None) -> Iterator:
+    """Yield `fn(item)` for every item, computed on Dask, in completion order.
+
+    A task that fails on the cluster (its exception, or its worker killed too often) raises
+    here, unless `on_error(item, exc)` is given: its return value is then yielded instead.
+    """
     distributed = _import_distributed()
     items = list(items)
     if not items:
@@ -55,20 +59,33 @@ def dask_map(fn: Callable, items: Iterable, scheduler: str | None = None, progre
         workers = max(1, len(client.scheduler_info().get("workers", {})) or 1)
         limit = max(2, workers * MAX_IN_FLIGHT_PER_WORKER)
         todo = iter(items)
-        # pure=False: every item is run, even two identical argument tuples
+        submitted = {}
+
+        def submit(item):
+            # pure=False: every item is run, even two identical argument tuples
+            future = client.submit(fn, item, pure=False)
+            submitted[future.key] = item
+            pending.add(future)
+
         pending = distributed.as_completed()
         for item in todo:
-            pending.add(client.submit(fn, item, pure=False))
+            submit(item)
             if pending.count() >= limit:
                 break
         for future in pending:
-            result = future.result()
+            item = submitted.pop(future.key)
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - the caller decides
+                if on_error is None:
+                    raise
+                result = on_error(item, exc)
             future.release()
             if bar:
                 bar.update(1)
             nxt = next(todo, None)
             if nxt is not None:
-                pending.add(client.submit(fn, nxt, pure=False))
+                submit(nxt)
             yield result
     finally:
         if bar:

@@ -59,11 +59,20 @@ def test_dask_map_on_a_scheduler_address_yields_every_result_once():
     items = [(i, "x") for i in range(3 * MAX_IN_FLIGHT_PER_WORKER)] + [(3, "x")]
     with LocalCluster(n_workers=1, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
         out = sorted(dask_map(_double, items, scheduler=cluster.scheduler_address))
-    assert out == sorted((2 * i, "xx") for i, _ in items)
+        assert out == sorted((2 * i, "xx") for i, _ in items)
+        # a failing task: raised by default, or turned into a result by on_error
+        bad = [(1, "x"), (-1, "x"), (2, "x")]
+        with pytest.raises(ValueError, match="negative"):
+            list(dask_map(_double, bad, scheduler=cluster.scheduler_address))
+        out = sorted(dask_map(_double, bad, scheduler=cluster.scheduler_address,
+                              on_error=lambda item, exc: (item[0], type(exc).__name__)))
+        assert out == [(-1, "ValueError"), (2, "xx"), (4, "xx")]
 
 
 def _double(item):
     n, s = item
+    if n < 0:
+        raise ValueError("negative")
     return 2 * n, s * 2
 
 
