@@ -43,7 +43,8 @@ PAST_YEARS = 5          # a period starting this long before the issue year is h
 P_DMY = regex.compile(rf"(?:ngày\s+)?(?<![\d/.]){D}\s*[/.-]\s*{M}\s*[/.-]\s*{Y}(?![\d/])|ngày\s+{D}\s+tháng\s+{M}{YSEP}{Y}", _F)
 P_DAY_RANGE = regex.compile(rf"từ\s+ngày\s+{D}\s+(?:đến|tới)(?:\s+hết)?\s+ngày\s+{D}\s+tháng\s+{M}{YSEP}{Y}", _F)
 P_MY = regex.compile(rf"tháng\s+{M}{YSEP}{Y}(?!\d)|(?<![\d/.])(0?[1-9]|1[0-2])\s*/\s*{Y}(?![\d/])", _F)
-P_QY = regex.compile(rf"(?:quý|q)\s*{QNUM}{YSEP}{Y}(?!\d)|(?:quý|q)\s*{QNUM}(?=\s*[-–—]\s*(?:quý|q)\s*{QNUM}{YSEP}{Y})", _F)
+QUARTER = rf"(?<![\p{{L}}\d])(?:{_alt(_T['quarter_words'])})"
+P_QY = regex.compile(rf"{QUARTER}\s*{QNUM}{YSEP}{Y}(?!\d)|{QUARTER}\s*{QNUM}(?=\s*[-–—]\s*{QUARTER}\s*{QNUM}{YSEP}{Y})", _F)
 P_HY = regex.compile(rf"{HALF}\s+(đầu|cuối)\s+năm\s+{Y}", _F)
 P_YEAR = regex.compile(rf"năm\s+{Y}(?![\d/])", _F)
 P_YEAR_RANGE = regex.compile(rf"(?<![\d/.,]){Y}\s*[-–—]\s*{Y}(?![\d/])", _F)
@@ -70,14 +71,13 @@ P_RELATIVE = regex.compile(
     _F)
 
 # --- context ---------------------------------------------------------------------------------
-P_PREFIX = regex.compile(r"(?:(?:từ\s+nay|định\s+kỳ|trước|chậm\s+nhất(?:\s+là)?|hoàn\s+thành|đến\s+hết|đến|vào|trong|từ|"
-                         r"giai\s+đoạn|hết|cuối|hạn\s+chót)\s+)+$", _F)
+P_PREFIX = regex.compile(rf"(?:(?<![\p{{L}}\d])(?:{_alt(_T['prefix_words'])})\s+)+$", _F)
 # a document number ("45/KH-UBND", "20-NQ/TW", "71/NQ -CP", "số 12") and its date
 P_CITATION = regex.compile(r"(?:(?:\d+[\w.]*\s*[/-]\s*)+\p{Lu}[\p{L}\d&.\-/ ]{0,20}?|[Ss]ố\s+\S+)\s*,?\s*(?:ngày\s*)?$",
                            regex.V1)
 P_CLAUSE_BREAK = regex.compile(r"[.;:!?]\s|[;:]|\n")
-P_TARGET_NUM = regex.compile(rf"\b(?:{_alt(['ít nhất', 'tối thiểu', 'khoảng', 'trên', 'đạt', 'có', 'tăng', 'giảm', 'mới'])})\s+\d", _F)
-P_TARGET_WORD = regex.compile(rf"(?:{_alt(['phấn đấu', 'phân đầu', 'phấn đầu'])})|%", _F)
+P_TARGET_NUM = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['target_number_cues'])})\s+\d", _F)
+P_TARGET_WORD = regex.compile(rf"(?:{_alt(_T['target_words'])})|%", _F)
 P_AROUND = regex.compile(r"trong\s+và\s+$", _F)
 P_PERIODIC_WORD = regex.compile(r"định\s+kỳ", _F)
 P_HORIZON = regex.compile(r"(?:tầm\s+nhìn|định\s+hướng)(?:\s+đến)?\s*$|so\s+với\s*$", _F)
