@@ -63,6 +63,7 @@ _PAST_AFTER = regex.compile(r"^\s*" + _alt(_D["past_after"]), regex.I)
 _PAST_AFTER_NOUN = regex.compile(r"^\s*(?:[\p{L}]+\s+){0,2}?" + _alt(_D["past_after_noun"]), regex.I)
 _CONDITIONAL = regex.compile(_alt(_D["conditional_cues"]), regex.I)
 _MEASURE = set(_D["measure_units"])
+_FREQUENCY = set(_D["frequency_units"])
 _NON_NOUN_START = regex.compile(r"^\s*(?:" + _alt([w for w in _D["non_noun_starts"] if w.isalpha() or " " in w])
                                 + r"|[/(])", regex.I)
 _LEAD_TRIM = regex.compile(r"(?:\s*(?:" + _alt(_D["indicator_lead_trim"]) + r"|[:,]))+\s*$", regex.I)
@@ -136,6 +137,13 @@ def _years_in(text: str, issue_year: int | None = None) -> list[tuple[int, int]]
             continue
         out.append((m.start(), y))
     return out
+
+
+def _past_year(ctx: _Ctx, text: str) -> bool:
+    """The clause speaks of a year before the plan's own ("Năm 2024, toàn tỉnh có 250 hợp tác xã")."""
+    if not ctx.issue_year:
+        return False
+    return any(y < ctx.issue_year for _, y in _years_in(text, None))
 
 
 def _kind_of(title: str) -> str | None:
@@ -383,6 +391,8 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
     if value_max is not None:
         comparator, cmp_from_word = "range", False
     per = bool(_PER_SUFFIX.match(text[num_end:num_end + 12]) or _PER_SUFFIX.match(text[unit_end:unit_end + 12]))
+    if per and unit in _FREQUENCY:
+        return None                                     # "02 lần/năm": a frequency
     return _Found(start, end, s, value, value_max, unit, comparator, cmp_from_word, per, unit_end)
 
 
@@ -417,7 +427,7 @@ def _lead(text: str, f: _Found, clause: tuple[int, int]) -> str:
         lead = lead[ratio.start():]
     else:
         piece = lead.rsplit(",", 1)[-1]
-        lead = piece if len(piece.split()) >= 2 else lead
+        lead = piece if len(piece.split()) >= 3 else lead
     lead = _STRIVE.sub("", lead).strip(" ,:")
     lead = _LEAD_TRIM.sub("", lead).strip(" ,:")
     return " ".join(lead.split()[:_D["indicator_max_words"]])
@@ -434,6 +444,7 @@ def _indicator(text: str, f: _Found, clause: tuple[int, int]) -> str:
         if 0 <= k < cut:
             cut = k
     tail = regex.sub(r"^\s*(?:" + _alt(list(_POST_WORD_TO_CMP)) + r")", "", tail[:cut]).strip(" ,.")
+    tail = _LEAD_TRIM.sub("", tail).strip(" ,.")
     words = tail.split()[:_D["indicator_max_words"]]
     noun_tail = bool(words) and not _NON_NOUN_START.match(tail)
     if f.unit == "%":
@@ -475,7 +486,7 @@ def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = Non
                     pass
                 if past and not _COMMIT.search(clause_before[past.end():]):
                     continue
-                if _CONDITIONAL.search(clause_before):
+                if _CONDITIONAL.search(clause_before) or _past_year(ctx, clause_before):
                     continue
                 if _PAST_AFTER.match(text[f.unit_end:f.unit_end + 20]) and not _STRIVE.search(sentence_before):
                     continue
