@@ -192,7 +192,7 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
     while i < len(toks):
         a, b, w = toks[i]
         nxt = toks[i + 1][2] if i + 1 < len(toks) else ""
-        if w == "," and not _and_follows(toks, i + 2):
+        if w == "," and not _and_follows(toks, i + 2) and not any(t[2] == "và" for t in toks[:i]):
             break   # a comma stays inside a name only in "A, B và C" ("Sở Văn hóa, Thể thao và Du lịch")
         if w in (",", "và", "&", "-", "–"):
             if nxt and (is_cap(nxt) and nxt not in c.head_first_words and nxt not in c.function_caps and nxt != "UBND"
@@ -267,7 +267,7 @@ def find_mentions(doc: Document) -> list[Mention]:
             b = m.end()
         elif m and entry["name"].startswith(("Sở", "Thanh tra")) and regex.match(r"\s+(tỉnh|thành phố|Tỉnh|Thành phố)\b", text[b:b + 12]):
             b = m.end()
-        add(3, Mention(a, b, [entry["name"]], entry["level"], "body", doc.text[a:b]))
+        add(6, Mention(a, b, [entry["name"]], entry["level"], "body", doc.text[a:b]))
     # forms of one body
     for fam, rx in c.families:
         for m in rx.finditer(text):
@@ -401,7 +401,8 @@ def record_use(doc: Document, mention: Mention, index: int) -> str:
     name = mention.names[index]
     level = mention.levels[index] if mention.levels else mention.level
     key = fold(name)
-    entry = use.setdefault(key, {"name": name, "level": level, "aliases": [], "spans": set(), "family": mention.family})
+    entry = use.setdefault(key, {"name": name, "level": level, "aliases": [], "spans": set(), "family": mention.family,
+                                 "kind": mention.kind})
     printed = _clean_printed(mention.printed)
     if printed and printed != entry["name"] and printed not in entry["aliases"]:
         entry["aliases"].append(printed)
@@ -422,6 +423,17 @@ def resolve_names(doc: Document) -> dict[str, str]:
         best = max((use[k]["name"] for k in keys), key=len)
         for k in keys:
             final[k] = best
+    # one body printed with and without its level word and place: the longest form names it
+    bare: dict[str, list[str]] = {}
+    for k, v in use.items():
+        if v.get("kind") == "body" and not v.get("family"):
+            stem = regex.sub(r"\s+(?:cấp\s+)?(?:tỉnh|thành phố|huyện)(?:\s+\p{L}+){0,3}$", "", k)
+            bare.setdefault(stem, []).append(k)
+    for keys in bare.values():
+        if len(keys) > 1:
+            best = max((use[k]["name"] for k in keys), key=len)
+            for k in keys:
+                final[k] = best
     heads = {fold(h["head"]) for h in _data()["heads"]}
     bodies = [m for m in doc.meta.get("agency_mentions", []) if m.kind == "body"]
     for k, v in use.items():
