@@ -61,6 +61,14 @@ def test_roadmap_steps(tmp_path, body, kind, start, end):
     assert keys(rows_of(tmp_path, body)) == [(kind, start, end, None)]
 
 
+@pytest.mark.parametrize("text, ends", [
+    ("Sơ kết 5 năm thực hiện Nghị quyết vào năm 2027, tổng kết vào năm 2030.", ["2027-12-31", "2030-12-31"]),
+    ("Liên minh Hợp tác xã tỉnh chủ trì tổ chức Hội nghị tổng kết vào cuối năm 2026.", ["2026-12-31"]),
+])
+def test_years_of_reviews(tmp_path, text, ends):
+    assert keys(rows_of(tmp_path, text)) == [("year", None, e, None) for e in ends]
+
+
 def test_year_that_bounds_a_task(tmp_path):
     rows = rows_of(tmp_path, "Sở Nông nghiệp và Môi trường chủ trì, hoàn thành trong năm 2026.")
     assert keys(rows) == [("year", None, "2026-12-31", None)]
