@@ -230,6 +230,18 @@ def test_time_column_cells(tmp_path):
         ("recurring", None, "--12-31", "yearly")]
 
 
+def test_time_column_cell_forms(tmp_path):
+    cells = ["Năm 2026 và các năm tiếp theo", "2026", "Từ 2026", "2025 - 2027", "Nhiệm vụ thường xuyên",
+             "Hàng năm", "Thường xuyên, hằng năm", "Trước ngày 30/11/2025", "Quý IV/2025- Quý II/2026"]
+    body = "| TT | Nhiệm vụ | Chủ trì | Thời gian |\n" + "".join(
+        f"| {i} | Nhiệm vụ {i} | Sở Nội vụ | {c} |\n" for i, c in enumerate(cells, 1))
+    assert keys(rows_of(tmp_path, body, section="PHỤ LỤC")) == [
+        ("ongoing", "2026-01-01", None, None), ("year", None, "2026-12-31", None), ("range", "2026-01-01", None, None),
+        ("range", "2025-01-01", "2027-12-31", None), ("ongoing", None, None, None), ("recurring", None, None, "yearly"),
+        ("ongoing", None, None, None), ("recurring", None, None, "yearly"), ("date", None, "2025-11-30", None),
+        ("range", "2025-10-01", "2026-06-30", None)]
+
+
 def test_table_without_time_column_gives_nothing(tmp_path):
     body = ("| STT | Chỉ tiêu | Đơn vị chủ trì |\n"
             "| 1 | Đến năm 2030 có 100 hợp tác xã | Sở Nông nghiệp và Môi trường |\n")
