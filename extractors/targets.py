@@ -61,6 +61,8 @@ _COMMIT = regex.compile(_alt([c for c in _D["commitment_cues"] if c not in ("đ�
 _PAST = regex.compile(_alt(_D["past_cues"]), regex.I)
 _PAST_AFTER = regex.compile(r"^\s*" + _alt(_D["past_after"]), regex.I)
 _PAST_AFTER_NOUN = regex.compile(r"^\s*(?:[\p{L}]+\s+){0,2}?" + _alt(_D["past_after_noun"]), regex.I)
+_CHANGE_TO = regex.compile(r"^\s*(?:(?:vào\s+)?năm\s+\d{4}\s*)?,?\s*" + _alt(_D["change_words"])
+                           + r"\s*(?:mức\s*)?(?:" + _alt(list(_PRE_WORD_TO_CMP)) + r"\s*)?\d", regex.I)
 _CONDITIONAL = regex.compile(_alt(_D["conditional_cues"]), regex.I)
 _MEASURE = set(_D["measure_units"])
 _FREQUENCY = set(_D["frequency_units"])
@@ -124,13 +126,19 @@ def _issue_year(doc: Document) -> int | None:
     return None
 
 
-def _years_in(text: str, issue_year: int | None = None) -> list[tuple[int, int]]:
-    """(position, year) of each target-year cue in text; baselines, periods and dates excluded."""
+def _years_in(text: str, issue_year: int | None = None, strong: bool | None = None) -> list[tuple[int, int]]:
+    """(position, year) of each target-year cue in text; baselines, periods and dates excluded.
+    `strong` keeps only cues with "đến/vào/trong..." (True) or only bare "năm YYYY" (False)."""
     out = []
     for m in _YEAR.finditer(text):
         before = text[:m.start()]
         if _BASELINE.search(before[-25:] + m["cue"]) or _DATE_BEFORE.search(before[-12:]) \
                 or _PERIOD_BEFORE.search(before[-8:]):
+            continue
+        is_strong = not m["cue"].casefold().startswith("năm")
+        if not is_strong and regex.search(r"[\d%]\s*$", before):
+            continue                                    # "60% năm 2025": the year of a baseline value
+        if strong is not None and strong != is_strong:
             continue
         y = int(m["y"])
         if issue_year and y < issue_year:
@@ -245,7 +253,8 @@ def _is_year_line(line: str) -> bool:
 def target_year(ctx: _Ctx, pos: int, clause: tuple[int, int], sentence: tuple[int, int],
                 group_year: int | None = None) -> int | None:
     """The year a target at `pos` is to be reached by, in order of precedence:
-    a year cue in its clause (nearest before it, else after it), then earlier in its sentence;
+    a year cue in its clause ("đến/vào/trong năm" before "năm"; nearest before it, else after
+    it), then earlier in its sentence;
     then the table group row above it ("I | MỤC TIÊU CỤ THỂ ĐẾN NĂM 2030"); then the
     innermost enclosing heading, bullet or line naming a year ("- Đến năm 2030:",
     "a) Đến năm 2030", "2. Mục tiêu đến năm 2030"), which includes an appendix title.
@@ -253,12 +262,13 @@ def target_year(ctx: _Ctx, pos: int, clause: tuple[int, int], sentence: tuple[in
     its block, so it does not reach a later sibling subsection."""
     text = ctx.doc.text
     cs, ce = clause
-    before = _years_in(text[cs:pos], ctx.issue_year)
-    if before:
-        return before[-1][1]
-    after = _years_in(text[pos:ce], ctx.issue_year)
-    if after:
-        return after[0][1]
+    for strong in (True, False):                        # "đến/vào năm 2030" beats a bare "năm 2026"
+        before = _years_in(text[cs:pos], ctx.issue_year, strong)
+        if before:
+            return before[-1][1]
+        after = _years_in(text[pos:ce], ctx.issue_year, strong)
+        if after:
+            return after[0][1]
     earlier = _years_in(text[sentence[0]:cs], ctx.issue_year)
     if earlier:
         return earlier[-1][1]
@@ -369,8 +379,8 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
     unit, unit_end, scale = _unit_at(text, num_end)
     if unit is None:
         return None
-    if _PAST_AFTER_NOUN.match(text[unit_end:unit_end + 40]):
-        return None
+    if _PAST_AFTER_NOUN.match(text[unit_end:unit_end + 40]) or _CHANGE_TO.match(text[unit_end:unit_end + 40]):
+        return None                                     # a past fact, or the baseline of "từ X lên Y"
     if 1900 <= value <= 2100 and unit != "%" and "." not in m.group(0) and unit not in _D["units"]:
         return None
     if scale != 1.0:
@@ -488,7 +498,8 @@ def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = Non
                     continue
                 if _CONDITIONAL.search(clause_before) or _past_year(ctx, clause_before):
                     continue
-                if _PAST_AFTER.match(text[f.unit_end:f.unit_end + 20]) and not _STRIVE.search(sentence_before):
+                if not primary and _PAST_AFTER.match(text[f.unit_end:f.unit_end + 20]) \
+                        and not _STRIVE.search(sentence_before):
                     continue
                 if not primary and not _COMMIT.search(sentence_before) and not _POST_CMP.match(
                         text[f.unit_end:f.unit_end + 20]):

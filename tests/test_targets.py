@@ -167,6 +167,30 @@ def test_not_targets_in_objectives(tmp_path, body):
     assert rows_of(tmp_path, body) == []
 
 
+@pytest.mark.parametrize("body, expected", [
+    # an age bound and a monitoring frequency are not targets; the ratio after them is
+    ("- Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng thể thấp còi giảm xuống dưới 15%.", [(15.0, "%", "lte", None)]),
+    ("- Kiểm tra tối thiểu 02 lần/năm tại mỗi hợp tác xã; 100% hợp tác xã được kiểm tra.", [(100.0, "%", "eq", None)]),
+    # a clause about a year before the plan's own is a past count
+    ("- Năm 2024, toàn tỉnh có 250 hợp tác xã; phấn đấu năm 2026 có 300 hợp tác xã.",
+     [(300.0, "hợp tác xã", "eq", 2026)]),
+    # "từ X lên Y": X is the baseline, "vào năm" beats the baseline's bare year
+    ("- Nâng tỷ lệ hộ dân sử dụng nước sạch từ 60% năm 2025 lên 80% vào năm 2030.", [(80.0, "%", "eq", 2030)]),
+    ("- Tỷ lệ hộ nghèo giảm từ 5,2% xuống còn dưới 3%.", [(3.0, "%", "lte", None)]),
+    # in the objectives "100% dự toán" is a commitment
+    ("- Thu ngân sách nhà nước đạt 100% dự toán.", [(100.0, "%", "eq", None)]),
+])
+def test_baselines_ages_frequencies(tmp_path, body, expected):
+    assert [(r[0], r[2], r[3], r[4]) for r in rows_of(tmp_path, body)] == expected
+
+
+def test_quantity_column_takes_its_unit_and_the_appendix_title_year(tmp_path):
+    body = ("| TT | Thành phần môi trường | Số lượng mẫu | Tần suất |\n"
+            "| 1 | Nước mặt | 20 | 4 lần/năm |\n| 2 | Không khí | 12 | 2 lần/năm |")
+    rows = rows_of(tmp_path, body, "PHỤ LỤC II\nSỐ LƯỢNG MẪU QUAN TRẮC MÔI TRƯỜNG NĂM 2026")
+    assert rows == [(20.0, None, "mẫu", "eq", 2026, False), (12.0, None, "mẫu", "eq", 2026, False)]
+
+
 def test_situation_section_gives_no_targets(tmp_path):
     body = "Năm 2024 toàn tỉnh thành lập mới 50 hợp tác xã, giải ngân 120 tỷ đồng, đạt 105% kế hoạch."
     assert rows_of(tmp_path, body, "I. ĐẶC ĐIỂM TÌNH HÌNH") == []
