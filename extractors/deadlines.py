@@ -482,8 +482,9 @@ def _skip_paragraph(doc: Document, a: int, b: int, body_start: int) -> bool:
     if title and para.startswith(title.strip()[:60]):
         return True      # the plan's own title ("Kế hoạch ... năm 2025") names it
     letters = [ch for ch in para if ch.isalpha()]
-    if len(letters) > 8 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8:
-        return True      # title lines in capitals
+    if len(letters) > 8 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8 \
+            and not W_TIME_HEADER.search(para):
+        return True      # title lines in capitals (a "THỜI GIAN THỰC HIỆN: ..." heading still counts)
     section = doc.section_at(a)
     return bool(section and section.kind in SKIP_KINDS)
 
