@@ -501,8 +501,12 @@ def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = Non
                 if not primary and _PAST_AFTER.match(text[f.unit_end:f.unit_end + 20]) \
                         and not _STRIVE.search(sentence_before):
                     continue
+                # outside the objectives: a commitment cue, "trở lên", or an item that opens with
+                # its figure ("(1) 100% số người hưởng trợ cấp được ...")
                 if not primary and not _COMMIT.search(sentence_before) and not _POST_CMP.match(
-                        text[f.unit_end:f.unit_end + 20]):
+                        text[f.unit_end:f.unit_end + 20]) and not (
+                        f.start == m.start() and not _BULLET.sub("", text[a:m.start()], count=1).strip()
+                        and text[a:m.start()].strip()):
                     continue
                 # a comparator word covers a list joined by commas / "và"
                 if (not f.cmp_from_word and f.comparator == "eq" and prev_in_clause
