@@ -105,6 +105,7 @@ W_ONGOING_AFTER = regex.compile(rf"^\s*,?\s*(?:{_alt(_T['ongoing_blockers_after'
 W_RECUR_BEFORE = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['recurring_verbs_before'])})\s*$", _F)
 W_TIME_HEADER = _words(_T["time_column_headers"])
 SKIP_KINDS = set(_T["skip_section_kinds"])
+W_TASK_SECTION = _words(_T["task_section_cues"])
 SKIP_STARTS = tuple(_T["skip_paragraph_starts"])
 APPENDIX_SUB = _words(_T["appendix_subtitle"])
 
@@ -486,7 +487,8 @@ def _skip_paragraph(doc: Document, a: int, b: int, body_start: int) -> bool:
             and not W_TIME_HEADER.search(para):
         return True      # title lines in capitals (a "THỜI GIAN THỰC HIỆN: ..." heading still counts)
     section = doc.section_at(a)
-    return bool(section and section.kind in SKIP_KINDS)
+    # "MỤC TIÊU, NHIỆM VỤ VÀ GIẢI PHÁP" holds tasks too: only a section about goals alone is skipped
+    return bool(section and section.kind in SKIP_KINDS and not W_TASK_SECTION.search(section.heading))
 
 
 P_PLACE_DATE = regex.compile(r"^[^\n]{0,60}?,\s*ngày\s+\S+\s+tháng\s+\S+\s+năm\s+\d{4}", regex.M)

@@ -202,6 +202,11 @@ def test_target_year_in_objectives_is_not_a_deadline(tmp_path):
     assert rows_of(tmp_path, body, section="II. MỤC TIÊU") == []
 
 
+def test_a_section_of_goals_and_tasks_is_read(tmp_path):
+    rows = rows_of(tmp_path, "Sở Nội vụ hoàn thành trước ngày 30/9/2026.", section="II. MỤC TIÊU, NHIỆM VỤ VÀ GIẢI PHÁP")
+    assert keys(rows) == [("date", None, "2026-09-30", None)]
+
+
 def test_ongoing_in_quan_diem_is_not_a_deadline(tmp_path):
     body = "Phát triển kinh tế tập thể là nhiệm vụ thường xuyên của cả hệ thống chính trị; thường xuyên theo dõi."
     assert rows_of(tmp_path, body, section="I. QUAN ĐIỂM CHỈ ĐẠO") == []
