@@ -8,7 +8,7 @@ OUT_DIR ?= outputs
 GOLD_DIR ?= gold
 ARGS ?=
 
-.PHONY: install extract test qa bench dictionary clean
+.PHONY: install extract test qa bench bench-deadlines dictionary clean
 
 install: $(VENV)/.installed
 
@@ -29,6 +29,9 @@ qa: install
 
 bench: install
 	$(BIN)/python scripts/bench.py $(ARGS)
+
+bench-deadlines: install
+	$(BIN)/python scripts/bench_deadlines.py --gold $(GOLD_DIR) --raw $(RAW_DIR) $(ARGS)
 
 dictionary: install
 	$(BIN)/python -m pipeline dictionary > docs/data_dictionary.md
