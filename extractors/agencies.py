@@ -217,6 +217,8 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
                 break
             end, n_words = b, n_words + 1
             lowers = 0
+        elif n_words == 0 and long and w == "các":
+            pass   # "Ban Quản lý các khu công nghiệp"
         elif w.casefold() in c.stop or f"{w} {nxt}".casefold() in c.stop_pairs:
             break
         elif (n_words == 0 and lower_ok) or (n_words and (long or lower_ok or w.casefold() in c.lower_ok_words

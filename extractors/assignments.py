@@ -205,9 +205,12 @@ def _split_clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
     cur = a
     for m in _CLAUSE_END.finditer(text, a, b):
         # a colon right after a label ('Đơn vị chủ trì:') does not end the clause
-        if m.group() == ":" and (_LABEL_LEAD.match(text, cur, m.end()) or _LABEL_COORD.match(text, cur, m.end())
-                                 or _LABEL_DOERS.match(text, cur, m.end())):
-            continue
+        if m.group() == ":":
+            lab = _LABEL.match(text, cur, m.end())
+            at = lab.end() if lab else cur
+            if (_LABEL_LEAD.match(text, at, m.end()) or _LABEL_COORD.match(text, at, m.end())
+                    or _LABEL_DOERS.match(text, at, m.end())):
+                continue
         if m.start() > cur:
             out.append((cur, m.start()))
         cur = m.end()

@@ -1,0 +1,114 @@
+"""Agencies: mention finding (lexicon, abbreviations, collectives, head-word grammar), tone-mark
+spelling, what is not a body, and the agencies table derived from the assignments."""
+from pathlib import Path
+
+import pytest
+
+from test_assignments import plan, _run
+from conftest import doc_path
+
+
+def names(doc) -> set[str]:
+    return {r["name"] for r in doc.rows.get("agencies", [])}
+
+
+def mentions(tmp_path: Path, body: str, **kw) -> list[tuple[str, str]]:
+    from extractors.agencies import find_mentions
+    doc = plan(tmp_path, body, **kw)
+    start = doc.text.find(body.split("\n")[0][:20])
+    return [(m.kind, n) for m in find_mentions(doc) if m.start >= start for n in (m.names or [m.printed])]
+
+
+def test_unify_keeps_length_and_only_moves_final_tones():
+    from extractors.agencies import unify
+    for old, new in (("Uỷ ban", "Ủy ban"), ("hoà", "hòa"), ("Thuỷ lợi", "Thủy lợi")):
+        assert unify(old) == new and len(unify(old)) == len(old)
+    assert unify("đoàn thể") == "đoàn thể"        # tone inside the syllable stays
+
+
+def test_old_style_tone_marks_match(tmp_path):
+    got = mentions(tmp_path, "1. Uỷ ban nhân dân các xã, phường chủ trì, phối hợp với Sở Văn hoá, Thể thao và Du lịch "
+                             "tổ chức thực hiện.")
+    assert ("group", "Ủy ban nhân dân cấp xã") in got
+    assert ("body", "Sở Văn hóa, Thể thao và Du lịch") in got
+
+
+def test_unknown_bodies_by_head_word(tmp_path):
+    got = mentions(tmp_path, "1. Chi cục Thủy lợi tỉnh, Trung tâm Khuyến nông tỉnh, Hội Nông dân tỉnh và Ban Quản lý "
+                             "các khu công nghiệp tỉnh Gia Lai triển khai mô hình.")
+    assert [n for k, n in got if k == "body"] == ["Chi cục Thủy lợi tỉnh", "Trung tâm Khuyến nông tỉnh",
+                                                  "Hội Nông dân tỉnh", "Ban Quản lý các khu công nghiệp tỉnh Gia Lai"]
+
+
+def test_name_stops_before_the_verb(tmp_path):
+    got = mentions(tmp_path, "1. Phòng Tài chính Kế hoạch là cơ quan tham mưu; Sở Tài Chính nghiên cứu, tham mưu.")
+    assert [n for k, n in got if k == "body"] == ["Phòng Tài chính Kế hoạch", "Sở Tài chính"]
+
+
+def test_party_and_mass_organizations(tmp_path):
+    got = mentions(tmp_path, "1. Ban Tuyên giáo Huyện ủy chủ trì; Ủy ban MTTQ Việt Nam tỉnh, Tỉnh đoàn, "
+                             "Hội Liên hiệp Phụ nữ tỉnh phối hợp.")
+    bodies = [n for k, n in got if k == "body"]
+    assert bodies[0] == "Ban Tuyên giáo Huyện ủy"
+    assert "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh" in bodies
+    assert "Tỉnh đoàn" in bodies and "Hội Liên hiệp Phụ nữ tỉnh" in bodies
+
+
+def test_collectives_and_vague_groups(tmp_path):
+    got = mentions(tmp_path, "1. Các sở, ban, ngành, đoàn thể cấp tỉnh; UBND các huyện, thị xã, thành phố và các "
+                             "cơ quan, đơn vị có liên quan thực hiện.")
+    assert [(k, n) for k, n in got if k != "vague"] == [
+        ("group", "Sở, ban, ngành cấp tỉnh"), ("group", "Tổ chức chính trị - xã hội"),
+        ("group", "Ủy ban nhân dân cấp huyện")]
+    assert any(k == "vague" for k, _ in got)
+
+
+def test_central_bodies_and_issuer_are_marked(tmp_path):
+    got = mentions(tmp_path, "1. Sở Y tế báo cáo Bộ Y tế, Thủ tướng Chính phủ và Ủy ban nhân dân tỉnh.")
+    kinds = dict((n, k) for k, n in got)
+    assert kinds["Sở Y tế"] == "body"
+    assert kinds["Bộ Y tế"] == "central"
+    assert kinds["Ủy ban nhân dân tỉnh"] == "issuer"
+
+
+def test_state_bank_forms_merge(tmp_path):
+    doc = plan(tmp_path, "1. Ngân hàng nhà nước tỉnh: Triển khai chính sách tín dụng.\n"
+                         "2. Ngân hàng Nhà nước - Chi nhánh tỉnh Lâm Đồng: Nâng cao hiệu lực quản lý.")
+    assert names(doc) == {"Ngân hàng Nhà nước - Chi nhánh tỉnh Lâm Đồng"}
+    row = doc.rows["agencies"][0]
+    assert row["mentions"] == 2 and row["level"] == "tinh"
+
+
+def test_agency_rows_aliases_and_levels(tmp_path):
+    doc = plan(tmp_path, "1. Sở NN&PTNT chủ trì, phối hợp với UBND các huyện, thành phố và Liên minh HTX tỉnh.\n"
+                         "2. Sở Nông nghiệp và Phát triển nông thôn tổng hợp báo cáo.")
+    rows = {r["name"]: r for r in doc.rows["agencies"]}
+    assert rows["Sở Nông nghiệp và Phát triển nông thôn"]["aliases"] == ["Sở NN&PTNT"]
+    assert rows["Sở Nông nghiệp và Phát triển nông thôn"]["mentions"] == 2
+    assert rows["Ủy ban nhân dân cấp huyện"]["level"] == "huyen"
+    assert rows["Liên minh Hợp tác xã tỉnh"]["level"] == "doan_the"
+    assert rows["Liên minh Hợp tác xã tỉnh"]["aliases"] == ["Liên minh HTX tỉnh"]
+
+
+def test_agencies_are_only_responsible_bodies(tmp_path):
+    doc = plan(tmp_path, "Căn cứ Nghị quyết số 20-NQ/TW của Ban Chấp hành Trung ương Đảng;\n"
+                         "1. Sở Công Thương chủ trì, tham mưu Ủy ban nhân dân tỉnh giao Quỹ Hỗ trợ phát triển "
+                         "HTX tỉnh cho Liên minh HTX tỉnh quản lý.")
+    assert names(doc) == {"Sở Công Thương"}
+
+
+@pytest.fixture(scope="module")
+def real():
+    return {p: _run(doc_path(p)) for p in ("000", "004")}
+
+
+def test_real_plan_agencies(real):
+    from extractors.agencies import fold
+    got = {fold(n) for n in names(real["000"])}
+    assert fold("Ban Chỉ đạo Đổi mới và Phát triển kinh tế tập thể tỉnh Hưng Yên") in got   # bare "Ban chỉ đạo" resolved
+    assert fold("Ngân hàng Nhà nước - Chi nhánh tỉnh Hưng Yên") in got
+    assert fold("Văn phòng Ủy ban nhân dân tỉnh") in got
+    assert fold("Ủy ban nhân dân tỉnh") not in got and fold("Bộ Kế hoạch và Đầu tư") not in got
+    got4 = names(real["004"])
+    assert "Liên minh Hợp tác xã Việt Nam" in got4        # "các đơn vị chức năng của Liên minh HTX Việt Nam"
+    assert "Văn phòng Ủy ban nhân dân tỉnh" not in got4   # the issuer only announces

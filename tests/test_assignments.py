@@ -1,0 +1,166 @@
+"""Assignments: roles from chủ trì / phối hợp / a sole body / several bodies, lists, labels,
+inherited subjects, task tables, and what must not become an assignment."""
+from pathlib import Path
+
+import pytest
+
+from conftest import doc_path
+
+HEADER = ("ỦY BAN NHÂN DÂN\nTỈNH {P}\n\nSố: 15/KH-UBND\n\n{P2}, ngày {D} tháng {M} năm {Y}\n\n"
+          "KẾ HOẠCH\nTriển khai chuyển đổi số\n\n")
+UPTO = ("normalize", "segment", "tables", "metadata", "sections", "deadlines", "targets", "assignments", "agencies")
+
+
+def _run(path):
+    from pipeline.load import read_document
+    from pipeline.run import run_components
+    doc, errors = run_components(read_document(path), UPTO)
+    assert errors == []
+    return doc
+
+
+def plan(tmp_path: Path, body: str, section: str = "III. TỔ CHỨC THỰC HIỆN", date=(10, 8, 2022),
+         province="LÂM ĐỒNG"):
+    head = HEADER.format(P=province, P2=province.title(), D=date[0], M=date[1], Y=date[2])
+    path = tmp_path / "plan.txt"
+    path.write_text(head + section + "\n" + body + "\n", encoding="utf-8")
+    return _run(path)
+
+
+def roles(doc) -> set[tuple[str, str]]:
+    return {(r["agency"], r["role"]) for r in doc.rows.get("assignments", [])}
+
+
+# --- roles in sentences ----------------------------------------------------------------------
+def test_lead_and_partners(tmp_path):
+    doc = plan(tmp_path, "1. Sở Tài chính chủ trì, phối hợp với Sở Kế hoạch và Đầu tư và các sở, ngành liên quan "
+                         "tham mưu bố trí kinh phí thực hiện Kế hoạch.")
+    assert roles(doc) == {("Sở Tài chính", "chu_tri"), ("Sở Kế hoạch và Đầu tư", "phoi_hop"),
+                          ("Sở, ban, ngành cấp tỉnh", "phoi_hop")}
+
+
+def test_coordinating_with_a_named_body_makes_it_lead(tmp_path):
+    # "A phối hợp với B" with B named: B leads, A coordinates (real sentence, Kon Tum 765/VP-KTTH)
+    doc = plan(tmp_path, "5. Các Sở, ban ngành, đơn vị thuộc tỉnh, Ủy ban nhân dân các huyện, thành phố chủ động "
+                         "phối hợp với Liên minh HTX tỉnh tổ chức các lớp tuyên truyền, tập huấn.")
+    assert roles(doc) == {("Liên minh Hợp tác xã tỉnh", "chu_tri"), ("Sở, ban, ngành cấp tỉnh", "phoi_hop"),
+                          ("Ủy ban nhân dân cấp huyện", "phoi_hop")}
+
+
+def test_sole_body_with_vague_partner_leads(tmp_path):
+    doc = plan(tmp_path, "1. Ủy ban nhân dân các huyện, thành phố phối hợp với các đơn vị liên quan tập trung chỉ "
+                         "đạo phát triển kinh tế hợp tác.")
+    assert roles(doc) == {("Ủy ban nhân dân cấp huyện", "chu_tri")}
+
+
+def test_several_bodies_without_lead_implement(tmp_path):
+    doc = plan(tmp_path, "2. Đài Phát thanh và Truyền hình tỉnh, Báo Lâm Đồng, Sở Thông tin và Truyền thông đẩy "
+                         "mạnh công tác tuyên truyền về hợp tác xã kiểu mới.")
+    assert roles(doc) == {("Đài Phát thanh và Truyền hình tỉnh", "thuc_hien"), ("Báo Lâm Đồng", "thuc_hien"),
+                          ("Sở Thông tin và Truyền thông", "thuc_hien")}
+
+
+def test_abbreviations_expand(tmp_path):
+    doc = plan(tmp_path, "1. Sở NN&PTNT chủ trì, phối hợp với Sở KH&ĐT, Sở TN&MT, Sở LĐ-TB&XH, Sở VH-TT&DL, "
+                         "Sở TT&TT và Sở GD&ĐT xây dựng đề án.")
+    assert roles(doc) == {("Sở Nông nghiệp và Phát triển nông thôn", "chu_tri"),
+                          ("Sở Kế hoạch và Đầu tư", "phoi_hop"), ("Sở Tài nguyên và Môi trường", "phoi_hop"),
+                          ("Sở Lao động - Thương binh và Xã hội", "phoi_hop"),
+                          ("Sở Văn hóa, Thể thao và Du lịch", "phoi_hop"),
+                          ("Sở Thông tin và Truyền thông", "phoi_hop"), ("Sở Giáo dục và Đào tạo", "phoi_hop")}
+
+
+def test_central_ministries_are_not_agencies(tmp_path):
+    doc = plan(tmp_path, "1. Sở Y tế phối hợp với các bộ, ngành Trung ương hướng dẫn thực hiện; báo cáo Bộ Y tế "
+                         "kết quả thực hiện.")
+    assert roles(doc) == {("Sở Y tế", "chu_tri")}
+
+
+def test_recipients_and_authors_are_not_agencies(tmp_path):
+    doc = plan(tmp_path, "1. Sở Nội vụ tham mưu Ủy ban nhân dân tỉnh ban hành quy chế theo Quyết định số "
+                         "12/QĐ-UBND của Ủy ban nhân dân tỉnh; báo cáo Tỉnh ủy kết quả thực hiện.")
+    assert roles(doc) == {("Sở Nội vụ", "chu_tri")}
+
+
+def test_directive_names_the_doers(tmp_path):
+    doc = plan(tmp_path, "Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành, đoàn thể cấp tỉnh; Ủy ban nhân dân các "
+                         "huyện, thành phố tập trung thực hiện tốt các nhiệm vụ sau.")
+    assert roles(doc) == {("Sở, ban, ngành cấp tỉnh", "thuc_hien"), ("Tổ chức chính trị - xã hội", "thuc_hien"),
+                          ("Ủy ban nhân dân cấp huyện", "thuc_hien")}
+
+
+def test_heading_subject_and_bullets(tmp_path):
+    body = ("2. Liên minh HTX tỉnh:\n- Tiếp tục nâng cao hiệu quả đại diện, bảo vệ quyền lợi của thành viên.\n"
+            "- Khẩn trương phối hợp với Sở Kế hoạch và Đầu tư tham mưu tổng kết thực hiện Nghị quyết.\n")
+    doc = plan(tmp_path, body)
+    got = {(r["agency"], r["role"], r["quote"].split("\n")[0][:12]) for r in doc.rows["assignments"]}
+    assert ("Liên minh Hợp tác xã tỉnh", "chu_tri", "2. Liên minh") in got
+    assert ("Sở Kế hoạch và Đầu tư", "chu_tri", "- Khẩn trươn") in got
+    assert ("Liên minh Hợp tác xã tỉnh", "phoi_hop", "- Khẩn trươn") in got
+
+
+def test_local_committees_follow_the_plan_date(tmp_path):
+    body = "1. Sở Tài chính chủ trì, phối hợp với các sở, ngành, địa phương rà soát cơ chế, chính sách."
+    before = plan(tmp_path, body, date=(15, 3, 2024))
+    after = plan(tmp_path, body, date=(19, 11, 2025))
+    assert ("Ủy ban nhân dân cấp huyện", "phoi_hop") in roles(before)
+    assert ("Ủy ban nhân dân cấp xã", "phoi_hop") in roles(after)
+    assert ("Sở, ban, ngành cấp tỉnh", "phoi_hop") in roles(after)
+
+
+def test_quan_diem_is_not_an_assignment(tmp_path):
+    body = ("Mặt trận Tổ quốc Việt Nam tỉnh, các tổ chức chính trị - xã hội phối hợp chặt chẽ trong tuyên truyền.\n"
+            "III. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ chủ trì tổ chức sơ kết.")
+    doc = plan(tmp_path, body, section="II. QUAN ĐIỂM")
+    assert roles(doc) == {("Sở Nội vụ", "chu_tri")}
+
+
+def test_labels_give_roles(tmp_path):
+    body = ("1. Xây dựng cơ sở dữ liệu hợp tác xã\n- Đơn vị chủ trì: Sở Nông nghiệp và Môi trường.\n"
+            "- Đơn vị phối hợp: Sở Tài chính, Ủy ban nhân dân các xã, phường.\n")
+    doc = plan(tmp_path, body, date=(1, 10, 2025))
+    assert roles(doc) == {("Sở Nông nghiệp và Môi trường", "chu_tri"), ("Sở Tài chính", "phoi_hop"),
+                          ("Ủy ban nhân dân cấp xã", "phoi_hop")}
+
+
+def test_deadline_is_linked(tmp_path):
+    doc = plan(tmp_path, "1. Sở Tài chính chủ trì tổng hợp, báo cáo kết quả trước ngày 15 tháng 12 hằng năm.")
+    rows = doc.rows["assignments"]
+    assert [r["agency"] for r in rows] == ["Sở Tài chính"]
+    dl = {d["deadline_id"]: d for d in doc.rows["deadlines"]}
+    assert rows[0]["deadline_id"] in dl and dl[rows[0]["deadline_id"]]["end"] == "--12-15"
+
+
+# --- real plans --------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def real():
+    return {p: _run(doc_path(p)) for p in ("001", "002", "003")}
+
+
+def test_appendix_table_columns(real):
+    rows = [r for r in real["001"].rows["assignments"] if "Xử lý dứt điểm" in r["quote"] or
+            "ngừng hoạt động, chờ" in r["quote"]]
+    got = {(r["agency"], r["role"]) for r in rows}
+    assert ("Liên minh Hợp tác xã tỉnh", "chu_tri") in got
+    assert ("Hợp tác xã", "phoi_hop") in got
+    # a note in brackets inside a lead cell names no body
+    assert all(r["agency"] != "Hợp tác xã" or r["role"] != "chu_tri" for r in real["001"].rows["assignments"])
+
+
+def test_party_plan_district_bodies(real):
+    got = roles(real["002"])
+    assert ("Ban Tuyên giáo Huyện ủy", "chu_tri") in got
+    assert ("Trung tâm Văn hóa Thể dục thể thao - Truyền thanh", "phoi_hop") in got
+    assert ("Văn phòng Huyện ủy", "chu_tri") in got          # "A phối hợp với Văn phòng Huyện ủy ..."
+    assert ("Ủy ban nhân dân huyện", "thuc_hien") in got
+
+
+def test_truncated_plan_has_no_assignments(real):
+    assert real["003"].rows.get("assignments", []) == []
+
+
+def test_quotes_are_raw_text_under_2000(real):
+    for doc in real.values():
+        for r in doc.rows.get("assignments", []):
+            assert doc.raw[r["char_start"]:r["char_end"]] == r["quote"]
+            assert r["char_end"] - r["char_start"] < 2000
