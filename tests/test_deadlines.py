@@ -305,3 +305,34 @@ def test_spelling_variants_live_in_the_lexicon():
     assert {"hằng", "hàng"} <= set(t["every"])
     assert t["quarter_numbers"]["ii"] == t["quarter_numbers"]["2"] == 2
     assert t["recurrence_units"]["quý"] == "quarterly"
+
+
+# --- benchmark ---------------------------------------------------------------------------------
+def _bench():
+    import importlib.util
+    from conftest import ROOT
+    spec = importlib.util.spec_from_file_location("bench_deadlines", ROOT / "scripts" / "bench_deadlines.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_bench_scores_the_product_against_gold(capsys):
+    assert _bench().main(["--no-reference", "--json"]) == 0
+    import json
+    report = json.loads(capsys.readouterr().out)
+    assert report["scores"]["product"]["strict"]["f1"] >= 0.95
+    assert "dateparser" not in report["scores"]
+
+
+def test_bench_says_how_to_install_dateparser(monkeypatch):
+    import builtins
+    real_import = builtins.__import__
+
+    def no_dateparser(name, *args, **kwargs):
+        if name.startswith("dateparser"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+    monkeypatch.setattr(builtins, "__import__", no_dateparser)
+    with pytest.raises(SystemExit, match="dateparser is not installed"):
+        _bench()._dateparser()
