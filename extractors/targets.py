@@ -555,6 +555,10 @@ def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
                 value_cols.append((i, ys[-1][1] if ys else None, None))
     labels = set(_D["group_row_labels"])
     group_year = None
+    # in the objectives every cell of a text table commits; a table of figures (budget) does not
+    cells_all = [c.text.strip() for r in t.rows for c in r.cells if c.text.strip()]
+    numeric = sum(parse_number(c) is not None for c in cells_all)
+    text_primary = context_kind(ctx.doc, t.start) in _D["target_kinds"] and numeric * 2 < len(cells_all)
     for row in t.rows:
         cells = row.cells
         filled = [c for c in cells if c.text.strip()]
@@ -571,7 +575,7 @@ def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
         for i, c in enumerate(cells):
             if i in skip or not c.text.strip():
                 continue
-            yield from _scan(ctx, c.start, c.end, i in target_cols, group_year)
+            yield from _scan(ctx, c.start, c.end, i in target_cols or text_primary, group_year)
 
 
 _QUANTITY = regex.compile(r"^(?:tổng\s+)?(?:số lượng|khối lượng|số)\s*(?:\((?P<p>[^)/]{1,20})\)|(?P<w>[\p{L} ]{1,25}))$",
