@@ -88,6 +88,7 @@ P_HARD_BREAK = regex.compile(r"[.;\n|]")
 P_BULLET = regex.compile(r"(?:^|[:;,(\-+*•–]|\b[a-zđ]\)|\b\d+(?:\.\d+)*\.)\s*$", regex.I)
 P_SENT_END = regex.compile(r"[.;!?](?:\s|$)")
 P_WORD = regex.compile(r"[\p{L}\d]+")
+P_DIGIT = regex.compile(r"\d")
 P_CELL_FILLER = regex.compile(rf"^(?:[\s,;\-–—.()*/]|và|hoặc|từ|đến|hết|năm|kể|trong|{_alt(_T['ongoing_cell_prefixes'])})*$", _F)
 
 
@@ -460,7 +461,8 @@ def _cell(doc: Document, a: int, b: int) -> list[Cand]:
 def _tables(doc: Document, lo: int, hi: int, state: dict) -> list[Cand]:
     text = doc.text
     cells = _cells(text, lo, hi)
-    if any(W_TIME_HEADER.search(text[a:b]) and len(P_WORD.findall(text[a:b])) <= 6 for a, b in cells):
+    if any(W_TIME_HEADER.search(text[a:b]) and len(P_WORD.findall(text[a:b])) <= 6
+           and not P_DIGIT.search(text[a:b]) for a, b in cells):     # a header cell, not "Thời gian: 2026"
         state["time_column"] = True
         return []
     if not state.get("time_column"):
