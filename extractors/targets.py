@@ -53,6 +53,7 @@ _UNIT = regex.compile(r"^\s*(?P<u>" + _alt(list(_UNIT_FORMS)) + ")", regex.I)
 _TIME_UNIT = regex.compile(r"^\s*" + _alt(_D["time_units"]), regex.I)
 _NON_UNIT = set(_D["non_unit_words"])
 _REFERENCE_BEFORE = regex.compile(_alt(_D["reference_words_before"]) + r"\s*[:.]?\s*$", regex.I)
+_SCORE_BEFORE = regex.compile(_alt(_D["score_verbs"]) + r"(?:\s+[\p{L}]+){0,2}\s*$", regex.I)
 _PER_WORD_BEFORE = regex.compile(_alt(["mỗi", "hằng", "hàng", "từng"]) + r"\s*$", regex.I)
 _CODE_AFTER = regex.compile(r"^\s*(?:[/\\]|-\s*\p{Lu}|\.\d|\)|\])")
 _PER_CUE = regex.compile(_alt(_D["per_year_cues"]), regex.I)
@@ -362,6 +363,8 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
         return None                                     # "(1)" label, "(10 Gbps)" restatement
     if regex.search(r"(?:^|\|)\s*$", before) and regex.match(r"\s*[.)]\s", after):
         return None                                     # list label "1." / "2)"
+    if _SCORE_BEFORE.search(before[-30:]):
+        return None                                     # points of a scoring grid
     ref = _REFERENCE_BEFORE.search(before[-20:])
     if ref and not _PER_WORD_BEFORE.search(before[-20:][:ref.start()]):
         return None
