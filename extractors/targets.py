@@ -67,6 +67,8 @@ _CHANGE_TO = regex.compile(r"^\s*(?:(?:vào\s+)?năm\s+\d{4}\s*)?,?\s*" + _alt(_
 _CONDITIONAL = regex.compile(_alt(_D["conditional_cues"]), regex.I)
 _MEASURE = set(_D["measure_units"])
 _FREQUENCY = set(_D["frequency_units"])
+_MONEY_UNITS = set(_D["money_units"])
+_FUNDING = regex.compile(_alt(_D["funding_cues"]), regex.I)
 _NON_NOUN_START = regex.compile(r"^\s*(?:" + _alt([w for w in _D["non_noun_starts"] if w.isalpha() or " " in w])
                                 + r"|[/(])", regex.I)
 _LEAD_TRIM = regex.compile(r"(?:\s*(?:" + _alt(_D["indicator_lead_trim"]) + r"|[:,]))+\s*$", regex.I)
@@ -501,6 +503,8 @@ def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = Non
                     continue
                 if _CONDITIONAL.search(clause_before) or _past_year(ctx, clause_before):
                     continue
+                if f.unit in _MONEY_UNITS and _FUNDING.search(clause_before):
+                    continue                            # funding of the plan, not an objective
                 if not primary and _PAST_AFTER.match(text[f.unit_end:f.unit_end + 20]) \
                         and not _STRIVE.search(sentence_before):
                     continue

@@ -202,6 +202,15 @@ def test_tasks_need_a_commitment(tmp_path):
         (30.0, None, "hợp tác xã", "eq", 2028, False)]
 
 
+@pytest.mark.parametrize("body", [
+    "- Tổng kinh phí thực hiện Kế hoạch dự kiến khoảng 12.500 triệu đồng.",
+    "- Phấn đấu bố trí 5 tỷ đồng từ ngân sách tỉnh cho Quỹ hỗ trợ phát triển hợp tác xã.",
+])
+def test_funding_is_not_an_objective(tmp_path, body):
+    assert rows_of(tmp_path, body) == []
+    assert rows_of(tmp_path, body, TASKS) == []
+
+
 def test_numbers_inside_a_cited_title_are_not_targets(tmp_path):
     body = ("Triển khai Đề án “Đầu tư xây dựng ít nhất 01 triệu căn hộ nhà ở xã hội cho công nhân "
             "giai đoạn 2021 - 2030”.")
