@@ -36,6 +36,7 @@ M = r"(\d{1,2})"
 YSEP = r"\s*(?:/|-|,?\s+năm)\s*"            # "6/2024", "6 năm 2024", "6, năm 2024"
 QNUM = r"(IV|I{1,3}|0?[1-4])"
 _F = regex.I | regex.V1
+HORIZON_CHARS = 2500    # the opening text that states a plan's horizon
 MERGE_WORDS = 15        # a recurrence and the day it is due stand this close in one clause
 PAST_YEARS = 5          # a period starting this long before the issue year is history, not a bound
 
@@ -84,6 +85,8 @@ P_HORIZON = regex.compile(r"(?:tầm\s+nhìn|định\s+hướng)(?:\s+đến)?\s
 P_UNTIL_YEAR = regex.compile(r"(?<!\bhết\s)đến\s*$", _F)
 P_COMPLETE_UNTIL = regex.compile(r"hoàn\s+thành[^.;]{0,30}đến\s*$", _F)
 P_SINCE_PAST = regex.compile(r"\s*(?:đến\s+nay|trở\s+về\s+trước|vừa\s+qua)", _F)
+P_LATER_YEAR = regex.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d/])")
+W_RECUR_CUE = regex.compile(rf"định\s+kỳ|(?<![\p{{L}}\d])(?:{EVERY}|mỗi)\s+(?:{UNITS})|{HALF}", _F)
 P_HARD_BREAK = regex.compile(r"[.;\n|]")
 P_BULLET = regex.compile(r"(?:^|[:;,(\-+*•–]|\b[a-zđ]\)|\b\d+(?:\.\d+)*\.)\s*$", regex.I)
 P_SENT_END = regex.compile(r"[.;!?](?:\s|$)")
@@ -402,7 +405,7 @@ def _merge_recurrences(text: str, rows: list[Cand]) -> list[Cand]:
     return [c for c in out if c.core != "donly"]      # "ngày 25" alone is a day of a month said elsewhere
 
 
-def _prose(doc: Document, lo: int, hi: int, preamble: bool = False) -> list[Cand]:
+def _prose(doc: Document, lo: int, hi: int, preamble: bool = False, this_year: str | None = None) -> list[Cand]:
     text = doc.text
     found = _until(text, _select(_combine(text, _cores(text, lo, hi))))
     kept = []
@@ -412,7 +415,29 @@ def _prose(doc: Document, lo: int, hi: int, preamble: bool = False) -> list[Cand
             continue
         c.start = _prefix(text, lo, c)
         kept.append(c)
-    return _merge_recurrences(text, kept)
+    rows = _merge_recurrences(text, kept)
+    if this_year:
+        for c in rows:
+            if c.core == "dm" and not W_RECUR_CUE.search(_sentence(text, lo, hi, c.start)):
+                _date_in(c, this_year)
+    return rows
+
+
+def _date_in(c: Cand, issued: str) -> None:
+    """A day without a year in a plan for its issue year: the next such day after the issue date."""
+    month_day = c.out_end[1:]                   # "-12-15"
+    year = int(issued[:4]) + (1 if f"{issued[:4]}{month_day}" < issued else 0)
+    c.kind, c.recurrence, c.out_end = "date", None, f"{year}{month_day}"
+
+
+def _one_off(doc: Document, issued: str | None, body_start: int) -> bool:
+    """A plan whose horizon ends in its issue year (a campaign, an emergency): no later year in its
+    title or opening text."""
+    if not issued:
+        return False
+    title = (doc.rows.get("documents") or [{}])[0].get("title") or ""
+    head = title + "\n" + doc.text[body_start:body_start + HORIZON_CHARS]
+    return all(int(y) <= int(issued[:4]) for y in P_LATER_YEAR.findall(head))
 
 
 # --- table cells -----------------------------------------------------------------------------
@@ -530,6 +555,7 @@ def find(doc: Document) -> list[Cand]:
     body_start = _body_start(doc)
     issued = _issue_date(doc)
     first_section = min((s.start for s in doc.sections), default=len(doc.text))
+    this_year = issued if _one_off(doc, issued, body_start) else None
     state: dict = {}
     rows: list[Cand] = []
     for a, b in doc.paragraphs:
@@ -541,7 +567,7 @@ def find(doc: Document) -> list[Cand]:
             state.clear()
         if _skip_paragraph(doc, a, b, body_start):
             continue
-        rows.extend(_prose(doc, a, b, preamble=a < first_section))
+        rows.extend(_prose(doc, a, b, preamble=a < first_section, this_year=this_year))
     rows = [c for c in rows if not _in_past(c, issued)]
     for c in rows:
         _close_paren(doc.text, c)

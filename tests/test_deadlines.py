@@ -141,6 +141,19 @@ def test_times_per_period(tmp_path, text, recurrence):
     assert keys(rows_of(tmp_path, text)) == [("recurring", None, None, recurrence)]
 
 
+def test_day_without_year_in_a_plan_for_one_year_is_a_date(tmp_path):
+    text = "Các xã báo cáo kết quả về Sở Nội vụ trước ngày 15/12 để tổng hợp; Sở Nội vụ tổng kết trước ngày 15/1."
+    assert keys(rows_of(tmp_path, text)) == [("date", None, "2022-12-15", None), ("date", None, "2023-01-15", None)]
+
+
+def test_day_without_year_in_a_plan_over_years_comes_back_every_year(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text(HEADER.replace("số năm 2022", "số đến năm 2030") + "III. NHIỆM VỤ\n\n"
+                    "Các xã báo cáo kết quả về Sở Nội vụ trước ngày 15/12 để tổng hợp.\n", encoding="utf-8")
+    assert [(r["kind"], r["end"], r["recurrence"]) for r in _run(path).rows["deadlines"]] == \
+        [("recurring", "--12-15", "yearly")]
+
+
 def test_six_month_report_due_on_a_day_is_yearly(tmp_path):
     rows = rows_of(tmp_path, "Các sở báo cáo định kỳ 6 tháng (trước ngày 15/6) và hằng năm (trước ngày 15/12).")
     assert keys(rows) == [("recurring", None, "--06-15", "yearly"), ("recurring", None, "--12-15", "yearly")]
