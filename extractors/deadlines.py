@@ -456,7 +456,7 @@ P_CELL_RELATIVE = regex.compile(r"^\s*(?:ngay\s+)?(?:sau\s+khi|trước\s+khi|kh
 P_CELL_YEAR = regex.compile(rf"^\s*{Y}\s*$")
 
 
-def _cell(doc: Document, a: int, b: int) -> list[Cand]:
+def _cell(doc: Document, a: int, b: int, this_year: str | None = None) -> list[Cand]:
     """Rows of one cell of a time column: the cell must be (almost) only time expressions."""
     text = doc.text
     while a < b and text[a] in " *":
@@ -480,10 +480,15 @@ def _cell(doc: Document, a: int, b: int) -> list[Cand]:
     rest = "".join(text[x:y] for x, y in zip([a] + [c.end for c in found], [c.start for c in found] + [b]))
     if not P_CELL_FILLER.match(rest):
         return []
-    return _merge_recurrences(text, found)
+    rows = _merge_recurrences(text, found)
+    if this_year:
+        for c in rows:
+            if c.core == "dm" and not W_RECUR_CUE.search(cell):
+                _date_in(c, this_year)
+    return rows
 
 
-def _tables(doc: Document, lo: int, hi: int, state: dict) -> list[Cand]:
+def _tables(doc: Document, lo: int, hi: int, state: dict, this_year: str | None = None) -> list[Cand]:
     text = doc.text
     cells = _cells(text, lo, hi)
     if any(W_TIME_HEADER.search(text[a:b]) and len(P_WORD.findall(text[a:b])) <= 6
@@ -494,7 +499,7 @@ def _tables(doc: Document, lo: int, hi: int, state: dict) -> list[Cand]:
         return []
     out = []
     for a, b in cells[1:] if len(cells) > 1 else cells:
-        out.extend(_cell(doc, a, b))
+        out.extend(_cell(doc, a, b, this_year))
     return out
 
 
@@ -561,7 +566,7 @@ def find(doc: Document) -> list[Cand]:
     for a, b in doc.paragraphs:
         line = doc.text[a:b]
         if line.lstrip().startswith("|"):
-            rows.extend(_tables(doc, a, b, state))
+            rows.extend(_tables(doc, a, b, state, this_year))
             continue
         if line.strip():
             state.clear()
