@@ -54,16 +54,18 @@ _TIME_UNIT = regex.compile(r"^\s*" + _alt(_D["time_units"]), regex.I)
 _NON_UNIT = set(_D["non_unit_words"])
 _REFERENCE_BEFORE = regex.compile(_alt(_D["reference_words_before"]) + r"\s*[:.]?\s*$", regex.I)
 _SCORE_BEFORE = regex.compile(_alt(_D["score_verbs"]) + r"(?:\s+[\p{L}]+){0,2}\s*$", regex.I)
-_PER_WORD_BEFORE = regex.compile(_alt(["mỗi", "hằng", "hàng", "từng"]) + r"\s*$", regex.I)
+_PER_WORD_BEFORE = regex.compile(_alt(_D["per_words"]) + r"\s*$", regex.I)
 _CODE_AFTER = regex.compile(r"^\s*(?:[/\\]|-\s*\p{Lu}|\.\d|\)|\])")
 _PER_CUE = regex.compile(_alt(_D["per_year_cues"]), regex.I)
 _PER_SUFFIX = regex.compile(r"^\s*(?:%\s*)?" + _alt(_D["per_period_suffixes"], False), regex.I)
-_COMMIT = regex.compile(_alt([c for c in _D["commitment_cues"] if c not in ("đạt", "tăng", "giảm")]), regex.I)
+_COMMIT = regex.compile(_alt(_D["commitment_cues"]), regex.I)
 _PAST = regex.compile(_alt(_D["past_cues"]), regex.I)
 _PAST_AFTER = regex.compile(r"^\s*" + _alt(_D["past_after"]), regex.I)
 _PAST_AFTER_NOUN = regex.compile(r"^\s*(?:[\p{L}]+\s+){0,2}?" + _alt(_D["past_after_noun"]), regex.I)
-_CHANGE_TO = regex.compile(r"^\s*(?:(?:vào\s+)?năm\s+\d{4}\s*)?,?\s*" + _alt(_D["change_words"])
-                           + r"\s*(?:mức\s*)?(?:" + _alt(list(_PRE_WORD_TO_CMP)) + r"\s*)?\d", regex.I)
+_CHANGE_TO = regex.compile(r"^\s*(?:" + _alt(_D["year_cue_words"], False) + r"?\s*" + _D["year_word"]
+                           + r"\s+\d{4}\s*)?,?\s*" + _alt(_D["change_words"]) + r"\s*(?:"
+                           + _alt(_D["change_level_words"]) + r"\s*)?(?:" + _alt(list(_PRE_WORD_TO_CMP))
+                           + r"\s*)?\d", regex.I)
 _CONDITIONAL = regex.compile(_alt(_D["conditional_cues"]), regex.I)
 _MEASURE = set(_D["measure_units"])
 _FREQUENCY = set(_D["frequency_units"])
@@ -73,19 +75,21 @@ _NON_NOUN_START = regex.compile(r"^\s*(?:" + _alt([w for w in _D["non_noun_start
                                 + r"|[/(])", regex.I)
 _LEAD_TRIM = regex.compile(r"(?:\s*(?:" + _alt(_D["indicator_lead_trim"]) + r"|[:,]))+\s*$", regex.I)
 _TABLE_TITLE = regex.compile(_alt(_D["table_title_cues"], False), regex.I)
-_RATIO_WORD = regex.compile(_alt(["tỷ lệ", "tỉ lệ"]), regex.I)
-_STRIVE = regex.compile(_alt(["phấn đấu", "phân đầu", "phần đầu", "phấn đầu"]), regex.I)
+_RATIO_WORD = regex.compile(_alt(_D["ratio_words"]), regex.I)
+_STRIVE = regex.compile(_alt(_D["strive_words"]), regex.I)
 _BASELINE = regex.compile(_alt(_D["baseline_words"]) + r"\s*$", regex.I)
 # a year the target is to be reached by; periods ("2021 - 2025") and dates are not
-_YEAR = regex.compile(r"(?<![\p{L}\d])(?P<cue>(?:đến|tới|trong|vào|cuối|hết)(?:\s+(?:hết|cuối))?\s+(?:năm\s+)?|năm\s+)"
-                      r"(?P<y>(?:19|20)\d\d)(?!\s*[-–]\s*(?:19|20)\d\d)(?![\d/])", regex.I)
-_DATE_BEFORE = regex.compile(r"(?:tháng|ngày)\s*\d{1,2}\s*$", regex.I)
+_YEAR_WORD = _D["year_word"]
+_YEAR = regex.compile(r"(?<![\p{L}\d])(?P<cue>" + _alt(_D["year_cue_words"], False) + r"(?:\s+"
+                      + _alt(_D["year_cue_modifiers"], False) + r")?\s+(?:" + _YEAR_WORD + r"\s+)?|"
+                      + _YEAR_WORD + r"\s+)(?P<y>(?:19|20)\d\d)(?!\s*[-–]\s*(?:19|20)\d\d)(?![\d/])", regex.I)
+_DATE_BEFORE = regex.compile(_alt(_D["date_words"]) + r"\s*\d{1,2}\s*$", regex.I)
 _PERIOD_BEFORE = regex.compile(r"(?:19|20)\d\d\s*[-–]\s*$")
 _SENT_END = regex.compile(r"(?<=[.!?…])\s+(?=[\p{Lu}\-+•(])")
 _BULLET = regex.compile(r"^\s*(?:[-+•*–]\s*|\(?\d{1,2}[.)]\s+|\(?[a-zđ]\)\s*|\d+(?:\.\d+)+\.?\s+)")
 _QUOTED = regex.compile(r"“[^”]*”|\"[^\"\n]*\"")
-_LIST_JOIN = regex.compile(r"(?:,|" + _alt(["và", "hoặc"]) + r")\s*$")
-_WITH = regex.compile(_alt(["với", "trong đó", "gồm", "bao gồm"]), regex.I)
+_LIST_JOIN = regex.compile(r"(?:,|" + _alt(_D["list_joiners"]) + r")\s*$")
+_WITH = regex.compile(_alt(_D["scope_breakers"]), regex.I)
 _YEAR_LINE_MAX = 70
 
 
@@ -116,7 +120,6 @@ class _Ctx:
     doc: Document
     issue_year: int | None
     blocks: list[_Block] = field(default_factory=list)
-    para_starts: list[int] = field(default_factory=list)
 
 
 def _issue_year(doc: Document) -> int | None:
@@ -138,7 +141,7 @@ def _years_in(text: str, issue_year: int | None = None, strong: bool | None = No
         if _BASELINE.search(before[-25:] + m["cue"]) or _DATE_BEFORE.search(before[-12:]) \
                 or _PERIOD_BEFORE.search(before[-8:]):
             continue
-        is_strong = not m["cue"].casefold().startswith("năm")
+        is_strong = not m["cue"].casefold().startswith(_YEAR_WORD)
         if not is_strong and regex.search(r"[\d%]\s*$", before):
             continue                                    # "60% năm 2025": the year of a baseline value
         if strong is not None and strong != is_strong:
@@ -452,7 +455,7 @@ def _indicator(text: str, f: _Found, clause: tuple[int, int]) -> str:
     """Short readable description: 'tỷ lệ <what>' for a percentage, 'số <unit> <qualifier>' for a
     count, the phrase before the number for an amount (money, area, length)."""
     tail = text[f.unit_end:clause[1]]
-    nxt = regex.search(r"(?:,|\s" + _alt(["và", "hoặc"]) + r")?\s*\d", tail)
+    nxt = regex.search(r"(?:,|\s" + _alt(_D["list_joiners"]) + r")?\s*\d", tail)
     cut = nxt.start() if nxt else len(tail)
     for stop in _D["indicator_stops"]:
         k = tail.find(stop)
@@ -556,7 +559,7 @@ def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
             if i <= unit_col or i in skip or _col_has(h, _D["estimate_columns"]):
                 continue
             ys = _years_in(h, None)
-            if ys and ctx.issue_year and ys[-1][1] <= ctx.issue_year and not _col_has(h, ["mục tiêu", "chỉ tiêu"]):
+            if ys and ctx.issue_year and ys[-1][1] <= ctx.issue_year and not _col_has(h, _D["target_value_columns"]):
                 continue
             if ys or _col_has(h, _D["value_columns"]):
                 value_cols.append((i, ys[-1][1] if ys else None, None))
@@ -585,8 +588,8 @@ def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
             yield from _scan(ctx, c.start, c.end, i in target_cols or text_primary, group_year)
 
 
-_QUANTITY = regex.compile(r"^(?:tổng\s+)?(?:số lượng|khối lượng|số)\s*(?:\((?P<p>[^)/]{1,20})\)|(?P<w>[\p{L} ]{1,25}))$",
-                          regex.I)
+_QUANTITY = regex.compile(r"^" + _alt(_D["quantity_headers"], False)
+                          + r"\s*(?:\((?P<p>[^)/]{1,20})\)|(?P<w>[\p{L} ]{1,25}))$", regex.I)
 
 
 def _unit_cell(text: str) -> bool:
@@ -597,10 +600,10 @@ def _unit_cell(text: str) -> bool:
 def _quantity_unit(header_cell: str) -> str | None:
     """Unit named by a quantity column ("Số lượng mẫu", "Số lượng (trạm)"); rates per period are not."""
     m = _QUANTITY.match(header_cell.strip())
-    if not m or _col_has(header_cell, _D["estimate_columns"] + ["tần suất"]):
+    if not m or _col_has(header_cell, _D["estimate_columns"] + _D["frequency_columns"]):
         return None
     unit = (m["p"] or m["w"]).strip().casefold()
-    return _UNIT_FORMS.get(unit, unit) if unit and unit not in ("tt", "thứ tự", "hiệu") else None
+    return _UNIT_FORMS.get(unit, unit) if unit and unit not in _D["not_quantity_units"] else None
 
 
 def _table_values(ctx: _Ctx, t: Table, row, unit_col: int, value_cols, group_year) -> Iterator[TargetRow]:
