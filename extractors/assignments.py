@@ -95,6 +95,23 @@ class Parsed:
 
 
 # --- mention runs ----------------------------------------------------------------------------
+_PAREN = regex.compile(r"\([^()\n]*\)")
+
+
+def _parens(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    out = []
+    depth_start = None
+    for i in range(a, min(b, len(text))):
+        if text[i] == "(" and depth_start is None:
+            depth_start = i
+        elif text[i] == ")" and depth_start is not None:
+            out.append((depth_start, i))
+            depth_start = None
+    if depth_start is not None:
+        out.append((depth_start, b))
+    return out
+
+
 def _run(text: str, mentions: list[Mention], pos: int, end: int, first_gap=_FILLER) -> list[Mention]:
     """The list of mentions starting at `pos` (only filler before the first), joined by separators."""
     run: list[Mention] = []
@@ -104,7 +121,9 @@ def _run(text: str, mentions: list[Mention], pos: int, end: int, first_gap=_FILL
             continue
         if m.start >= end:
             break
-        gap = text[cur:m.start]
+        if any(x < m.start < y for x, y in _parens(text, cur, m.start + 1)):
+            continue   # "Sở Nội vụ (Ban Thi đua - Khen thưởng)": the unit in brackets is part of the body before
+        gap = _PAREN.sub(" ", text[cur:m.start])
         rx = first_gap if not run else _SEP
         if run and run[-1].kind == "vague" and _OF.match(gap):
             # "các đơn vị chức năng của Liên minh HTX Việt Nam": the body itself
@@ -193,17 +212,26 @@ def _marker(line: str) -> int:
     return 0
 
 
+_SKIP_HEADINGS = regex.compile(r"(?:" + _alt(_data()["skip_heading_cues"]) + r")", regex.I)
+
+
 def _allowed(doc: Document, a: int) -> bool:
+    """Not in a section of principles, purposes, objectives, background; not under a heading
+    listing who is eligible, criteria or awards ("Đối tượng thi đua", "Tiêu chuẩn")."""
     sec = doc.section_at(a)
     if sec is not None and sec.kind in _data()["skip_section_kinds"]:
         return False
+    for h in doc.enclosing_headings(a):
+        if h.start < a and h.is_title_line and _SKIP_HEADINGS.match(h.title.strip(" *")):
+            return False
     return True
 
 
 def _split_clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
     out = []
     cur = a
-    for m in _CLAUSE_END.finditer(text, a, b):
+    lab = _LABEL.match(text, a, b)
+    for m in _CLAUSE_END.finditer(text, lab.end() if lab else a, b):
         # a colon right after a label ('Đơn vị chủ trì:') does not end the clause
         if m.group() == ":":
             lab = _LABEL.match(text, cur, m.end())
@@ -326,6 +354,9 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             named = _named(p.subjects)
             if named and _PURPOSE.search(text, ca, p.subjects[0].start) and ci == 0 and not _DIRECTIVE.search(text, ca, p.subjects[0].start):
                 named = []
+            tail = text[p.subjects[-1].end:cb + 1].strip() if named else ""
+            if named and ci > 0 and not tail.endswith(":") and len(regex.findall(r"\p{L}+", tail)) < 2:
+                named = []   # "...; Chủ tịch UBND các xã, phường." names no task
             if named:
                 first = ci == 0 or (own is None and ci <= 1 and ca - a < 80)
                 if first:
