@@ -13,7 +13,6 @@ import regex
 from .document import Document
 from .lexicon import lexicon
 
-_LINE = regex.compile(r"[^\n]*\n?")
 _MARKUP = set("*")
 _DEBRIS = regex.compile(r"^[\s\-_=.~·•|*]*$|^(?:Trang|Page)\s+\d+(?:\s*/\s*\d+)?$", regex.I)
 _TABLE_ROW = regex.compile(r"^\|.*\|$")
@@ -137,16 +136,17 @@ def _lines(raw: str) -> list[Line]:
     """Cleaned lines with their offsets and markup facts."""
     out = []
     bold = False
-    for m in _LINE.finditer(raw):
-        line_raw = m.group()
-        if not line_raw:
-            break
-        body = line_raw.rstrip("\n")
+    bodies = raw.split("\n")
+    if not bodies[-1]:
+        bodies.pop()        # nothing after the final newline
+    start = 0
+    for body in bodies:
+        at, start = start, start + len(body) + 1
         if body.strip(" \t\r\xa0*") == "|":
-            out.append(Line("|", [m.start() + body.index("|")], True, False, False))
+            out.append(Line("|", [at + body.index("|")], True, False, False))
             bold = False
             continue
-        text, offs = _clean_line(body, m.start())
+        text, offs = _clean_line(body, at)
         if not body.strip():
             bold = False
         elif body.count("**") % 2:
