@@ -281,22 +281,15 @@ def _until(text: str, cands: list[Cand]) -> list[Cand]:
 
 
 def _finalize(c: Cand) -> Cand:
-    if c.kind == "date":
-        c.out_start, c.out_end = None, c.p_end
-    elif c.kind == "year":
-        c.out_start, c.out_end = None, c.p_end
-    elif c.kind in ("range", "ongoing"):
-        c.out_start, c.out_end = c.p_start, c.p_end
-    elif c.kind == "recurring":
-        c.out_start, c.out_end = None, c.p_end
-    else:
-        c.out_start = c.out_end = None
+    """Row values: ranges and ongoing keep their start; dates, years and recurrences only an end."""
+    c.out_start = c.p_start if c.kind in ("range", "ongoing") else None
+    c.out_end = None if c.kind == "relative" else c.p_end
     return c
 
 
 # --- judging prose candidates ----------------------------------------------------------------
 def _clause_start(text: str, lo: int, pos: int) -> int:
-    """Start of the clause holding pos (after the last . ; : ( or line start)."""
+    """Start of the clause holding pos (after the last . ; : or the paragraph start)."""
     best = lo
     for m in P_CLAUSE_BREAK.finditer(text, lo, pos):
         best = m.end()
@@ -442,14 +435,9 @@ def _one_off(doc: Document, issued: str | None, body_start: int) -> bool:
 
 # --- table cells -----------------------------------------------------------------------------
 def _cells(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    spans, pos = [], lo
-    line = text[lo:hi]
-    bars = [lo + i for i, ch in enumerate(line) if ch == "|"]
-    for a, b in zip(bars, bars[1:]):
-        spans.append((a + 1, b))
-    if not bars:
-        spans.append((pos, hi))
-    return spans
+    """Spans of the cells of a `| a | b |` line."""
+    bars = [lo + i for i, ch in enumerate(text[lo:hi]) if ch == "|"]
+    return [(a + 1, b) for a, b in zip(bars, bars[1:])] or [(lo, hi)]
 
 
 P_CELL_RELATIVE = regex.compile(r"^\s*(?:ngay\s+)?(?:sau\s+khi|trước\s+khi|khi)\s+\S", _F)
