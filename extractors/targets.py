@@ -28,6 +28,9 @@ from pipeline.rows import TargetRow
 
 _D = lexicon("targets")
 _KIND_CUES = lexicon("sections")["kind_cues"]
+# abbreviations expanded in indicators: the agencies' list (lower-cased: mid-phrase) and ours
+_ABBREVIATIONS = {k: v[:1].lower() + v[1:] for k, v in lexicon("agencies")["abbreviations"].items()}
+_ABBREVIATIONS.update(_D["abbreviations"])
 
 
 def _alt(words, bounded: bool = True) -> str:
@@ -90,6 +93,8 @@ _BULLET = regex.compile(r"^\s*(?:[-+•*–]\s*|\(?\d{1,2}[.)]\s+|\(?[a-zđ]\)\s
 _QUOTED = regex.compile(r"“[^”]*”|\"[^\"\n]*\"")
 _LIST_JOIN = regex.compile(r"(?:,|" + _alt(_D["list_joiners"]) + r")\s*$")
 _WITH = regex.compile(_alt(_D["scope_breakers"]), regex.I)
+_ABBREV = regex.compile(r"(?<![\p{L}&])(?:" + "|".join(regex.escape(k) for k in sorted(_ABBREVIATIONS, key=len, reverse=True))
+                        + r")(?![\p{L}&])")
 _YEAR_LINE_MAX = 70
 
 
@@ -475,8 +480,7 @@ def _indicator(text: str, f: _Found, clause: tuple[int, int]) -> str:
         ind = _lead(text, f, clause) or f.unit
     else:
         ind = f"số {f.unit} " + (" ".join(words[:6]) if words and not tail.startswith(("so ", "/")) else "")
-    for short, full in _D["abbreviations"].items():
-        ind = regex.sub(rf"(?<![\p{{L}}]){regex.escape(short)}(?![\p{{L}}])", full, ind)
+    ind = _ABBREV.sub(lambda m: _ABBREVIATIONS[m.group(0)], ind)
     ind = regex.sub(r"\s+", " ", ind).strip(" ,")
     return ind[:1].lower() + ind[1:] if ind[1:2].islower() else ind
 
