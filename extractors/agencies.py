@@ -85,6 +85,15 @@ class _Compiled:
                              for g in data["table_only_groups"]]
         self.central = regex.compile("|".join(f"(?:{p})" for p in data["central"]["patterns"]), flags)
         self.mttq = regex.compile(data["mttq"]["pattern"], flags)
+        # "các Sở: Tài chính, Nội vụ và Y tế": one head shared by a list of departments
+        self.dept_short: dict[str, str] = {}
+        for body in data["bodies"]:
+            for form in [body["name"], *body.get("aliases", [])]:
+                if form.startswith("Sở ") and body["name"].startswith("Sở "):
+                    self.dept_short[fold(form[3:])] = body["name"]
+        alt = "|".join(regex.escape(k) for k in sorted(self.dept_short, key=len, reverse=True))
+        self.dept_list = regex.compile(r"(?<!\p{L})(?:các\s+)?[Ss]ở\s*:?\s*(?P<x>" + alt + r")(?:\s*(?:,|;|và)\s*(?P<x>"
+                                       + alt + r"))+(?![\p{L}&])", flags | regex.I)
         self.issuer_committee = regex.compile(data["issuer_committee"], flags)
         heads = sorted(data["heads"], key=lambda h: -len(h["head"]))
         self.heads = {h["head"]: h for h in heads}
@@ -98,7 +107,7 @@ class _Compiled:
         self.stop = {w for w in data["stop_words"] if " " not in w}
         self.stop_pairs = {w for w in data["stop_words"] if " " in w}
         self.lower_ok_words = set(data["name_words_lower"])
-        self.suffix_re = regex.compile(r"\A" + data["name_suffix"], flags)
+        self.suffix_re = regex.compile(data["name_suffix"], flags)   # used with .match(text, pos): no anchor
         self.suffix_levels = data["suffix_levels"]
         self.abbr = data["abbreviations"]
         self.abbr_re = regex.compile(r"(?<![\p{L}&])(" + "|".join(regex.escape(a) for a in sorted(self.abbr, key=len, reverse=True))
@@ -275,6 +284,13 @@ def find_mentions(doc: Document) -> list[Mention]:
         for m in rx.finditer(text):
             name = fam.get("name") or _clean_printed(m.group())
             add(4, Mention(m.start(), m.end(), [name], fam["level"], "body", doc.text[m.start():m.end()], family=fam["key"]))
+    # one head shared by a list of departments
+    for m in c.dept_list.finditer(text):
+        for j, (x, y) in enumerate(m.spans("x")):
+            a = m.start() if j == 0 else x
+            name = c.dept_short.get(fold(text[x:y]))
+            if name:
+                add(7, Mention(a, y, [name], "tinh", "body", doc.text[a:y]))
     # the Fatherland Front, named in full with the level word
     for m in c.mttq.finditer(text):
         word = (m.group(1) or unit).casefold()

@@ -112,3 +112,10 @@ def test_real_plan_agencies(real):
     got4 = names(real["004"])
     assert "Liên minh Hợp tác xã Việt Nam" in got4        # "các đơn vị chức năng của Liên minh HTX Việt Nam"
     assert "Văn phòng Ủy ban nhân dân tỉnh" not in got4   # the issuer only announces
+
+
+def test_shared_head_department_list(tmp_path):
+    doc = plan(tmp_path, "1. Các Sở: Tài chính, Nội vụ, Nông nghiệp và Môi trường và Y tế theo chức năng, nhiệm vụ "
+                         "triển khai thực hiện.", date=(20, 11, 2025))
+    assert names(doc) == {"Sở Tài chính", "Sở Nội vụ", "Sở Nông nghiệp và Môi trường", "Sở Y tế"}
+    assert {r["role"] for r in doc.rows["assignments"]} == {"thuc_hien"}

@@ -164,3 +164,23 @@ def test_quotes_are_raw_text_under_2000(real):
         for r in doc.rows.get("assignments", []):
             assert doc.raw[r["char_start"]:r["char_end"]] == r["quote"]
             assert r["char_end"] - r["char_start"] < 2000
+
+
+def test_unit_in_brackets_belongs_to_its_body(tmp_path):
+    doc = plan(tmp_path, "1. Sở Nội vụ (Ban Thi đua - Khen thưởng) hướng dẫn, tổng hợp kết quả khen thưởng.")
+    assert roles(doc) == {("Sở Nội vụ", "chu_tri")}
+
+
+def test_eligible_units_are_not_tasked(tmp_path):
+    body = ("1. Đối tượng thi đua\n- Ủy ban nhân dân xã, phường trên địa bàn tỉnh;\n- Các sở, ban, ngành tỉnh.\n"
+            "2. Tổ chức thực hiện\nSở Nội vụ theo dõi, tổng hợp kết quả phong trào thi đua.")
+    doc = plan(tmp_path, body, section="II. NỘI DUNG THI ĐUA", date=(18, 11, 2025))
+    assert roles(doc) == {("Sở Nội vụ", "chu_tri")}
+
+
+def test_party_plan_bodies(tmp_path):
+    doc = plan(tmp_path, "1. Ban cán sự đảng Ủy ban nhân dân tỉnh lãnh đạo, chỉ đạo xây dựng kế hoạch; "
+                         "Đảng đoàn Hội đồng nhân dân tỉnh chỉ đạo giám sát việc thực hiện.")
+    got = roles(doc)
+    assert ("Ban cán sự đảng Ủy ban nhân dân tỉnh", "chu_tri") in got
+    assert ("Đảng đoàn Hội đồng nhân dân tỉnh", "chu_tri") in got
