@@ -190,24 +190,27 @@ def implements(doc: Document, own_number: str | None) -> list[str]:
     found: list[str] = []
     doc_title = title(doc) or ""
     title_start = preamble.find(doc_title) if doc_title else -1
-    for clause_m in regex.finditer(r"[^;\n]+", preamble):
-        clause = clause_m.group()
-        in_title = title_start >= 0 and title_start <= clause_m.start() < title_start + len(doc_title)
-        cue = cue_re.search(clause)
-        if not (in_title or cue):
-            continue
-        from_basis = cue and cue.group().casefold() == "căn cứ" and not in_title
-        for m in _DOC_REF.finditer(clause):
-            num = canonical_number(f"{m['num']}{m['sep']}{m['code']}")
-            code = regex.split(r"[-/]", num)[1] if regex.split(r"[-/]", num)[1:] else ""
-            if code in ("KH",) or num == own:
+    for para_m in regex.finditer(r"[^\n]+", preamble):
+        # a cue opening the paragraph ("Thực hiện Chỉ thị số ...; Chỉ thị số ...") covers all its clauses
+        para_cue = cue_re.match(para_m.group())
+        for clause_m in regex.finditer(r"[^;]+", para_m.group()):
+            clause = clause_m.group()
+            start = para_m.start() + clause_m.start()
+            in_title = title_start >= 0 and title_start <= start < title_start + len(doc_title)
+            cue = cue_re.search(clause) or para_cue
+            if not (in_title or cue):
                 continue
-            if from_basis and code not in basis_types:
-                continue
-            if not regex.search(r"[-/]\p{Lu}", num):
-                continue
-            if num not in found:
-                found.append(num)
+            from_basis = cue and cue.group().casefold() == "căn cứ" and not in_title
+            for m in _DOC_REF.finditer(clause):
+                num = canonical_number(f"{m['num']}{m['sep']}{m['code']}")
+                parts = regex.split(r"[-/]", num)
+                code = parts[1] if len(parts) > 1 else ""
+                if code == "KH" or num == own or not regex.search(r"[-/]\p{Lu}", num):
+                    continue
+                if from_basis and code not in basis_types:
+                    continue
+                if num not in found:
+                    found.append(num)
     return found
 
 

@@ -17,6 +17,7 @@ _MARKUP = set("*")
 _DEBRIS = regex.compile(r"^[\s\-_=.~·•|*]*$|^(?:Trang|Page)\s+\d+(?:\s*/\s*\d+)?$", regex.I)
 _TABLE_ROW = regex.compile(r"^\|.*\|$")
 _SENTENCE_END = tuple(".;:!?")
+_APPENDIX_LINE = regex.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:SỐ\s+|số\s+)?[0-9IVX]{1,5})?\s*$")
 
 
 def _block_start() -> regex.Pattern:
@@ -47,11 +48,12 @@ def should_join(prev: str, nxt: str, wrap_width: int = 0) -> bool:
 
     `wrap_width` is the document's usual width of wrapped lines (0 when lines are not wrapped).
     """
-    global _BLOCK_START, _CONTINUATION
+    global _BLOCK_START, _CONTINUATION, _STANDALONE
     if _BLOCK_START is None:
         _BLOCK_START = _block_start()
         _CONTINUATION = frozenset(lexicon("normalize")["continuation_words"])
-    if _BLOCK_START.match(nxt):
+        _STANDALONE = frozenset(lexicon("normalize")["standalone_lines"])
+    if _BLOCK_START.match(nxt) or _APPENDIX_LINE.match(prev) or prev in _STANDALONE:
         return False
     first = nxt[0]
     if prev.endswith(","):
@@ -80,6 +82,7 @@ def wrap_width(lines) -> int:
 
 
 _CONTINUATION: frozenset = frozenset()
+_STANDALONE: frozenset = frozenset()
 
 
 _EDGE_SPACE = " \t\r\xa0\u200b\ufeff"
@@ -165,9 +168,11 @@ def _grid_regions(lines) -> list[tuple[int, int]]:
     pipes = [i for i, line in enumerate(lines) if line.lone]
     regions, cluster = [], []
     for i in pipes:
-        # a cell never spans a blank line: a blank line between two pipes ends the table
+        # a cell never spans a blank line
+        # nor an appendix heading: a blank line or "PHỤ LỤC" between two pipes ends the table
         if cluster and (i - cluster[-1] > max_gap or any(
-                not ln.text and not ln.markup_only for ln in lines[cluster[-1] + 1:i])):
+                (not ln.text and not ln.markup_only) or _APPENDIX_LINE.match(ln.text)
+                for ln in lines[cluster[-1] + 1:i])):
             regions.append(cluster)
             cluster = []
         cluster.append(i)

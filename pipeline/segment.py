@@ -21,6 +21,7 @@ _PATTERNS = [
 _APPENDIX = regex.compile(
     r"^(?P<label>PHỤ\s*LỤC|Phụ\s*lục|BIỂU|Biểu)(?:\s+SỐ|\s+số)?\s*(?P<num>[0-9]{1,2}[a-z]?|[IVX]{1,5})?\s*[:.\-–]?\s*(?P<title>.*)$")
 _ATTACHED_NOTE = regex.compile(r"^\(?\s*(?:ban hành\s+)?kèm theo", regex.I)
+_ATTACHED_TAIL = regex.compile(r"\s*\(\s*(?:ban hành\s+)?kèm theo.*$", regex.I)
 _SIGNATURE = regex.compile(r"^(?:Nơi nhận|KT\.?\s|TM\.?\s|T/M|TUQ\.?\s|Q\.\s)", regex.I)
 
 
@@ -99,6 +100,7 @@ def segment(doc: Document) -> Document:
                         continue
                     title = cand
                     break
+            title = _ATTACHED_TAIL.sub("", title)
             label = "Phụ lục" if ma["label"].casefold().startswith("phụ") else "Biểu"
             number = f"{label} {ma['num']}" if ma["num"] else label
             h = Heading(number=number, style="appendix", depth=1, title=title, is_title_line=True,

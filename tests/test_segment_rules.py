@@ -47,3 +47,19 @@ def test_section_kind_cues():
                         "nhiem_vu_giai_phap") == "nhiem_vu_giai_phap"
     assert section_kind("KINH PHÍ THỰC HIỆN") == "kinh_phi"
     assert section_kind("Sở Tài chính") == "nhiem_vu_giai_phap"
+
+
+def test_appendix_right_after_a_signature_table_is_found():
+    raw = ("I. TỔ CHỨC THỰC HIỆN\nSở Tài chính chủ trì.\n|\nNơi nhận:\n- Như trên;\n|\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n"
+           "Nguyễn Văn A\n|\n** **\n**PHỤ LỤC**\nDANH MỤC NHIỆM VỤ\n*(Kèm theo Kế hoạch số 1/KH-UBND)*\n"
+           "|\n**TT**\n|\n**Nội dung**\n|\n|\n1\n|\nRà soát\n|\n")
+    doc = segment(normalize(Document(doc_id="t", source_path="t", raw=raw)))
+    assert [(s.number, s.heading, s.kind) for s in doc.sections][-1] == ("Phụ lục", "DANH MỤC NHIỆM VỤ", "phu_luc")
+    from extractors.metadata import signer
+    assert signer(doc) == "Nguyễn Văn A"
+
+
+def test_type_word_line_stays_apart_from_the_title():
+    raw = "KẾ HOẠCH\nTHỰC HIỆN CHƯƠNG TRÌNH HÀNH ĐỘNG SỐ 31-CTR/TU\nCỦA TỈNH ỦY\nCăn cứ Nghị quyết số 20-NQ/TW;\n"
+    doc = normalize(Document(doc_id="t", source_path="t", raw=raw))
+    assert doc.text.split("\n")[:2] == ["KẾ HOẠCH", "THỰC HIỆN CHƯƠNG TRÌNH HÀNH ĐỘNG SỐ 31-CTR/TU CỦA TỈNH ỦY"]
