@@ -78,7 +78,8 @@ def wrap_width(lines) -> int:
     if len(lengths) < 10:
         return 0
     p90 = lengths[int(len(lengths) * 0.9)]
-    return p90 if p90 <= 160 else 0
+    # PDF conversions wrap at 50-160 characters; shorter lines are a list or a layout, not wraps
+    return p90 if 50 <= p90 <= 160 else 0
 
 
 _CONTINUATION: frozenset = frozenset()

@@ -51,12 +51,12 @@ def test_section_kind_cues():
 
 def test_appendix_right_after_a_signature_table_is_found():
     raw = ("I. TỔ CHỨC THỰC HIỆN\nSở Tài chính chủ trì.\n|\nNơi nhận:\n- Như trên;\n|\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n"
-           "Nguyễn Văn A\n|\n** **\n**PHỤ LỤC**\nDANH MỤC NHIỆM VỤ\n*(Kèm theo Kế hoạch số 1/KH-UBND)*\n"
+           "Nguyễn Văn Đệ\n|\n** **\n**PHỤ LỤC**\nDANH MỤC NHIỆM VỤ\n*(Kèm theo Kế hoạch số 1/KH-UBND)*\n"
            "|\n**TT**\n|\n**Nội dung**\n|\n|\n1\n|\nRà soát\n|\n")
     doc = segment(normalize(Document(doc_id="t", source_path="t", raw=raw)))
     assert [(s.number, s.heading, s.kind) for s in doc.sections][-1] == ("Phụ lục", "DANH MỤC NHIỆM VỤ", "phu_luc")
     from extractors.metadata import signer
-    assert signer(doc) == "Nguyễn Văn A"
+    assert signer(doc) == "Nguyễn Văn Đệ"
 
 
 def test_type_word_line_stays_apart_from_the_title():
