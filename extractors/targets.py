@@ -25,9 +25,9 @@ from pipeline.document import Document, Table
 from pipeline.lexicon import lexicon
 from pipeline.numerals import NUMBER, parse_number, scaled
 from pipeline.rows import TargetRow
+from pipeline.segment import section_kind
 
 _D = lexicon("targets")
-_KIND_CUES = lexicon("sections")["kind_cues"]
 # abbreviations expanded in indicators: the agencies' list (lower-cased: mid-phrase) and ours
 _ABBREVIATIONS = {k: v[:1].lower() + v[1:] for k, v in lexicon("agencies")["abbreviations"].items()}
 _ABBREVIATIONS.update(_D["abbreviations"])
@@ -55,7 +55,8 @@ _UNIT_FORMS = {f: canon for canon, forms in _D["units"].items() for f in forms}
 _UNIT = regex.compile(r"^\s*(?P<u>" + _alt(list(_UNIT_FORMS)) + ")", regex.I)
 _TIME_UNIT = regex.compile(r"^\s*" + _alt(_D["time_units"]), regex.I)
 _NON_UNIT = set(_D["non_unit_words"])
-_REFERENCE_BEFORE = regex.compile(_alt(_D["reference_words_before"]) + r"\s*[:.]?\s*$", regex.I)
+_REFERENCE_BEFORE = regex.compile(_alt(_D["reference_words_before"]) + r"\s*[:.]?\s*(?:\d+\s*(?:,|"
+                                   + _alt(_D["list_joiners"]) + r")\s*)*$", regex.I)   # "số 02, 03"
 _SCORE_BEFORE = regex.compile(_alt(_D["score_verbs"]) + r"(?:\s+[\p{L}]+){0,2}\s*$", regex.I)
 _PER_WORD_BEFORE = regex.compile(_alt(_D["per_words"]) + r"\s*$", regex.I)
 _CODE_AFTER = regex.compile(r"^\s*(?:[/\\]|-\s*\p{Lu}|\.\d|\)|\])")
@@ -96,6 +97,7 @@ _WITH = regex.compile(_alt(_D["scope_breakers"]), regex.I)
 _ABBREV = regex.compile(r"(?<![\p{L}&])(?:" + "|".join(regex.escape(k) for k in sorted(_ABBREVIATIONS, key=len, reverse=True))
                         + r")(?![\p{L}&])")
 _YEAR_LINE_MAX = 70
+_YEARLESS = regex.compile(r"(?:19|20)\d\d")
 
 
 @lru_cache(maxsize=4096)
@@ -165,26 +167,19 @@ def _past_year(ctx: _Ctx, text: str) -> bool:
     return any(y < ctx.issue_year for _, y in _years_in(text, None))
 
 
-def _kind_of(title: str) -> str | None:
-    low = title.casefold()
-    best, pos = None, len(low) + 1
-    for kind, cues in _KIND_CUES.items():
-        for cue in cues:
-            i = low.find(cue)
-            if 0 <= i < pos:
-                best, pos = kind, i
-    return best
-
-
 def context_kind(doc: Document, pos: int) -> str | None:
-    """Kind of the innermost titled heading with a kind cue around pos, else the section's."""
-    for h in reversed(doc.enclosing_headings(pos)):
-        if h.is_title_line and h.style != "appendix":
-            k = _kind_of(h.title)
-            if k:
-                return k
-    s = doc.section_at(pos)
-    return s.kind if s else None
+    """Kind of the text at pos: the section kinds of its enclosing title-line headings, outermost
+    first, each sub-heading taking a cue only when it opens its title (`segment.section_kind`)."""
+    kind = None
+    for h in doc.enclosing_headings(pos):
+        if h.style == "appendix":
+            kind = "phu_luc"
+        elif h.is_title_line:
+            kind = section_kind(h.title, kind)
+    if kind in (None, "other"):
+        s = doc.section_at(pos)
+        kind = s.kind if s else kind
+    return kind
 
 
 def _year_blocks(doc: Document, issue_year: int | None) -> list[_Block]:
@@ -212,34 +207,27 @@ def _year_blocks(doc: Document, issue_year: int | None) -> list[_Block]:
         ys = _years_in(head, None)
         if ys:
             blocks.append(_Block(h.start, h.end, ys[-1][1]))
-    # unnumbered year lines
+    # unnumbered year lines of the body (the title and opening lines name the plan's period)
     paras = doc.paragraphs
+    body_start = min(heading_starts, default=len(doc.text))
     for i, (a, b) in enumerate(paras):
-        if a in heading_starts or doc.in_table(a):
+        if a < body_start or a in heading_starts or doc.in_table(a):
             continue
         line = doc.text[a:b].strip()
         if not line:
             continue
+        if not _is_year_line(line):
+            continue
         ys = _years_in(line, None)
-        if not ys:
-            continue
-        body = _BULLET.sub("", line, count=1)
-        if not (len(body) <= _YEAR_LINE_MAX and not NUMBER.search(_YEARLESS.sub("", body))
-                or (body.endswith(":") and len(body) <= 200)):
-            continue
         marker = line[0] if line[0] in "-+•*–" else ""
+        # the block ends with its parent heading, at the next year line, or (for a bullet) at
+        # the next bullet of the same or an outer kind; deeper numbered items stay inside it
         parent_end = min((h.end for h in doc.headings if h.start < a < h.end), default=len(doc.text))
         end = parent_end
         for c, d in paras[i + 1:]:
             if c >= parent_end:
                 break
             nxt = doc.text[c:d].lstrip()
-            if c in heading_starts and not any(h.start == c and h.start < a for h in doc.headings):
-                # a heading at the same or an outer level closes the block; deeper items stay in it
-                hh = next(h for h in doc.headings if h.start == c)
-                if not any(p.start <= a < p.end and p.depth >= hh.depth for p in doc.headings):
-                    end = c
-                    break
             if _is_year_line(nxt):
                 end = c
                 break
@@ -250,10 +238,8 @@ def _year_blocks(doc: Document, issue_year: int | None) -> list[_Block]:
     return blocks
 
 
-_YEARLESS = regex.compile(r"(?:19|20)\d\d")
-
-
 def _is_year_line(line: str) -> bool:
+    """A short line naming a year ("Đến năm 2030", "- Đến năm 2030:") or a lead-in ending with ":"."""
     body = _BULLET.sub("", line.strip(), count=1)
     if not _years_in(body, None):
         return False

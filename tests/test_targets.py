@@ -135,6 +135,13 @@ def test_year_from_unnumbered_year_line(tmp_path):
     assert [(r[0], r[3], r[4]) for r in rows] == [(800.0, "gte", 2030), (3800.0, "eq", 2030), (20.0, "gte", 2045)]
 
 
+def test_year_line_covers_deeper_numbered_items_and_lead_ins(tmp_path):
+    rows = rows_of(tmp_path, "2. Mục tiêu cụ thể\nĐến năm 2030\na) Tỷ lệ hợp tác xã hoạt động hiệu quả đạt 50%.\n"
+                             "b) Có 100 hợp tác xã ứng dụng công nghệ cao.\n"
+                             "3. Mục tiêu khác\nPhấn đấu đến năm 2035, đạt các chỉ tiêu sau:\n- 70% hợp tác xã có lãi.")
+    assert [(r[0], r[4]) for r in rows] == [(50.0, 2030), (100.0, 2030), (70.0, 2035)]
+
+
 def test_heading_year_does_not_leak_into_a_sibling(tmp_path):
     rows = rows_of(tmp_path, "1. Mục tiêu đến năm 2030\n- 50% hợp tác xã hoạt động hiệu quả.\n"
                              "2. Về tín dụng\n- Bảo đảm 100% quỹ tín dụng nhân dân hoạt động an toàn.")
