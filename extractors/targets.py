@@ -549,7 +549,7 @@ def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
             if i <= unit_col or i in skip or _col_has(h, _D["estimate_columns"]):
                 continue
             ys = _years_in(h, None)
-            if ys and ctx.issue_year and ys[-1][1] <= ctx.issue_year and not _col_has(h, _D["target_value_columns"]):
+            if ys and ctx.issue_year and ys[-1][1] < ctx.issue_year and not _col_has(h, _D["target_value_columns"]):
                 continue
             if ys or _col_has(h, _D["value_columns"]):
                 value_cols.append((i, ys[-1][1] if ys else None, None))
