@@ -97,6 +97,7 @@ _WITH = regex.compile(_alt(_D["scope_breakers"]), regex.I)
 _ABBREV = regex.compile(r"(?<![\p{L}&])(?:" + "|".join(regex.escape(k) for k in sorted(_ABBREVIATIONS, key=len, reverse=True))
                         + r")(?![\p{L}&])")
 _YEAR_LINE_MAX = 70
+_PERIOD_END = regex.compile(r"(?:19|20)\d\d\s*[-–]\s*(?P<y>(?:19|20)\d\d)")   # a column "Giai đoạn 2026-2030"
 _YEARLESS = regex.compile(r"(?:19|20)\d\d")
 
 
@@ -164,7 +165,8 @@ def _past_year(ctx: _Ctx, text: str) -> bool:
     """The clause speaks of a year before the plan's own ("Năm 2024, toàn tỉnh có 250 hợp tác xã")."""
     if not ctx.issue_year:
         return False
-    return any(y < ctx.issue_year for _, y in _years_in(text, None))
+    years = _years_in(text, None)
+    return bool(years) and years[-1][1] < ctx.issue_year        # the nearest year before the number
 
 
 def context_kind(doc: Document, pos: int) -> str | None:
@@ -535,7 +537,8 @@ def _col_has(name: str, words) -> bool:
 
 def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
     header = t.header
-    unit_col = next((i for i, h in enumerate(header) if _col_has(h, _D["unit_columns"])), None)
+    unit_col = next((i for i, h in enumerate(header) if _col_has(h, _D["unit_columns"])
+                     or h.strip().casefold() in _D["unit_columns_exact"]), None)
     skip = {i for i, h in enumerate(header) if _col_has(h, _D["skip_columns"])
             and not _col_has(h, _D["target_columns"])}
     target_cols = {i for i, h in enumerate(header) if _col_has(h, _D["target_columns"])}
@@ -548,7 +551,7 @@ def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
         for i, h in enumerate(header):
             if i <= unit_col or i in skip or _col_has(h, _D["estimate_columns"]):
                 continue
-            ys = _years_in(h, None)
+            ys = _years_in(h, None) or [(p.start(), int(p["y"])) for p in _PERIOD_END.finditer(h)]
             if ys and ctx.issue_year and ys[-1][1] < ctx.issue_year and not _col_has(h, _D["target_value_columns"]):
                 continue
             if ys or _col_has(h, _D["value_columns"]):

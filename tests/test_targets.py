@@ -181,6 +181,7 @@ def test_not_targets_in_objectives(tmp_path, body):
     # a clause about a year before the plan's own is a past count
     ("- Năm 2024, toàn tỉnh có 250 hợp tác xã; phấn đấu năm 2026 có 300 hợp tác xã.",
      [(300.0, "hợp tác xã", "eq", 2026)]),
+    ("- Tỷ lệ hộ nghèo năm 2024 là 3,5%, phấn đấu năm 2026 giảm còn 2,5%.", [(2.5, "%", "eq", 2026)]),
     # "từ X lên Y": X is the baseline, "vào năm" beats the baseline's bare year
     ("- Nâng tỷ lệ hộ dân sử dụng nước sạch từ 60% năm 2025 lên 80% vào năm 2030.", [(80.0, "%", "eq", 2030)]),
     ("- Tỷ lệ hộ nghèo giảm từ 5,2% xuống còn dưới 3%.", [(3.0, "%", "lte", None)]),
@@ -234,6 +235,13 @@ def test_indicator_unit_year_table(tmp_path):
     assert rows == [(8.0, None, "%", "eq", 2026, False), (8.5, None, "%", "eq", 2027, False),
                     (1000.0, None, "Doanh nghiệp", "eq", 2026, False),
                     (1100.0, None, "Doanh nghiệp", "eq", 2027, False)]
+
+
+def test_period_column_gives_its_end_year(tmp_path):
+    body = ("| TT | Chỉ tiêu | Đơn vị | Năm 2026 | Giai đoạn 2026 - 2030 |\n"
+            "| 1 | Số hợp tác xã thành lập mới | Hợp tác xã | 40 | 200 |")
+    rows = rows_of(tmp_path, body, "PHỤ LỤC\nCHỈ TIÊU PHÁT TRIỂN HỢP TÁC XÃ")
+    assert [(r[0], r[2], r[4]) for r in rows] == [(40.0, "Hợp tác xã", 2026), (200.0, "Hợp tác xã", 2030)]
 
 
 def test_table_group_row_year(tmp_path):
