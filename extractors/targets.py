@@ -97,6 +97,8 @@ _WITH = regex.compile(_alt(_D["scope_breakers"]), regex.I)
 _ABBREV = regex.compile(r"(?<![\p{L}&])(?:" + "|".join(regex.escape(k) for k in sorted(_ABBREVIATIONS, key=len, reverse=True))
                         + r")(?![\p{L}&])")
 _YEAR_LINE_MAX = 70
+_SUB_YEAR = regex.compile(r"(?:" + _alt(_D["year_cue_words"] + [_D["year_word"]], False) + r"\s*)?(?P<y>(?:19|20)\d\d)",
+                          regex.I)
 _PERIOD_END = regex.compile(r"(?:19|20)\d\d\s*[-–]\s*(?P<y>(?:19|20)\d\d)")   # a column "Giai đoạn 2026-2030"
 _YEARLESS = regex.compile(r"(?:19|20)\d\d")
 
@@ -570,6 +572,14 @@ def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
             ys = _years_in(" ".join(c.text for c in filled), None)
             group_year = ys[-1][1] if ys else None
             continue
+        if unit_col is not None:
+            sub = [_SUB_YEAR.fullmatch(c.text.strip()) for c in cells]
+            if sum(bool(m) for m in sub) >= 2 and all(m or not c.text.strip() for m, c in zip(sub, cells)):
+                # a second header row of years under "Giai đoạn 2026 - 2030" (right-aligned)
+                off = len(header) - len(cells)
+                value_cols = [(j + off, int(m["y"]), None) for j, m in enumerate(sub)
+                              if m and not (ctx.issue_year and int(m["y"]) < ctx.issue_year)]
+                continue
         if value_cols:
             if any(len(c.text) > 30 and _TABLE_TITLE.search(c.text) for c in cells):
                 return                                  # another (budget) table glued after this one

@@ -244,6 +244,14 @@ def test_period_column_gives_its_end_year(tmp_path):
     assert [(r[0], r[2], r[4]) for r in rows] == [(40.0, "Hợp tác xã", 2026), (200.0, "Hợp tác xã", 2030)]
 
 
+def test_second_header_row_of_years(tmp_path):
+    body = ("| TT | Chỉ tiêu | ĐVT | Giai đoạn 2026 - 2030 |\n"
+            "| | | | 2026 | 2027 | 2028 |\n"
+            "| 1 | Tỷ lệ hợp tác xã hoạt động hiệu quả | % | 60 | 65 | 70 |")
+    rows = rows_of(tmp_path, body, "PHỤ LỤC\nCHỈ TIÊU PHÁT TRIỂN HỢP TÁC XÃ")
+    assert [(r[0], r[2], r[4]) for r in rows] == [(60.0, "%", 2026), (65.0, "%", 2027), (70.0, "%", 2028)]
+
+
 def test_table_group_row_year(tmp_path):
     body = ("| STT | Mục tiêu cụ thể | Đơn vị chủ trì |\n"
             "| I | MỤC TIÊU CỤ THỂ ĐẾN NĂM 2030 | |\n"
