@@ -163,6 +163,12 @@ def _years_in(text: str, issue_year: int | None = None, strong: bool | None = No
     return out
 
 
+def _heading_years(text: str) -> list[tuple[int, int]]:
+    """Years a heading, a year line or a table group row names: its year cues, else the end of
+    the period it names ("Giai đoạn 2031 - 2035" -> 2035)."""
+    return _years_in(text, None) or [(m.start(), int(m["y"])) for m in _PERIOD_END.finditer(text)]
+
+
 def _past_year(ctx: _Ctx, text: str) -> bool:
     """The clause speaks of a year before the plan's own ("Năm 2024, toàn tỉnh có 250 hợp tác xã")."""
     if not ctx.issue_year:
@@ -208,7 +214,7 @@ def _year_blocks(doc: Document, issue_year: int | None) -> list[_Block]:
                     break
         elif not (h.is_title_line or head.rstrip().endswith(":")):
             continue
-        ys = _years_in(head, None)
+        ys = _heading_years(head)
         if ys:
             blocks.append(_Block(h.start, h.end, ys[-1][1]))
     # unnumbered year lines of the body (the title and opening lines name the plan's period)
@@ -222,7 +228,7 @@ def _year_blocks(doc: Document, issue_year: int | None) -> list[_Block]:
             continue
         if not _is_year_line(line):
             continue
-        ys = _years_in(line, None)
+        ys = _heading_years(line)
         marker = line[0] if line[0] in "-+•*–" else ""
         # the block ends with its parent heading, at the next year line, or (for a bullet) at
         # the next bullet of the same or an outer kind; deeper numbered items stay inside it
@@ -245,7 +251,7 @@ def _year_blocks(doc: Document, issue_year: int | None) -> list[_Block]:
 def _is_year_line(line: str) -> bool:
     """A short line naming a year ("Đến năm 2030", "- Đến năm 2030:") or a lead-in ending with ":"."""
     body = _BULLET.sub("", line.strip(), count=1)
-    if not _years_in(body, None):
+    if not _heading_years(body):
         return False
     return (len(body) <= _YEAR_LINE_MAX and not NUMBER.search(_YEARLESS.sub("", body))) \
         or (body.endswith(":") and len(body) <= 200)
@@ -553,7 +559,7 @@ def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
         for i, h in enumerate(header):
             if i <= unit_col or i in skip or _col_has(h, _D["estimate_columns"]):
                 continue
-            ys = _years_in(h, None) or [(p.start(), int(p["y"])) for p in _PERIOD_END.finditer(h)]
+            ys = _heading_years(h)
             if ys and ctx.issue_year and ys[-1][1] < ctx.issue_year and not _col_has(h, _D["target_value_columns"]):
                 continue
             if ys or _col_has(h, _D["value_columns"]):
@@ -569,7 +575,7 @@ def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
         filled = [c for c in cells if c.text.strip()]
         first = cells[0].text.strip().casefold().rstrip(".") if cells else ""
         if filled and (first in labels and len(filled) <= 2 or len(filled) == 1 and len(cells) > 2):
-            ys = _years_in(" ".join(c.text for c in filled), None)
+            ys = _heading_years(" ".join(c.text for c in filled))
             group_year = ys[-1][1] if ys else None
             continue
         if unit_col is not None:

@@ -142,6 +142,12 @@ def test_year_line_covers_deeper_numbered_items_and_lead_ins(tmp_path):
     assert [(r[0], r[4]) for r in rows] == [(50.0, 2030), (100.0, 2030), (70.0, 2035)]
 
 
+def test_period_heading_gives_its_end_year(tmp_path):
+    rows = rows_of(tmp_path, "1. Giai đoạn 2026 - 2030\n- Có 500 hợp tác xã.\n2. Giai đoạn 2031 - 2035\n"
+                             "- Tỷ lệ hợp tác xã hoạt động hiệu quả đạt 80%.")
+    assert [(r[0], r[4]) for r in rows] == [(500.0, 2030), (80.0, 2035)]
+
+
 def test_heading_year_does_not_leak_into_a_sibling(tmp_path):
     rows = rows_of(tmp_path, "1. Mục tiêu đến năm 2030\n- 50% hợp tác xã hoạt động hiệu quả.\n"
                              "2. Về tín dụng\n- Bảo đảm 100% quỹ tín dụng nhân dân hoạt động an toàn.")
