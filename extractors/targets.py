@@ -45,7 +45,7 @@ _SYMBOLS = [w for w in _PRE_WORD_TO_CMP if not any(c.isalpha() for c in w)]
 _PRE_CMP = regex.compile(
     r"(?P<cmp>" + _alt([w for w in _PRE_WORD_TO_CMP if w not in _SYMBOLS]) + "|" + _alt(_SYMBOLS, False) + r")"
     r"\s*(?:" + _alt(_D["glue_words"]) + r"\s*)?$", regex.I)
-_POST_CMP = regex.compile(r"^\s*(?P<cmp>" + _alt(list(_POST_WORD_TO_CMP)) + ")")
+_POST_CMP = regex.compile(r"^\s*(?P<cmp>" + _alt(list(_POST_WORD_TO_CMP)) + ")", regex.I)
 _RANGE = regex.compile(r"^\s*(?:%\s*)?(?P<sep>" + _alt([s for s in _D["range_separators"] if s.isalpha()])
                        + "|" + _alt([s for s in _D["range_separators"] if not s.isalpha()], False)
                        + r")\s*(?P<num>" + NUMBER.pattern + ")")
@@ -304,6 +304,10 @@ class _Found:
     unit_end: int
 
 
+def _canon(form: str) -> str:
+    return _UNIT_FORMS.get(form.casefold(), form.casefold())
+
+
 def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
     """Unit starting at text[i:], its end, and the scale the number takes (1,2 triệu người)."""
     rest = text[i:i + 120]
@@ -315,13 +319,12 @@ def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
     if m:
         after = rest[m.end():]
         word = m["w"].casefold()
-        if _MONEY.match(after):
+        if _MONEY.match(after):                         # "tỷ đồng", "triệu USD": the scale is in the unit
             money = _UNIT.match(rest)
-            if money and _UNIT_FORMS[money["u"].casefold()].startswith(word[:2]):
-                canon = _UNIT_FORMS[money["u"].casefold()]
-                return canon, i + money.end(), 1.0
+            if money and len(money["u"].split()) > 1:
+                return _canon(money["u"]), i + money.end(), 1.0
             mo = _MONEY.match(after)
-            return f"{word} {mo.group(0).strip().casefold()}", i + m.end() + mo.end(), 1.0
+            return f"{word} {mo.group(0).strip()}", i + m.end() + mo.end(), 1.0
         scale = float(_D["scale_words"][word])
         i += m.end()
         rest = text[i:i + 120]
@@ -329,7 +332,7 @@ def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
         return None, i, scale
     m = _UNIT.match(rest)
     if m:
-        unit = _UNIT_FORMS[m["u"].casefold()]
+        unit = _canon(m["u"])
         end = i + m.end()
         # "01 doanh nghiệp, hợp tác xã": a second counted noun joined by a comma stays in the unit
         for joiner in _D["unit_joiners"]:
@@ -338,7 +341,7 @@ def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
                 if m2 and not NUMBER.match(text[end + len(joiner):].lstrip()):
                     after2 = text[end + len(joiner) + m2.end():end + len(joiner) + m2.end() + 3]
                     if not regex.match(r"\s*\d", after2):
-                        unit2 = _UNIT_FORMS[m2["u"].casefold()]
+                        unit2 = _canon(m2["u"])
                         if unit2 != unit:
                             return f"{unit}, {unit2}", end + len(joiner) + m2.end(), scale
                 break
@@ -390,21 +393,22 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
         return None
     if _PAST_AFTER_NOUN.match(text[unit_end:unit_end + 40]) or _CHANGE_TO.match(text[unit_end:unit_end + 40]):
         return None                                     # a past fact, or the baseline of "từ X lên Y"
-    if 1900 <= value <= 2100 and unit != "%" and "." not in m.group(0) and unit not in _D["units"]:
-        return None
+    if 1900 <= value <= 2100 and unit != "%" and "." not in m.group(0) and (
+            unit not in _D["units"] or value_max is not None and 1900 <= value_max <= 2100):
+        return None                                     # a year or a period, not a count
     if scale != 1.0:
         value = scaled(value, scale)
         value_max = scaled(value_max, scale) if value_max is not None else None
     comparator, cmp_from_word, start = "eq", False, s
     pm = _PRE_CMP.search(before[-30:])
     if pm:
-        comparator, cmp_from_word = _PRE_WORD_TO_CMP[pm["cmp"].casefold()], True
+        comparator, cmp_from_word = _PRE_WORD_TO_CMP.get(pm["cmp"].casefold(), "eq"), True
         start = s - (len(before[-30:]) - pm.start())
     end = unit_end
     post = _POST_CMP.match(text[unit_end:unit_end + 20]) or (
         _POST_CMP.match(text[e:e + 20]) if unit == "%" else None)
     if post:
-        comparator = _POST_WORD_TO_CMP[post["cmp"].casefold()]
+        comparator = _POST_WORD_TO_CMP.get(post["cmp"].casefold(), "gte")
         cmp_from_word = False
         end = max(end, (unit_end if _POST_CMP.match(text[unit_end:unit_end + 20]) else e) + post.end())
     if value_max is not None:
