@@ -61,7 +61,8 @@ _SCORE_BEFORE = regex.compile(_alt(_D["score_verbs"]) + r"(?:\s+[\p{L}]+){0,2}\s
 _PER_WORD_BEFORE = regex.compile(_alt(_D["per_words"]) + r"\s*$", regex.I)
 _CODE_AFTER = regex.compile(r"^\s*(?:[/\\]|-\s*\p{Lu}|\.\d|\)|\])")
 _PER_CUE = regex.compile(_alt(_D["per_year_cues"]), regex.I)
-_PER_SUFFIX = regex.compile(r"^\s*(?:%\s*)?" + _alt(_D["per_period_suffixes"], False), regex.I)
+_PER_SUFFIX = regex.compile(r"^\s*(?:%\s*)?(?:/\s*[\p{L}]+(?:\s[\p{L}]+)?\s*(?=/))?"      # "triệu đồng/người/năm"
+                            + _alt(_D["per_period_suffixes"], False), regex.I)
 _COMMIT = regex.compile(_alt(_D["commitment_cues"]), regex.I)
 _PAST = regex.compile(_alt(_D["past_cues"]), regex.I)
 _PAST_AFTER = regex.compile(r"^\s*" + _alt(_D["past_after"]), regex.I)

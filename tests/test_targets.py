@@ -111,6 +111,12 @@ def test_rate_per_year_suffix(tmp_path):
         (8.0, None, "%", "eq", None, True)]
 
 
+def test_rate_per_unit_per_year(tmp_path):
+    rows = rows_of(tmp_path, "- Số hợp tác xã thành lập mới: 30 HTX/năm; thu nhập của người lao động đạt 70 triệu "
+                             "đồng/người/năm.")
+    assert rows == [(30.0, None, "hợp tác xã", "eq", None, True), (70.0, None, "triệu đồng", "eq", None, True)]
+
+
 def test_per_quarter_rate(tmp_path):
     rows = rows_of(tmp_path, "- Mỗi quý có ít nhất 04 tin, bài về kinh tế tập thể.")
     assert rows == [(4.0, None, "tin, bài", "gte", None, True)]
