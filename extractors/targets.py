@@ -58,6 +58,7 @@ _NON_UNIT = set(_D["non_unit_words"])
 _REFERENCE_BEFORE = regex.compile(_alt(_D["reference_words_before"]) + r"\s*[:.]?\s*(?:\d+\s*(?:,|"
                                    + _alt(_D["list_joiners"]) + r")\s*)*$", regex.I)   # "số 02, 03"
 _SCORE_BEFORE = regex.compile(_alt(_D["score_verbs"]) + r"(?:\s+[\p{L}]+){0,2}\s*$", regex.I)
+_FORMULA_BEFORE = regex.compile(r"(?:^|[\s\d)])(?:" + "|".join(regex.escape(w) for w in _D["formula_marks"]) + r")\s*$")
 _PER_WORD_BEFORE = regex.compile(_alt(_D["per_words"]) + r"\s*$", regex.I)
 _CODE_AFTER = regex.compile(r"^\s*(?:[/\\]|-\s*\p{Lu}|\.\d|\)|\])")
 _PER_CUE = regex.compile(_alt(_D["per_year_cues"]), regex.I)
@@ -373,8 +374,8 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
         return None                                     # "(1)" label, "(10 Gbps)" restatement
     if regex.search(r"(?:^|\|)\s*$", before) and regex.match(r"\s*[.)]\s", after):
         return None                                     # list label "1." / "2)"
-    if _SCORE_BEFORE.search(before[-30:]):
-        return None                                     # points of a scoring grid
+    if _SCORE_BEFORE.search(before[-30:]) or _FORMULA_BEFORE.search(before[-6:]):
+        return None                                     # points of a scoring grid; a formula
     ref = _REFERENCE_BEFORE.search(before[-20:])
     if ref and not _PER_WORD_BEFORE.search(before[-20:][:ref.start()]):
         return None

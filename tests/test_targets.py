@@ -181,6 +181,8 @@ def test_baseline_year_and_plan_title_give_no_year(tmp_path):
     "Ước thực hiện năm 2025 đạt 95% kế hoạch.",
     "40 xã, phường đã được công bố tình huống khẩn cấp.",
     "Nếu có từ 02 địa phương trở lên có tổng số điểm bằng nhau thì xét theo tiêu chí phụ.",
+    "Tỷ lệ hộ sử dụng nước sạch (%) = Số hộ sử dụng nước sạch / Tổng số hộ x 100%.",
+    "Phấn đấu đưa tỉnh thuộc nhóm 20 tỉnh dẫn đầu, xếp thứ 15 cả nước về chỉ số PCI.",
 ])
 def test_not_targets_in_objectives(tmp_path, body):
     assert rows_of(tmp_path, body) == []
