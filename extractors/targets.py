@@ -98,6 +98,8 @@ _LIST_JOIN = regex.compile(r"(?:,|" + _alt(_D["list_joiners"]) + r")\s*$")
 _WITH = regex.compile(_alt(_D["scope_breakers"]), regex.I)
 _ABBREV = regex.compile(r"(?<![\p{L}&])(?:" + "|".join(regex.escape(k) for k in sorted(_ABBREVIATIONS, key=len, reverse=True))
                         + r")(?![\p{L}&])")
+_OBJECTIVE_CUES = tuple(c for k in _D["target_kinds"] for c in lexicon("sections")["kind_cues"][k])
+_TOPIC_SPLIT = regex.compile(r",|" + _alt(_D["list_joiners"]))
 _YEAR_LINE_MAX = 70
 _SUB_YEAR = regex.compile(r"(?:" + _alt(_D["year_cue_words"] + [_D["year_word"]], False) + r"\s*)?(?P<y>(?:19|20)\d\d)",
                           regex.I)
@@ -192,6 +194,15 @@ def context_kind(doc: Document, pos: int) -> str | None:
         s = doc.section_at(pos)
         kind = s.kind if s else kind
     return kind
+
+
+def _names_objectives(doc: Document, pos: int) -> bool:
+    """The innermost title-line heading lists objectives among its topics ("NHIỆM VỤ VÀ CHỈ TIÊU")."""
+    for h in reversed(doc.enclosing_headings(pos)):
+        if h.is_title_line and h.style != "appendix":
+            topics = _TOPIC_SPLIT.split(h.title.casefold())
+            return any(t.strip().startswith(_OBJECTIVE_CUES) for t in topics)
+    return False
 
 
 def _year_blocks(doc: Document, issue_year: int | None) -> list[_Block]:
@@ -716,4 +727,4 @@ def extract(doc: Document) -> Iterator[TargetRow]:
         kind = context_kind(doc, a)
         if kind in rejected:
             continue
-        yield from _scan(ctx, a, b, kind in primary_kinds)
+        yield from _scan(ctx, a, b, kind in primary_kinds or _names_objectives(doc, a))

@@ -233,6 +233,12 @@ def test_funding_is_not_an_objective(tmp_path, body):
     assert rows_of(tmp_path, body, TASKS) == []
 
 
+def test_heading_naming_objectives_among_its_topics(tmp_path):
+    assert rows_of(tmp_path, "Tỷ lệ hợp tác xã hoạt động hiệu quả đạt 70%.", "III. NHIỆM VỤ VÀ CHỈ TIÊU") == [
+        (70.0, None, "%", "eq", None, False)]
+    assert rows_of(tmp_path, "Hỗ trợ 50% kinh phí đào tạo.", "III. NHIỆM VỤ, GIẢI PHÁP THỰC HIỆN MỤC TIÊU") == []
+
+
 def test_numbers_inside_a_cited_title_are_not_targets(tmp_path):
     body = ("Triển khai Đề án “Đầu tư xây dựng ít nhất 01 triệu căn hộ nhà ở xã hội cho công nhân "
             "giai đoạn 2021 - 2030”.")
