@@ -229,7 +229,7 @@ def _year_blocks(doc: Document, issue_year: int | None) -> list[_Block]:
             continue
         ys = _heading_years(head)
         if ys:
-            blocks.append(_Block(h.start, h.end, ys[-1][1]))
+            blocks.append(_Block(h.start, h.end, ys[0][1]))
     # unnumbered year lines of the body (the title and opening lines name the plan's period)
     paras = doc.paragraphs
     body_start = min(heading_starts, default=len(doc.text))
@@ -257,7 +257,7 @@ def _year_blocks(doc: Document, issue_year: int | None) -> list[_Block]:
             if marker and nxt[:1] in ("-–" if marker in "-–" else "-–" + marker):
                 end = c
                 break
-        blocks.append(_Block(a, end, ys[-1][1]))
+        blocks.append(_Block(a, end, ys[0][1]))
     return blocks
 
 
@@ -593,7 +593,7 @@ def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
         first = cells[0].text.strip().casefold().rstrip(".") if cells else ""
         if filled and (first in labels and len(filled) <= 2 or len(filled) == 1 and len(cells) > 2):
             ys = _heading_years(" ".join(c.text for c in filled))
-            group_year = ys[-1][1] if ys else None
+            group_year = ys[0][1] if ys else None
             continue
         if unit_col is not None:
             sub = [_SUB_YEAR.fullmatch(c.text.strip()) for c in cells]
