@@ -307,7 +307,6 @@ def target_year(ctx: _Ctx, pos: int, clause: tuple[int, int], sentence: tuple[in
 class _Found:
     start: int            # span of the target (comparator .. unit)
     end: int
-    num_start: int
     value: float
     value_max: float | None
     unit: str
@@ -429,7 +428,7 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
     per = bool(_PER_SUFFIX.match(text[num_end:num_end + 12]) or _PER_SUFFIX.match(text[unit_end:unit_end + 12]))
     if per and unit in _FREQUENCY:
         return None                                     # "02 lần/năm": a frequency
-    return _Found(start, end, s, value, value_max, unit, comparator, cmp_from_word, per, unit_end)
+    return _Found(start, end, value, value_max, unit, comparator, cmp_from_word, per, unit_end)
 
 
 # --- scanning spans -------------------------------------------------------------------
