@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Iterator
 
 import regex
@@ -143,18 +144,24 @@ def _date(m) -> dt.date | None:
         return None
 
 
+@lru_cache(maxsize=1)
+def _signature_title_re() -> regex.Pattern:
+    titles = "|".join(regex.escape(t) for t in _data()["signature_titles"])
+    return regex.compile(rf"(?:^|\s)(?:{titles})$")
+
+
 def signer(doc: Document) -> str | None:
     value = _header_field(doc, "signer")
     if value:
         return value.strip()
-    titles = _data()["signature_titles"]
+    ends_with_title = _signature_title_re()
     paras = [doc.text[a:b].strip() for a, b in doc.paragraphs]
     appendix = next((h.start for h in doc.headings if h.style == "appendix"), len(doc.text))
     last_title = None
     for i, (a, b) in enumerate(doc.paragraphs):
         if a >= appendix:
             break
-        if any(regex.search(rf"(?:^|\s){regex.escape(t)}$", paras[i]) for t in titles):
+        if ends_with_title.search(paras[i]):
             last_title = i
     if last_title is None:
         return None
