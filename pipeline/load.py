@@ -64,6 +64,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
         return _decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    mostly = _mostly_utf8(data, utf8_error)
+    if mostly is not None:
+        return mostly
     # UTF-16 without BOM: every other byte of the ASCII part is NUL
     if len(data) >= 4:
         for offset, codec in ((1, "utf-16-le"), (0, "utf-16-be")):
@@ -91,6 +94,22 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     return _decoded(text, "cp1258")
 
 
+def _mostly_utf8(data: bytes, error: UnicodeDecodeError) -> tuple[str, str] | None:
+    """UTF-8 cut in the middle of its last character, or with a few stray bytes among many
+    good multi-byte letters (a pasted Windows character): still UTF-8, not another encoding."""
+    if error.reason == "unexpected end of data" and error.start >= len(data) - 3:
+        try:
+            return _decoded(data[:error.start].decode("utf-8"), "utf-8")
+        except UnicodeDecodeError:
+            pass
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for c in text if ord(c) > 0x7F) - bad
+    if bad <= max(3, len(text) // 1000) and good >= 20 * bad:
+        return _decoded(text, f"utf-8 ({bad} invalid byte(s) replaced)")
+    return None
+
+
 def _decoded(text: str, encoding: str, legacy_checked: bool = False) -> tuple[str, str]:
     _check_text(text, encoding)
     if not legacy_checked:
@@ -116,6 +135,8 @@ def extract_text(data: bytes, fmt: str) -> tuple[str, str]:
             return _decoded(pdf_to_text(data), "unicode")
     except FormatError as exc:
         raise InputError(str(exc)) from None
+    except RecursionError:
+        raise InputError(f"the {fmt} structure is nested too deeply to read") from None
     raise InputError(f"unsupported format '{fmt}'")
 
 
@@ -134,6 +155,8 @@ def read_document(path: str | Path, doc_id: str | None = None) -> Document:
     data = path.read_bytes()
     text, encoding = extract_text(data, fmt)
     text = unicodedata.normalize("NFC", text)
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")   # old Mac line ends
     if not text.strip():
         raise InputError("empty document (no text)")
     return Document(
