@@ -36,6 +36,8 @@ M = r"(\d{1,2})"
 YSEP = r"\s*(?:/|-|,?\s+năm)\s*"            # "6/2024", "6 năm 2024", "6, năm 2024"
 QNUM = r"(IV|I{1,3}|0?[1-4])"
 _F = regex.I | regex.V1
+TITLE_CHARS = 400       # a title line in capitals is not longer
+CONTEXT_CHARS = 600     # how far a clause or sentence is looked for around an expression
 HORIZON_CHARS = 2500    # the opening text that states a plan's horizon
 MERGE_WORDS = 15        # a recurrence and the day it is due stand this close in one clause
 PAST_YEARS = 5          # a period starting this long before the issue year is history, not a bound
@@ -290,14 +292,15 @@ def _finalize(c: Cand) -> Cand:
 # --- judging prose candidates ----------------------------------------------------------------
 def _clause_start(text: str, lo: int, pos: int) -> int:
     """Start of the clause holding pos (after the last . ; : or the paragraph start)."""
-    best = lo
+    best = lo = max(lo, pos - CONTEXT_CHARS)
     for m in P_CLAUSE_BREAK.finditer(text, lo, pos):
         best = m.end()
     return best
 
 
 def _sentence(text: str, lo: int, hi: int, pos: int) -> str:
-    a = lo
+    a = lo = max(lo, pos - CONTEXT_CHARS)
+    hi = min(hi, pos + CONTEXT_CHARS)
     for m in P_SENT_END.finditer(text, lo, pos):
         a = m.end()
     m = P_SENT_END.search(text, pos, hi)
@@ -502,7 +505,7 @@ def _skip_paragraph(doc: Document, a: int, b: int, body_start: int) -> bool:
     title = (doc.rows.get("documents") or [{}])[0].get("title")
     if title and para.startswith(title.strip()[:60]):
         return True      # the plan's own title ("Kế hoạch ... năm 2025") names it
-    letters = [ch for ch in para if ch.isalpha()]
+    letters = [ch for ch in para[:TITLE_CHARS] if ch.isalpha()]
     if len(letters) > 8 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8 \
             and not W_TIME_HEADER.search(para):
         return True      # title lines in capitals (a "THỜI GIAN THỰC HIỆN: ..." heading still counts)
