@@ -16,7 +16,9 @@ assignments extractor records which mentions it used in `doc.meta["agency_use"]`
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -46,8 +48,28 @@ def unify(text: str) -> str:
     return _TONE_RE.sub(lambda m: _TONE_MAP[m.group()], text)
 
 
+def unified_text(doc: Document) -> str:
+    """doc.text with unified tone marks (same length), computed once per document."""
+    t = doc.meta.get("unified_text")
+    if t is None or len(t) != len(doc.text):
+        t = doc.meta["unified_text"] = unify(doc.text)
+    return t
+
+
+_WS = regex.compile(r"\s+")
+_PLACE_TAIL = regex.compile(r"(?:\s+\p{Lu}\p{Ll}*)+$")
+_LEVEL_TAIL = regex.compile(r"(tỉnh|thành phố|huyện|ủy|Việt Nam)$")
+_SO_LEVEL = regex.compile(r"\s+(tỉnh|thành phố|Tỉnh|Thành phố)\b")
+_LIST_WORDS = regex.compile(r"(?i)các|cấp|,")
+_DETERMINER = regex.compile(r"^(?:các|những)\s+", regex.I)
+_UPPER = regex.compile(r"\p{Lu}")
+_BRACKETS = regex.compile(r"\([^()]*\)")
+_STEM = regex.compile(r"\s+(?:cấp\s+)?(?:tỉnh|thành phố|huyện)(?:\s+\p{L}+){0,3}$")
+
+
+@lru_cache(maxsize=20000)
 def fold(name: str) -> str:
-    return regex.sub(r"\s+", " ", unify(name)).strip().casefold()
+    return _WS.sub(" ", unify(name)).strip().casefold()
 
 
 # --- mentions ------------------------------------------------------------------------------
@@ -108,7 +130,8 @@ class _Compiled:
         self.stop_pairs = {w for w in data["stop_words"] if " " in w}
         self.lower_ok_words = set(data["name_words_lower"])
         self.suffix_re = regex.compile(data["name_suffix"], flags)   # used with .match(text, pos): no anchor
-        self.suffix_levels = data["suffix_levels"]
+        self.suffix_level_res = [(regex.compile(rf"(?<!\p{{L}}){regex.escape(w)}(?:\s+\p{{Lu}}\p{{Ll}}*)*$"), lv)
+                                 for w, lv in data["suffix_levels"].items()]
         self.abbr = data["abbreviations"]
         self.abbr_re = regex.compile(r"(?<![\p{L}&])(" + "|".join(regex.escape(a) for a in sorted(self.abbr, key=len, reverse=True))
                                      + r")(?![\p{L}&])")
@@ -169,7 +192,7 @@ def expand(name: str) -> str:
 
 
 def _clean_printed(s: str) -> str:
-    return regex.sub(r"\s+", " ", s).strip(" ,;:.-–")
+    return _WS.sub(" ", s).strip(" ,;:.-–")
 
 
 def _and_follows(toks: list, i: int) -> bool:
@@ -186,7 +209,7 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
     """End offset and printed name of a head-word body starting at `start` (None if not a body)."""
     info = c.heads[head]
     pos = start + len(head)
-    rest = text[pos:pos + 200].split("\n", 1)[0].split("|", 1)[0]
+    rest = text[pos:pos + 100].split("\n", 1)[0].split("|", 1)[0]
     toks = [(m.start() + pos, m.end() + pos, m.group()) for m in c.word_re.finditer(rest)]
     end = pos
     n_words = 0
@@ -255,11 +278,11 @@ def find_mentions(doc: Document) -> list[Mention]:
         return cached
     c = compiled()
     data = _data()
-    text = unify(doc.text)
+    text = unified_text(doc)
     issuer, unit, _ = _issuer_info(doc)
     issuer_key = fold(expand(issuer)) if issuer else ""
     # the issuer without its place name ("Văn phòng Ủy ban nhân dân tỉnh")
-    issuer_short = fold(regex.sub(r"(?:\s+\p{Lu}\p{Ll}*)+$", "", expand(issuer))) if issuer else ""
+    issuer_short = fold(_PLACE_TAIL.sub("", expand(issuer))) if issuer else ""
     issuer_level = _level_of_unit(unit)
     local = local_committee(doc)
     cands: list[tuple[int, int, int, Mention]] = []   # (priority, start, end, mention)
@@ -274,9 +297,9 @@ def find_mentions(doc: Document) -> list[Mention]:
         entry = c.entries[c.nlp.vocab.strings[match_id]]
         a, b = sdoc[s].idx, sdoc[e - 1].idx + len(sdoc[e - 1])
         m = c.suffix_re.match(text, b)
-        if m and not entry["name"].startswith(("Sở", "Thanh tra")) and not regex.search(r"(tỉnh|thành phố|huyện|ủy|Việt Nam)$", entry["name"]):
+        if m and not entry["name"].startswith(("Sở", "Thanh tra")) and not _LEVEL_TAIL.search(entry["name"]):
             b = m.end()
-        elif m and entry["name"].startswith(("Sở", "Thanh tra")) and regex.match(r"\s+(tỉnh|thành phố|Tỉnh|Thành phố)\b", text[b:b + 12]):
+        elif m and entry["name"].startswith(("Sở", "Thanh tra")) and _SO_LEVEL.match(text[b:b + 12]):
             b = m.end()
         add(6, Mention(a, b, [entry["name"]], entry["level"], "body", doc.text[a:b]))
     # forms of one body
@@ -304,14 +327,14 @@ def find_mentions(doc: Document) -> list[Mention]:
                 continue
             names = []
             own_district = (issuer_level == "huyen" and g["names"] == ["Ủy ban nhân dân cấp huyện"]
-                            and not regex.search(r"(?i)các|cấp|,", m.group()))
+                            and not _LIST_WORDS.search(m.group()))
             for n in g["names"]:
                 if own_district:
                     n = f"Ủy ban nhân dân {unit}"
                 elif n == "{local}":
                     n = local
                 elif n == "{printed}":
-                    n = _clean_printed(regex.sub(r"^(?:các|những)\s+", "", doc.text[m.start():m.end()], flags=regex.I))
+                    n = _clean_printed(_DETERMINER.sub("", doc.text[m.start():m.end()]))
                     n = n[:1].upper() + n[1:]
                 names.append(n)
             levels = [g.get("level") or _group_level(n, issuer_level) for n in names]
@@ -331,6 +354,7 @@ def find_mentions(doc: Document) -> list[Mention]:
         name = f"{base} {unit}"
         kind = "issuer" if fold(name) == issuer_key or (base == "Ủy ban nhân dân" and unit in ("tỉnh", "thành phố")) else "body"
         add(1, Mention(m.start(), m.end(), [name], issuer_level, kind, doc.text[m.start():m.end()]))
+    lex_end = {x.start: x.end for _, _, _, x in cands if x.kind == "body" and x.family is None}
     # grammar rule: head word + capitalized name (+ level word and place)
     for m in c.head_re.finditer(text):
         a = m.start()
@@ -341,15 +365,16 @@ def find_mentions(doc: Document) -> list[Mention]:
         if not got:
             continue
         b, printed = got
-        if any(x.start == a and x.end < b and not regex.search(r"\p{Lu}", text[x.end:b])
-               for _, _, _, x in cands if x.kind == "body" and x.family is None):
+        x_end = lex_end.get(a)
+        if x_end is not None and x_end < b and not _UPPER.search(text[x_end:b]):
             continue
         name = expand(doc.text[a:b])
         name = _clean_printed(name)
         info = c.heads[head]
         level = info["level"]
-        for word, lv in c.suffix_levels.items():
-            if regex.search(rf"(?<!\p{{L}}){word}(?:\s+\p{{Lu}}\p{{Ll}}*)*$", unify(name)):
+        uname = unify(name)
+        for rx, lv in c.suffix_level_res:
+            if rx.search(uname):
                 level = lv if level != "doan_the" else level
                 break
         else:
@@ -366,28 +391,36 @@ def find_mentions(doc: Document) -> list[Mention]:
 
     # longest first, then priority; no overlaps
     cands.sort(key=lambda t: (-(t[2] - t[1]), -t[0], t[1]))
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text) + 1)
     chosen: list[Mention] = []
     for _, a, b, m in cands:
-        if any(a < y and x < b for x, y in taken):
+        if 1 in taken[a:b]:
             continue
-        taken.append((a, b))
+        taken[a:b] = b"\x01" * (b - a)
         if m.kind == "body" and issuer_key and fold(m.names[0]) in (issuer_key, issuer_short):
             m.kind = "issuer"
         chosen.append(m)
     chosen.sort(key=lambda m: m.start)
     doc.meta["agency_mentions"] = chosen
+    doc.meta["agency_starts"] = [m.start for m in chosen]
     return chosen
+
+
+def mentions_in(doc: Document, start: int, end: int) -> list[Mention]:
+    """Mentions starting in [start, end), by binary search."""
+    ms = find_mentions(doc)
+    starts = doc.meta["agency_starts"]
+    return ms[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
 
 
 def table_mentions(doc: Document, start: int, end: int) -> list[Mention]:
     """Mentions inside a responsibility cell: also cooperatives and businesses."""
     c = compiled()
-    text = unify(doc.text)
+    text = unified_text(doc)
     # a note in brackets ("(phụ trách chỉ tiêu HTX ...)") names no responsible body
-    parens = [(m.start(), m.end()) for m in regex.finditer(r"\([^()]*\)", text[start:end])]
+    parens = [(m.start(), m.end()) for m in _BRACKETS.finditer(text[start:end])]
     parens = [(a + start, b + start) for a, b in parens]
-    base = [m for m in find_mentions(doc) if start <= m.start and m.end <= end
+    base = [m for m in mentions_in(doc, start, end) if m.end <= end
             and not any(a <= m.start < b for a, b in parens)]
     extra = []
     for g, rx in c.table_groups:
@@ -398,7 +431,7 @@ def table_mentions(doc: Document, start: int, end: int) -> list[Mention]:
             names = []
             for n in g["names"]:
                 if n == "{printed}":
-                    n = _clean_printed(regex.sub(r"^(?:các|những)\s+", "", doc.text[a:b], flags=regex.I))
+                    n = _clean_printed(_DETERMINER.sub("", doc.text[a:b]))
                     n = n[:1].upper() + n[1:]
                 names.append(n)
             extra.append(Mention(a, b, names, g.get("level", "other"), "group", doc.text[a:b], levels=[g.get("level", "other")] * len(names)))
@@ -445,7 +478,7 @@ def resolve_names(doc: Document) -> dict[str, str]:
     bare: dict[str, list[str]] = {}
     for k, v in use.items():
         if v.get("kind") == "body" and not v.get("family"):
-            stem = regex.sub(r"\s+(?:cấp\s+)?(?:tỉnh|thành phố|huyện)(?:\s+\p{L}+){0,3}$", "", k)
+            stem = _STEM.sub("", k)
             bare.setdefault(stem, []).append(k)
     for keys in bare.values():
         if len(keys) > 1:

@@ -22,7 +22,10 @@ from typing import Iterator
 
 import regex
 
-from extractors.agencies import Mention, find_mentions, fold, record_use, resolve_names, table_mentions, unify
+import bisect
+
+from extractors.agencies import (Mention, find_mentions, fold, mentions_in, record_use, resolve_names, table_mentions,
+                                 unified_text)
 from pipeline.document import Document, Heading
 from pipeline.lexicon import lexicon
 from pipeline.rows import AssignmentRow
@@ -95,6 +98,9 @@ class Parsed:
 
 
 # --- mention runs ----------------------------------------------------------------------------
+_WS = regex.compile(r"\s+")
+_WORD = regex.compile(r"\p{L}+")
+_TASK_LEAD = regex.compile(r"^[\s,:;.\-–+]*(?:(?:chủ trì|phối hợp|với|cùng|và|các|đơn vị|cơ quan|liên quan|có)[\s,:]*)*", regex.I)
 _PAREN = regex.compile(r"\([^()\n]*\)")
 
 
@@ -112,11 +118,25 @@ def _parens(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
-def _run(text: str, mentions: list[Mention], pos: int, end: int, first_gap=_FILLER) -> list[Mention]:
+@dataclass
+class _Mentions:
+    """The document's mentions in text order, with their starts for binary search."""
+    items: list[Mention]
+    starts: list[int]
+
+    def after(self, pos: int):
+        return self.items[bisect.bisect_left(self.starts, pos):]
+
+    def iter_from(self, pos: int):
+        for i in range(bisect.bisect_left(self.starts, pos), len(self.items)):
+            yield self.items[i]
+
+
+def _run(text: str, mentions: _Mentions, pos: int, end: int, first_gap=_FILLER) -> list[Mention]:
     """The list of mentions starting at `pos` (only filler before the first), joined by separators."""
     run: list[Mention] = []
     cur = pos
-    for m in mentions:
+    for m in mentions.iter_from(pos):
         if m.start < cur:
             continue
         if m.start >= end:
@@ -154,11 +174,10 @@ def _named(run: list[Mention]) -> list[tuple[Mention, int]]:
     return out
 
 
-def _parse(text: str, a: int, b: int, mentions: list[Mention], run_limit: int | None = None) -> Parsed:
+def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = None) -> Parsed:
     """Subject and partners of one clause text[a:b]; a list of bodies may run on to `run_limit`
     ("Các Sở, ban, ngành cấp tỉnh; Ủy ban nhân dân các huyện ...")."""
     p = Parsed(task_start=a)
-    ms = [m for m in mentions if a <= m.start < max(b, run_limit or b)]
     m = _LABEL.match(text, a, b)
     pos = m.end() if m else a
     for rx, name in ((_LABEL_LEAD, "lead"), (_LABEL_COORD, "coord"), (_LABEL_DOERS, "doers")):
@@ -215,13 +234,51 @@ def _marker(line: str) -> int:
 _SKIP_HEADINGS = regex.compile(r"(?:" + _alt(_data()["skip_heading_cues"]) + r")", regex.I)
 
 
-def _allowed(doc: Document, a: int) -> bool:
+def _nested(items: list, positions: list[int]) -> dict[int, list]:
+    """For each position (ascending), the items (with start/end) containing it, outermost first;
+    one sweep, so long documents with thousands of headings stay linear."""
+    items = sorted(items, key=lambda x: (x.start, -x.end))
+    out: dict[int, list] = {}
+    stack: list = []
+    i = 0
+    for pos in positions:
+        while i < len(items) and items[i].start <= pos:
+            while stack and stack[-1].end <= items[i].start:
+                stack.pop()
+            stack.append(items[i])
+            i += 1
+        while stack and stack[-1].end <= pos:
+            stack.pop()
+        out[pos] = [x for x in stack if x.start <= pos < x.end]
+    return out
+
+
+class _Structure:
+    """Enclosing headings and section of every paragraph start, computed once."""
+
+    def __init__(self, doc: Document):
+        starts = [a for a, _ in doc.paragraphs]
+        self.headings = _nested(doc.headings, starts)
+        self.sections = _nested(doc.sections, starts)
+
+    def enclosing(self, doc: Document, pos: int) -> list[Heading]:
+        got = self.headings.get(pos)
+        return got if got is not None else doc.enclosing_headings(pos)
+
+    def section_kind(self, doc: Document, pos: int) -> str | None:
+        got = self.sections.get(pos)
+        if got is None:
+            sec = doc.section_at(pos)
+            return sec.kind if sec else None
+        return got[-1].kind if got else None
+
+
+def _allowed(doc: Document, a: int, st: _Structure) -> bool:
     """Not in a section of principles, purposes, objectives, background; not under a heading
     listing who is eligible, criteria or awards ("Đối tượng thi đua", "Tiêu chuẩn")."""
-    sec = doc.section_at(a)
-    if sec is not None and sec.kind in _data()["skip_section_kinds"]:
+    if st.section_kind(doc, a) in _data()["skip_section_kinds"]:
         return False
-    for h in doc.enclosing_headings(a):
+    for h in st.enclosing(doc, a):
         if h.start < a and h.is_title_line and _SKIP_HEADINGS.match(h.title.strip(" *")):
             return False
     return True
@@ -247,54 +304,53 @@ def _split_clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return [(x, y) for x, y in out if text[x:y].strip()]
 
 
-def _sentence_end(text: str, pos: int, b: int) -> int:
-    m = _SENT_END.search(text, pos, b)
-    return m.start() + 1 if m else b
+def _sentence_end(ends: list[int], pos: int, b: int) -> int:
+    """End of the sentence at pos: the next of the paragraph's sentence ends (else b)."""
+    i = bisect.bisect_right(ends, pos)
+    return ends[i] if i < len(ends) else b
 
 
-def _chunks(doc: Document, a: int, b: int) -> list[tuple[int, int]]:
-    """Spans under MAX_SPAN covering [a, b), cut at paragraph starts."""
+def _first_chunk(doc: Document, a: int, b: int) -> tuple[int, int]:
+    """[a, b) cut under MAX_SPAN at the last paragraph start that fits (else at MAX_SPAN)."""
     if b - a <= MAX_SPAN:
-        return [(a, b)]
-    out = []
-    cur = a
-    starts = [s for s, _ in doc.paragraphs if a < s < b]
-    while b - cur > MAX_SPAN:
-        cut = max((s for s in starts if cur < s <= cur + MAX_SPAN), default=cur + MAX_SPAN)
-        out.append((cur, cut))
-        cur = cut
-    out.append((cur, b))
-    return out
+        return a, b
+    para_starts = doc.meta.setdefault("para_starts", [s for s, _ in doc.paragraphs])
+    i = bisect.bisect_right(para_starts, a + MAX_SPAN) - 1
+    cut = para_starts[i] if i >= 0 and para_starts[i] > a else a + MAX_SPAN
+    return a, cut
 
 
-def _deadline_for(doc: Document, a: int, b: int) -> str | None:
-    rows = doc.rows.get("deadlines") or []
-    if not rows:
+def _deadline_for(doc: Document, a: int, b: int, index: list[tuple[int, int, str]]) -> str | None:
+    """The first deadline whose evidence lies inside the assignment's."""
+    if not index:
         return None
     ra, rb = doc.raw_span(a, b)
-    inside = [r for r in rows if r.get("char_start") is not None and ra <= r["char_start"] and r["char_end"] <= rb]
-    if not inside:
-        return None
-    return min(inside, key=lambda r: r["char_start"])["deadline_id"]
+    for s, e, did in index[bisect.bisect_left(index, (ra, -1, "")):]:
+        if s >= rb:
+            break
+        if e <= rb:
+            return did
+    return None
 
 
 class _Collector:
     def __init__(self, doc: Document):
         self.doc = doc
         self.outs: list[Out] = []
-        self.seen: set[tuple] = set()
+        self.seen: dict[tuple, list[tuple[int, int]]] = {}
 
     def add(self, run: list[Mention] | list[tuple[Mention, int]], role: str, a: int, b: int, task: str = "") -> None:
         items = run if run and isinstance(run[0], tuple) else _named(run)   # type: ignore[arg-type]
         # a long block keeps its opening part: that is where its bodies and task are stated
-        x, y = _chunks(self.doc, a, b)[0]
+        x, y = _first_chunk(self.doc, a, b)
         for m, i in items:
             key = (fold(m.names[i]), role)
+            spans = self.seen.setdefault(key, [])
             # a clause inside a block that already gives this body this role adds nothing
-            if any(k == key and sx <= x and y <= sy for k, sx, sy in self.seen):
+            if any(sx <= x and y <= sy for sx, sy in spans[-20:]):
                 continue
-            self.seen.add((key, x, y))
-            self.outs.append(Out(m, i, role, x, y, task))
+            spans.append((x, y))
+            self.outs.append(Out(m, i, role, x, y, task[:200]))
 
 
 def _subject_role(named: list, lead: bool) -> str:
@@ -302,15 +358,18 @@ def _subject_role(named: list, lead: bool) -> str:
 
 
 def _task_text(text: str, a: int, b: int) -> str:
-    t = regex.sub(r"^[\s,:;.\-–+]*(?:(?:chủ trì|phối hợp|với|cùng|và|các|đơn vị|cơ quan|liên quan|có)[\s,:]*)*", "", text[a:b], flags=regex.I)
-    t = regex.sub(r"\s+", " ", t).strip(" .;:")
+    b = min(b, a + 250)
+    t = _TASK_LEAD.sub("", text[a:b])
+    t = _WS.sub(" ", t).strip(" .;:")
     return t[:200]
 
 
 def _text_rows(doc: Document, col: _Collector) -> None:
-    text = unify(doc.text)
-    mentions = find_mentions(doc)
-    heads_at = {h.start: h for h in doc.headings}
+    text = unified_text(doc)
+    find_mentions(doc)
+    mentions = _Mentions(doc.meta["agency_mentions"], doc.meta["agency_starts"])
+    st = _Structure(doc)
+    heads_at = doc.meta["heads_at"] = {h.start: h for h in doc.headings}
     scopes: list[Scope] = []
     skip_until = -1
     paras = doc.paragraphs
@@ -320,15 +379,18 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             continue
         if _SKIP_LEADIN.match(line):
             # the addressee / distribution list that follows is not a task
-            skip_until = _leadin_end(doc, pi, 0)
+            skip_until = _leadin_end(doc, pi, 0, st)
             continue
-        if line.lstrip().startswith(_SKIP_START) or not _allowed(doc, a):
+        if line.lstrip().startswith(_SKIP_START) or not _allowed(doc, a, st):
             continue
         letters = [ch for ch in line if ch.isalpha()]
         if letters and all(ch.isupper() for ch in letters):
             continue
         h = heads_at.get(a)
-        inherited = _inherited(scopes, a)
+        while scopes and scopes[-1].end <= a:
+            scopes.pop()
+        inherited = scopes[-1] if scopes and scopes[-1].start < a else None
+        ends = [m.start() + 1 if m.group() == "." else m.start() for m in _SENT_END.finditer(text, a, b)]
         clauses = _split_clauses(text, a, b)
         if not clauses:
             continue
@@ -344,10 +406,10 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                 cb = next((y for x, y in clauses if x <= run_end <= y), b)
                 consumed = cb
                 p = _parse(text, ca, cb, mentions, run_limit=b)
-            sent_end = _sentence_end(text, ca, b)
+            sent_end = _sentence_end(ends, ca, b)
             if p.label:
                 named = _named(p.subjects)
-                span = _enclosing_block(doc, a, b)
+                span = _enclosing_block(doc, a, b, st)
                 role = {"lead": "chu_tri", "coord": "phoi_hop"}.get(p.label) or _subject_role(named, False)
                 col.add(named, role, span[0], span[1], _task_text(doc.text, span[0], span[1]))
                 continue
@@ -355,12 +417,12 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             if named and _PURPOSE.search(text, ca, p.subjects[0].start) and ci == 0 and not _DIRECTIVE.search(text, ca, p.subjects[0].start):
                 named = []
             tail = text[p.subjects[-1].end:cb + 1].strip() if named else ""
-            if named and ci > 0 and not tail.endswith(":") and len(regex.findall(r"\p{L}+", tail)) < 2:
+            if named and ci > 0 and not tail.endswith(":") and len(_WORD.findall(tail)) < 2:
                 named = []   # "...; Chủ tịch UBND các xã, phường." names no task
             if named:
                 first = ci == 0 or (own is None and ci <= 1 and ca - a < 80)
                 if first:
-                    sa, sb = _unit_span(doc, pi, h, text)
+                    sa, sb = _unit_span(doc, pi, h, st)
                 else:
                     sa, sb = ca, sent_end
                 task = _task_text(doc.text, p.task_start, cb if cb - p.task_start > 20 else sent_end)
@@ -386,11 +448,11 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                     own = p
                     scope_end = sb if h is None else h.end
                     if h is None and line.rstrip().endswith(":"):
-                        scope_end = _leadin_end(doc, pi, _marker(line))
-                    scopes.append(Scope(a, max(scope_end, b), p.subjects, role, len(doc.enclosing_headings(a))))
+                        scope_end = _leadin_end(doc, pi, _marker(line), st)
+                    scopes.append(Scope(a, max(scope_end, b), p.subjects, role, len(st.enclosing(doc, a))))
                 continue
             if len(_named(p.joint)) > 1:
-                col.add(p.joint, "thuc_hien", ca, _sentence_end(text, ca, b), _task_text(doc.text, ca, cb))
+                col.add(p.joint, "thuc_hien", ca, _sentence_end(ends, ca, b), _task_text(doc.text, ca, cb))
                 continue
             # no subject of its own: the item's or the enclosing lead-in's bodies act
             subj = own.subjects if own else (inherited.subjects if inherited else None)
@@ -399,7 +461,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                 pn = _named(prun)
                 if not pn:
                     continue
-                ea, eb = ca, _sentence_end(text, pos, b)
+                ea, eb = ca, _sentence_end(ends, pos, b)
                 task = _task_text(doc.text, prun[-1].end, eb)
                 if subj:
                     if lead_before:
@@ -414,24 +476,16 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             del subj_lead
 
 
-def _inherited(scopes: list[Scope], pos: int) -> Scope | None:
-    best = None
-    for s in scopes:
-        if s.start < pos < s.end and (best is None or s.start >= best.start):
-            best = s
-    return best
-
-
-def _leadin_end(doc: Document, pi: int, rank: int) -> int:
+def _leadin_end(doc: Document, pi: int, rank: int, st: _Structure | None = None) -> int:
     """End of the bullets that a lead-in paragraph (ending in ':') introduces."""
     a, b = doc.paragraphs[pi]
-    outer = doc.enclosing_headings(a)
+    outer = st.enclosing(doc, a) if st else doc.enclosing_headings(a)
     own_heading = next((h for h in outer if h.start == a), None)
     if own_heading is not None:
         return own_heading.end
     limit = min((h.end for h in outer), default=len(doc.text))
     depth = len(outer)
-    heads_at = {h.start: h for h in doc.headings}
+    heads_at = doc.meta.get("heads_at") or {h.start: h for h in doc.headings}
     end = b
     for qa, qb in doc.paragraphs[pi + 1:]:
         if qa >= limit:
@@ -454,17 +508,17 @@ def _leadin_end(doc: Document, pi: int, rank: int) -> int:
     return end
 
 
-def _unit_span(doc: Document, pi: int, h: Heading | None, text: str) -> tuple[int, int]:
+def _unit_span(doc: Document, pi: int, h: Heading | None, st: _Structure) -> tuple[int, int]:
     a, b = doc.paragraphs[pi]
     if h is not None:
         return h.start, h.end
     if doc.text[a:b].rstrip().endswith(":"):
-        return a, _leadin_end(doc, pi, _marker(doc.text[a:b]))
+        return a, _leadin_end(doc, pi, _marker(doc.text[a:b]), st)
     return a, b
 
 
-def _enclosing_block(doc: Document, a: int, b: int) -> tuple[int, int]:
-    inner = [h for h in doc.enclosing_headings(a)]
+def _enclosing_block(doc: Document, a: int, b: int, st: _Structure) -> tuple[int, int]:
+    inner = st.enclosing(doc, a)
     if inner:
         h = inner[-1]
         return h.start, h.end
@@ -508,7 +562,7 @@ def _table_rows(doc: Document, col: _Collector) -> None:
                 last = max(c.end for c, _ in roles)
                 span = (max(row.start, min(c.start for c, _ in roles) - 200), last)
             task_cell = next((c for c in cells if len(c.text) > 30 and all(c is not x for x, _ in roles)), None)
-            task = regex.sub(r"\s+", " ", task_cell.text)[:200] if task_cell else ""
+            task = _WS.sub(" ", task_cell.text)[:200] if task_cell else ""
             for cell, kind in roles:
                 named = _named(table_mentions(doc, cell.start, cell.end))
                 if not named:
@@ -527,8 +581,10 @@ def extract(doc: Document) -> Iterator[AssignmentRow]:
     for o in outs:
         names.append(record_use(doc, o.mention, o.index))
     final = resolve_names(doc)
+    dl_index = sorted((r["char_start"], r["char_end"], r["deadline_id"]) for r in doc.rows.get("deadlines") or []
+                      if r.get("char_start") is not None)
     for o, name in zip(outs, names):
         ev = doc.evidence(o.start, o.end)
         yield AssignmentRow(section_id=doc.section_id_at(o.start), task=o.task or None,
                             agency=final.get(fold(name), name), role=o.role,
-                            deadline_id=_deadline_for(doc, o.start, o.end), **ev)
+                            deadline_id=_deadline_for(doc, o.start, o.end, dl_index), **ev)
