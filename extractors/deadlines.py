@@ -476,6 +476,8 @@ def _cell(doc: Document, a: int, b: int, this_year: str | None = None) -> list[C
         for c in rows:
             if c.core == "dm" and not W_RECUR_CUE.search(cell):
                 _date_in(c, this_year)
+    if len(rows) == 1:                 # the cell is the expression ("Nhiệm vụ thường xuyên")
+        rows[0].start, rows[0].end = a, b
     return rows
 
 
