@@ -95,7 +95,11 @@ def html_to_text(markup: str) -> str:
         if tag.parent is not None and tag.name not in ("html", "body") and _is_furniture(tag, drop_tokens):
             tag.decompose()
     body = soup.body or soup
-    root = _content_root(body)
+    return _join_lines(_html_lines(_content_root(body), block_tags))
+
+
+def _html_lines(root, block_tags) -> list[str]:
+    """Lines of an element: blocks end with a blank line, <br> breaks a line, tables as rows."""
     lines: list[str] = []
     buf: list[str] = []
 
@@ -116,7 +120,9 @@ def html_to_text(markup: str) -> str:
                 flush()
             elif name == "table":
                 flush(True)
-                _html_table(child, lines)
+                rows = [[_html_lines(td, block_tags) for td in tr.find_all(("td", "th"), recursive=False)]
+                        for tr in child.find_all("tr") if tr.find_parent("table") is child]
+                lines.extend(_table_lines(rows))
                 lines.append("")
             elif name == "pre":
                 flush(True)
@@ -131,7 +137,7 @@ def html_to_text(markup: str) -> str:
 
     walk(root)
     flush()
-    return _join_lines(lines)
+    return lines
 
 
 def _join_lines(lines: list[str]) -> str:
@@ -145,13 +151,26 @@ def _join_lines(lines: list[str]) -> str:
     return "\n".join(out) + "\n" if out else ""
 
 
-def _html_table(table, lines: list[str]) -> None:
-    for tr in table.find_all("tr"):
-        if tr.find_parent("table") is not table:
-            continue   # rows of a nested table are read with their cell
-        cells = [_cell_text(td.get_text(" ")) for td in tr.find_all(("td", "th"), recursive=False)]
-        if any(cells):
-            lines.append(_row_line(cells))
+def _table_lines(rows: list[list[list[str]]]) -> list[str]:
+    """A table (rows of cells, each cell its lines) as text lines.
+
+    A grid of data becomes one `| cell | cell |` line a row. A small layout table (at most 2 rows
+    of at most 2 cells: the issuer/motto header, the recipients/signature block) is written the
+    way text dumps of plans show it, each cell's lines between lone `|` lines, so the header and
+    the signature read as in a .txt plan.
+    """
+    rows = [r for r in rows if any(any(ln.strip() for ln in cell) for cell in r)]
+    if not rows:
+        return []
+    if len(rows) <= 2 and max(len(r) for r in rows) <= 2:
+        out: list[str] = []
+        for r in rows:
+            out.append("|")
+            for cell in r:
+                out.extend(_WS.sub(" ", ln).replace("|", "/").strip() for ln in cell if ln.strip())
+                out.append("|")
+        return out
+    return [_row_line([_cell_text(" ".join(cell)) for cell in r]) for r in rows]
 
 
 # --- DOCX ---------------------------------------------------------------------------------
@@ -186,15 +205,16 @@ def docx_to_text(data: bytes) -> str:
                 lines.extend(_WS.sub(" ", ln).strip() for ln in text.split("\n"))
                 lines.append("")   # each Word paragraph is a paragraph of its own
             elif el.tag == tbl_tag:
+                rows = []
                 for row in Table(el, parent).rows:
                     cells, seen = [], set()
                     for cell in row.cells:
                         if id(cell._tc) in seen:
                             continue   # a merged cell is listed once per grid column it spans
                         seen.add(id(cell._tc))
-                        cells.append(_cell_text(cell.text))
-                    if any(cells):
-                        lines.append(_row_line(cells))
+                        cells.append(cell.text.split("\n"))
+                    rows.append(cells)
+                lines.extend(_table_lines(rows))
                 lines.append("")
             elif el.tag == sdt_tag:
                 content = el.find(content_tag)

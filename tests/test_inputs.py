@@ -345,3 +345,59 @@ def test_plans_without_header_still_count_as_plans(tmp_path):
     path.write_text("Danh sách đi chợ\n1. Gạo\n2. Rau\nGhi chú: mua trước 5 giờ chiều.\n", encoding="utf-8")
     doc, _ = run_components(read_document(path))
     assert not_a_plan(doc).startswith("not a plan: ")
+
+
+# A plan as a legal-database page and as a Word file: header and signature are layout tables.
+HEADER = [["ỦY BAN NHÂN DÂN\nTỈNH ĐỒNG THÁP\n--------", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n---------------"],
+          ["Số: 552/KH-UBND", "Đồng Tháp, ngày 19 tháng 11 năm 2025"]]
+BODY = ["KẾ HOẠCH", "Thực hiện chuyển đổi số trong cơ quan nhà nước năm 2026",
+        "Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị, Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:",
+        "I. MỤC TIÊU", "Phấn đấu đến năm 2026 có 90% hồ sơ thủ tục hành chính được xử lý trực tuyến.",
+        "II. TỔ CHỨC THỰC HIỆN",
+        "Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Nội vụ theo dõi, đôn đốc thực hiện Kế hoạch."]
+TASKS = [["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian"],
+         ["1", "Xây dựng cơ sở dữ liệu đất đai", "Sở Nông nghiệp và Môi trường", "Năm 2026"]]
+SIGNATURE = [["Nơi nhận:\n- Như trên;\n- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Văn An"]]
+
+
+def _html_table(rows):
+    return "<table>" + "".join("<tr>" + "".join(
+        "<td><p>" + "<br>".join(html.escape(x) for x in c.split("\n")) + "</p></td>" for c in r) + "</tr>"
+        for r in rows) + "</table>"
+
+
+def _docx_table(d, rows):
+    t = d.add_table(rows=len(rows), cols=len(rows[0]))
+    for row, cells in zip(t.rows, rows):
+        for cell, value in zip(row.cells, cells):
+            lines = value.split("\n")
+            cell.paragraphs[0].text = lines[0]
+            for ln in lines[1:]:
+                cell.add_paragraph(ln)
+
+
+def test_portal_page_and_word_file_with_layout_tables(tmp_path):
+    import docx
+    page = ("<html><body><div class='menu'>Trang chủ | Văn bản</div><div class='content1'>" + _html_table(HEADER)
+            + "".join(f"<p>{html.escape(p)}</p>" for p in BODY) + _html_table(TASKS) + _html_table(SIGNATURE)
+            + "</div><div class='footer'>Bản quyền</div></body></html>")
+    (tmp_path / "plan.html").write_text(page, encoding="utf-8")
+    d = docx.Document()
+    _docx_table(d, HEADER)
+    for p in BODY:
+        d.add_paragraph(p)
+    _docx_table(d, TASKS)
+    _docx_table(d, SIGNATURE)
+    d.save(tmp_path / "plan.docx")
+    for name in ("plan.html", "plan.docx"):
+        result = process_document(tmp_path / name)
+        assert result.errors == [], name
+        doc = result.rows["documents"][0]
+        assert (doc["doc_number"], doc["issuer"], doc["issue_date"].isoformat(), doc["signer"], doc["doc_type"]) == \
+            ("552/KH-UBND", "Ủy ban nhân dân tỉnh Đồng Tháp", "2025-11-19", "Trần Văn An", "ke_hoach"), name
+        assert [s["heading"] for s in result.rows["sections"]] == ["MỤC TIÊU", "TỔ CHỨC THỰC HIỆN"], name
+        assert [t["value"] for t in result.rows["targets"]] == [90.0], name
+        leads = {(a["agency"], a["role"]) for a in result.rows["assignments"]}
+        assert {("Sở Khoa học và Công nghệ", "chu_tri"), ("Sở Nội vụ", "phoi_hop"),
+                ("Sở Nông nghiệp và Môi trường", "chu_tri")} <= leads, name
+        _assert_grounded(result, tmp_path / name)
