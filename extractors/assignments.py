@@ -435,6 +435,8 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                     rest = partners_first[1:]
                 else:
                     role = _subject_role(named, p.lead)
+                    if p.coord_first and not partners_first and own is not None and own.lead:
+                        role = "phoi_hop"   # "A chủ trì ...; B, C phối hợp ..."
                     col.add(named, role, sa, sb, task)
                     rest = partners_first
                 for pos, prun, lead_before in rest:
