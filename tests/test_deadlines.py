@@ -205,6 +205,7 @@ def test_until_an_event(tmp_path):
     "Cấp ủy coi đây là nhiệm vụ chính trị quan trọng, thường xuyên.",
     "Đề xuất sửa đổi Luật Hợp tác xã năm 2012.",
     "Xử lý kịp thời, sớm các khó khăn vướng mắc.",
+    "Tỷ lệ 2/3 và 1/2 số hộ được hỗ trợ.",
 ])
 def test_no_deadline(tmp_path, text):
     assert rows_of(tmp_path, text) == []
