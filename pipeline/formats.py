@@ -226,6 +226,50 @@ def docx_to_text(data: bytes) -> str:
 
 
 # --- PDF ----------------------------------------------------------------------------------
+_GAP = regex.compile(r"\S( {4,})\S")   # a wide run of spaces between two pieces of text: two columns
+
+
+def _split(line: str) -> tuple[str, str, int] | None:
+    m = _GAP.search(line)
+    return (line[:m.start(1)].strip(), line[m.end(1):].strip(), m.end(1)) if m else None
+
+
+def _two_columns(raw_lines: list[str]) -> list[str]:
+    """Page lines with side-by-side blocks (issuer | motto, recipients | signature) read column
+    by column, written like a layout table of a text dump: lone `|` lines around each column.
+    A line right-aligned under the right column (the signer's name) belongs to it."""
+    out: list[str] = []
+    i, n = 0, len(raw_lines)
+    while i < n:
+        j = i
+        while j < n and _split(raw_lines[j]):
+            j += 1
+        if j - i < 2:
+            out.append(_WS.sub(" ", raw_lines[i]).strip())
+            i += 1
+            continue
+        parts = [_split(ln) for ln in raw_lines[i:j]]
+        right_col = min(p[2] for p in parts)
+        left = [p[0] for p in parts]
+        right = [p[1] for p in parts]
+        k = j
+        while k < n and k - j < 6:
+            ln = raw_lines[k]
+            indent = len(ln) - len(ln.lstrip())
+            if ln.strip() and (indent < right_col - 3 or _split(ln)):
+                break
+            if ln.strip():
+                right.append(ln.strip())
+                j = k + 1
+            k += 1
+        out.append("|")
+        out.extend(_WS.sub(" ", x) for x in left if x)
+        out.append("|")
+        out.extend(_WS.sub(" ", x) for x in right if x)
+        out.append("|")
+        i = j
+    return out
+
 def pdf_to_text(data: bytes) -> str:
     """The text layer of a PDF, page after page, page-number lines dropped."""
     from pypdf import PdfReader
@@ -239,9 +283,9 @@ def pdf_to_text(data: bytes) -> str:
             raise FormatError("the PDF is encrypted with a password")
         pages = []
         for page in reader.pages:
-            # layout mode keeps vertical gaps as blank lines: the paragraph breaks of the page
-            lines = [_WS.sub(" ", ln).strip()
-                     for ln in (page.extract_text(extraction_mode="layout") or "").splitlines()]
+            # layout mode keeps vertical gaps as blank lines (the paragraph breaks of the page)
+            # and the horizontal position of text (the two columns of header and signature)
+            lines = _two_columns((page.extract_text(extraction_mode="layout") or "").splitlines())
             while lines and (not lines[0].strip() or _PAGE_NUMBER.match(lines[0])):
                 lines.pop(0)
             while lines and (not lines[-1].strip() or _PAGE_NUMBER.match(lines[-1])):

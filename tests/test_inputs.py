@@ -401,3 +401,43 @@ def test_portal_page_and_word_file_with_layout_tables(tmp_path):
         assert {("Sở Khoa học và Công nghệ", "chu_tri"), ("Sở Nội vụ", "phoi_hop"),
                 ("Sở Nông nghiệp và Môi trường", "chu_tri")} <= leads, name
         _assert_grounded(result, tmp_path / name)
+
+
+def test_pdf_two_column_header_and_signature(tmp_path):
+    """Issuer | motto and recipients | signature stand side by side on a PDF page: read by column."""
+    from fpdf import FPDF
+    font = unicode_font()
+    if font is None:
+        pytest.skip("no TTF font with Vietnamese glyphs to write a test PDF")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("dejavu", fname=font)
+    pdf.set_font("dejavu", size=11)
+
+    def two_columns(y, rows, right_x):
+        for left, right in rows:
+            pdf.set_xy(15, y)
+            pdf.cell(70, 6, left, align="C" if right_x < 100 else "")
+            pdf.set_xy(right_x, y)
+            pdf.cell(200 - right_x, 6, right, align="C")
+            y += 7
+        return y
+
+    y = two_columns(15, [(a, b) for a, b in zip(HEADER[0][0].split("\n") + [HEADER[1][0]],
+                                                 HEADER[0][1].split("\n") + [HEADER[1][1]])], 90)
+    pdf.set_xy(15, y + 8)
+    for i, p in enumerate(BODY):
+        pdf.multi_cell(0, 6, p, align="C" if i < 2 else "J", new_x="LMARGIN", new_y="NEXT")
+    rows = list(zip(SIGNATURE[0][0].split("\n") + ["", ""], SIGNATURE[0][1].split("\n")[:3] + ["", "Trần Văn An"]))
+    two_columns(pdf.get_y() + 10, rows, 110)
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    result = process_document(path)
+    assert result.errors == []
+    doc = result.rows["documents"][0]
+    assert (doc["doc_number"], doc["issuer"], doc["issue_date"].isoformat(), doc["signer"]) == \
+        ("552/KH-UBND", "Ủy ban nhân dân tỉnh Đồng Tháp", "2025-11-19", "Trần Văn An")
+    assert doc["title"] == BODY[1]
+    assert [s["heading"] for s in result.rows["sections"]] == ["MỤC TIÊU", "TỔ CHỨC THỰC HIỆN"]
+    assert [t["value"] for t in result.rows["targets"]] == [90.0]
+    _assert_grounded(result, path)
