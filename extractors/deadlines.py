@@ -89,6 +89,7 @@ P_COMPLETE_UNTIL = regex.compile(r"(?:hoàn\s+thành[^.;]{0,30}|từ\s+nay\s+)đ
 P_SINCE_PAST = regex.compile(r"\s*(?:đến\s+nay|trở\s+về\s+trước|vừa\s+qua)", _F)
 P_LATER_YEAR = regex.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d/])")
 W_RECUR_CUE = regex.compile(rf"định\s+kỳ|(?<![\p{{L}}\d])(?:{EVERY}|mỗi)\s+(?:{UNITS})|{HALF}", _F)
+P_CLOCK = regex.compile(r"(?:(?:trước|vào|lúc)\s+)?\d{1,2}\s*(?:h|giờ)(?:\s*\d{2})?\s*['’]?\s*$", _F)   # "trước 16 giờ 00 hằng ngày"
 P_HARD_BREAK = regex.compile(r"[.;\n|]")
 P_BULLET = regex.compile(r"(?:^|[:;,(\-+*•–]|\b[a-zđ]\)|\b\d+(?:\.\d+)*\.)\s*$", regex.I)
 P_SENT_END = regex.compile(r"[.;!?](?:\s|$)")
@@ -223,7 +224,7 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
     for m in P_PER.finditer(text, lo, hi):
         unit = (m.group(1) or m.group(2)).casefold()
         rec = _T["recurrence_units"].get(unit, "half_yearly")
-        add(m, "recurring", None, None, rec, core="periodic")
+        add(m, "recurring", None, None, rec, core="per")
     for m in P_DAY_ONLY.finditer(text, lo, hi):
         d = int(m.group(1))
         if 1 <= d <= 31:
@@ -312,7 +313,7 @@ def _is_target_sentence(sent: str) -> bool:
 
 
 def _prefix(text: str, lo: int, c: Cand) -> int:
-    m = P_PREFIX.search(text, max(lo, c.start - 40), c.start)
+    m = P_PREFIX.search(text, max(lo, c.start - 40), c.start) or P_CLOCK.search(text, max(lo, c.start - 40), c.start)
     return m.start() if m else c.start
 
 
@@ -331,9 +332,9 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
     if c.kind == "recurring" and c.out_end is None:
         if c.core == "periodic" or P_PERIODIC_WORD.match(text, c.start):
             return True
-        if W_RECUR_BEFORE.search(before) or P_BULLET.search(before):
-            return True
-        return False
+        if c.core == "per":       # "01 lần/năm": a rate in a target, a frequency in a task
+            return not _is_target_sentence(_sentence(text, lo, hi, c.start))
+        return bool(W_RECUR_BEFORE.search(before) or P_BULLET.search(before) or P_CLOCK.search(before))
     if c.kind == "recurring":          # a date without a year, every year / month
         return not P_CITATION.search(before)
     # dated: date, year, range, ongoing-from

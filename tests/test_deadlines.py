@@ -141,6 +141,15 @@ def test_times_per_period(tmp_path, text, recurrence):
     assert keys(rows_of(tmp_path, text)) == [("recurring", None, None, recurrence)]
 
 
+def test_daily_report_before_a_clock_time(tmp_path):
+    assert rows_of(tmp_path, "Sở Xây dựng tổng hợp báo cáo trước 16 giờ 00 hằng ngày.") == \
+        [("recurring", None, None, "daily", "trước 16 giờ 00 hằng ngày")]
+
+
+def test_a_rate_in_a_target_is_no_recurrence(tmp_path):
+    assert rows_of(tmp_path, "Người dân được khám sức khỏe định kỳ ít nhất 01 lần/năm.") == []
+
+
 def test_day_without_year_in_a_plan_for_one_year_is_a_date(tmp_path):
     text = "Các xã báo cáo kết quả về Sở Nội vụ trước ngày 15/12 để tổng hợp; Sở Nội vụ tổng kết trước ngày 15/1."
     assert keys(rows_of(tmp_path, text)) == [("date", None, "2022-12-15", None), ("date", None, "2023-01-15", None)]
