@@ -289,6 +289,10 @@ def extract_corpus(raw_dir: Path, out_dir: Path, workers: int | None = None, for
     started = time.perf_counter()
     out_dir = Path(out_dir)
     files, problems = discover(raw_dir)
+    # an output folder inside the input folder is not input
+    inside = out_dir.resolve()
+    files = {d: p for d, p in files.items() if inside not in p.resolve().parents}
+    problems = [e for e in problems if inside not in Path(e["path"]).resolve().parents]
     out_dir.mkdir(parents=True, exist_ok=True)
     with _Lock(out_dir):
         summary = _extract_locked(files, problems, out_dir, workers, force, progress, engine, scheduler)
