@@ -137,7 +137,8 @@ class _Compiled:
                                      + r")(?![\p{L}&])")
         self.word_re = regex.compile(r"[\p{L}\d]+(?:[&\-][\p{L}\d]+)*|[^\s\p{L}\d]")
         self.bare_council = regex.compile(r"(?<!\p{L})(Hội đồng nhân dân|Ủy ban nhân dân|HĐND|UBND)(?!\s+(?:tỉnh|Tỉnh|huyện|xã|phường|các|cấp|thành|Thành|thị|quận|TP|\p{Lu}))", flags)
-        self.local_re = regex.compile(r"(?<!\p{L})(?:các\s+)?địa phương(?:\s+(?:có liên quan|liên quan))?(?!\p{L})", flags)
+        self.locals = [(regex.compile(r"(?<!\p{L})(?:" + lp["pattern"] + r")(?!\p{L})", flags), lp["name"])
+                       for lp in data["local_places"]]
         self.vague_re = regex.compile(r"(?<!\p{L})(?:các\s+)?(?:cơ quan|đơn vị|tổ chức|ngành)(?:,\s*(?:cơ quan|đơn vị|tổ chức|địa phương|cá nhân|ngành))*"
                                       r"(?:\s+(?:chức năng|có liên quan|liên quan|khác))*(?!\p{L})", flags | regex.I)
 
@@ -340,8 +341,11 @@ def find_mentions(doc: Document) -> list[Mention]:
             levels = [g.get("level") or _group_level(n, issuer_level) for n in names]
             add(2, Mention(m.start(), m.end(), names, levels[0], "group", doc.text[m.start():m.end()], levels=levels))
     # 'địa phương' counts only beside a group of departments (checked by the assignments)
-    for m in c.local_re.finditer(text):
-        add(1, Mention(m.start(), m.end(), [local], _group_level(local, issuer_level), "local", doc.text[m.start():m.end()]))
+    for rx, lname in c.locals:
+        lname = local if lname == "{local}" else lname
+        for m in rx.finditer(text):
+            add(1, Mention(m.start(), m.end(), [lname], _group_level(lname, issuer_level), "local",
+                           doc.text[m.start():m.end()]))
     # bodies a provincial plan cannot task
     for m in c.central.finditer(text):
         add(5 if m.group().startswith(("các", "Bộ", "bộ")) else 1, Mention(m.start(), m.end(), [_clean_printed(m.group())], "trung_uong", "central", doc.text[m.start():m.end()]))

@@ -184,3 +184,39 @@ def test_party_plan_bodies(tmp_path):
     got = roles(doc)
     assert ("Ban cán sự đảng Ủy ban nhân dân tỉnh", "chu_tri") in got
     assert ("Đảng đoàn Hội đồng nhân dân tỉnh", "chu_tri") in got
+
+
+def test_directed_bodies_are_not_tasked(tmp_path):
+    # the press the department directs is not made responsible by the plan (as credit institutions
+    # directed by the State Bank branch in gold 001)
+    body = ("3. Sở Văn hóa, Thể thao và Du lịch\n- Định hướng, chỉ đạo Báo và Phát thanh, Truyền hình Cần Thơ "
+            "đẩy mạnh tuyên truyền.\n")
+    doc = plan(tmp_path, body)
+    assert roles(doc) == {("Sở Văn hóa, Thể thao và Du lịch", "chu_tri")}
+
+
+def test_communes_beside_departments(tmp_path):
+    doc = plan(tmp_path, "1. Các sở, ban, ngành, Ủy ban Mặt trận Tổ quốc tỉnh, các xã, phường tổ chức phát động "
+                         "phong trào thi đua.", date=(19, 11, 2025))
+    assert roles(doc) == {("Sở, ban, ngành cấp tỉnh", "thuc_hien"),
+                          ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "thuc_hien"),
+                          ("Ủy ban nhân dân cấp xã", "thuc_hien")}
+
+
+def test_coordinators_after_a_lead_and_long_unknown_names(tmp_path):
+    doc = plan(tmp_path, "1. Trung tâm Kiểm soát bệnh tật tỉnh chủ trì giám sát dịch bệnh; Chi cục An toàn vệ sinh "
+                         "thực phẩm phối hợp kiểm tra.\n2. Trường Đại học Cần Thơ, Viện Lúa Đồng bằng sông Cửu Long "
+                         "phối hợp với Sở Nông nghiệp và Môi trường chuyển giao giống lúa.")
+    assert roles(doc) == {("Trung tâm Kiểm soát bệnh tật tỉnh", "chu_tri"),
+                          ("Chi cục An toàn vệ sinh thực phẩm", "phoi_hop"),
+                          ("Sở Nông nghiệp và Môi trường", "chu_tri"), ("Trường Đại học Cần Thơ", "phoi_hop"),
+                          ("Viện Lúa Đồng bằng sông Cửu Long", "phoi_hop")}
+
+
+def test_task_table_doers_column(tmp_path):
+    body = ("| STT | Nội dung nhiệm vụ | Đơn vị thực hiện | Thời gian |\n|---|---|---|---|\n"
+            "| 1 | Rà soát thủ tục hành chính | Sở Tư pháp | Quý I/2026 |\n"
+            "| 2 | Số hóa hồ sơ | Sở Khoa học và Công nghệ; UBND các xã, phường | 2026 |\n")
+    doc = plan(tmp_path, body, date=(19, 11, 2025))
+    assert roles(doc) == {("Sở Tư pháp", "chu_tri"), ("Sở Khoa học và Công nghệ", "thuc_hien"),
+                          ("Ủy ban nhân dân cấp xã", "thuc_hien")}
