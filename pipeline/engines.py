@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from typing import Callable, Iterable, Iterator
 
 # Bounded number of tasks in flight: a national corpus is not submitted (and held) at once.
 MAX_IN_FLIGHT_PER_WORKER = 4
+_DONE = object()
 
 
 def _import_distributed():
@@ -56,22 +58,30 @@ def dask_map(fn: Callable, items: Iterable, scheduler: str | None = None, progre
         if progress and len(items) > 3:
             from tqdm import tqdm
             bar = tqdm(total=len(items), unit="doc", file=sys.stderr, desc="extract (dask)")
-        workers = max(1, len(client.scheduler_info().get("workers", {})) or 1)
-        limit = max(2, workers * MAX_IN_FLIGHT_PER_WORKER)
         todo = iter(items)
         submitted = {}
-
-        def submit(item):
-            # pure=False: every item is run, even two identical argument tuples
-            future = client.submit(fn, item, pure=False)
-            submitted[future.key] = item
-            pending.add(future)
-
         pending = distributed.as_completed()
-        for item in todo:
-            submit(item)
-            if pending.count() >= limit:
-                break
+        checked = [0.0, MAX_IN_FLIGHT_PER_WORKER]
+
+        def limit() -> int:
+            # re-read every few seconds: a cluster may gain (or lose) workers during the run
+            now = time.monotonic()
+            if now - checked[0] > 5.0:
+                threads = sum(client.nthreads().values())
+                checked[:] = [now, max(2, threads * MAX_IN_FLIGHT_PER_WORKER)]
+            return checked[1]
+
+        def refill() -> None:
+            while pending.count() < limit():
+                item = next(todo, _DONE)
+                if item is _DONE:
+                    return
+                # pure=False: every item is run, even two identical argument tuples
+                future = client.submit(fn, item, pure=False)
+                submitted[future.key] = item
+                pending.add(future)
+
+        refill()
         for future in pending:
             item = submitted.pop(future.key)
             try:
@@ -83,9 +93,7 @@ def dask_map(fn: Callable, items: Iterable, scheduler: str | None = None, progre
             future.release()
             if bar:
                 bar.update(1)
-            nxt = next(todo, None)
-            if nxt is not None:
-                submit(nxt)
+            refill()
             yield result
     finally:
         if bar:
