@@ -57,6 +57,7 @@ def unified_text(doc: Document) -> str:
 
 
 _WS = regex.compile(r"\s+")
+_PARTY_HEADER = regex.compile(r"(?:TỈNH|HUYỆN|THÀNH|THỊ|ĐẢNG)\s+ỦY|ĐẢNG BỘ|BAN CHẤP HÀNH")
 _PLACE_TAIL = regex.compile(r"(?:\s+\p{Lu}\p{Ll}*)+$")
 _LEVEL_TAIL = regex.compile(r"(tỉnh|thành phố|huyện|ủy|Việt Nam)$")
 _SO_LEVEL = regex.compile(r"\s+(tỉnh|thành phố|Tỉnh|Thành phố)\b")
@@ -244,7 +245,7 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
             n_words += 1
             break
         if is_cap(w):
-            if w == "UBND" or w in c.function_caps or (
+            if (w == "UBND" and n_words) or w in c.function_caps or (
                     n_words and w in c.head_first_words and w not in ("Ban", "Ủy")
                     and c.head_re.match(text, a) and not text.startswith(c.head_excl, a)):
                 break
@@ -282,6 +283,8 @@ def find_mentions(doc: Document) -> list[Mention]:
     text = unified_text(doc)
     issuer, unit, _ = _issuer_info(doc)
     issuer_key = fold(expand(issuer)) if issuer else ""
+    place_m = _PLACE_TAIL.search(issuer) if issuer else None
+    issuer_place = fold(place_m.group()) if place_m else ""
     # the issuer without its place name ("Văn phòng Ủy ban nhân dân tỉnh")
     issuer_short = fold(_PLACE_TAIL.sub("", expand(issuer))) if issuer else ""
     issuer_level = _level_of_unit(unit)
@@ -350,8 +353,14 @@ def find_mentions(doc: Document) -> list[Mention]:
     for m in c.central.finditer(text):
         add(5 if m.group().startswith(("các", "Bộ", "bộ")) else 1, Mention(m.start(), m.end(), [_clean_printed(m.group())], "trung_uong", "central", doc.text[m.start():m.end()]))
     # the issuing people's committee (never tasked by its own plan)
+    # (a party committee's plan does task the people's committee)
+    state_issuer = (fold(expand(issuer)).startswith(("ủy ban nhân dân", "văn phòng")) if issuer
+                    else not _PARTY_HEADER.search(text[:800]))
     for m in c.issuer_committee.finditer(text):
-        add(2, Mention(m.start(), m.end(), [_clean_printed(expand(m.group()))], "tinh", "issuer", doc.text[m.start():m.end()]))
+        name = _clean_printed(expand(m.group()))
+        own = state_issuer or (issuer_place and issuer_place not in fold(name)) is True
+        add(2, Mention(m.start(), m.end(), [name if own else regex.sub(r"(?<=tỉnh|thành phố)\s.*$", "", name)],
+                       "tinh", "issuer" if own else "body", doc.text[m.start():m.end()]))
     # bare council / committee: the issuing level's own body
     for m in c.bare_council.finditer(text):
         base = expand(m.group(1))

@@ -220,3 +220,14 @@ def test_task_table_doers_column(tmp_path):
     doc = plan(tmp_path, body, date=(19, 11, 2025))
     assert roles(doc) == {("Sở Tư pháp", "chu_tri"), ("Sở Khoa học và Công nghệ", "thuc_hien"),
                           ("Ủy ban nhân dân cấp xã", "thuc_hien")}
+
+
+def test_party_committee_plan_tasks_the_peoples_committee(tmp_path):
+    head = ("TỈNH ỦY BÌNH ĐỊNH\n\nSố: 12-CTr/TU\n\nBình Định, ngày 10 tháng 3 năm 2023\n\nCHƯƠNG TRÌNH HÀNH ĐỘNG\n"
+            "Thực hiện Nghị quyết\n\nIII. TỔ CHỨC THỰC HIỆN\n")
+    path = tmp_path / "ctr.txt"
+    path.write_text(head + "1. Ủy ban nhân dân tỉnh chỉ đạo các sở, ngành xây dựng kế hoạch cụ thể.\n"
+                    "2. Ban Tuyên giáo Tỉnh ủy chủ trì, phối hợp với Văn phòng Tỉnh ủy theo dõi, đôn đốc; báo cáo "
+                    "Ban Thường vụ Tỉnh ủy.\n", encoding="utf-8")
+    assert roles(_run(path)) == {("Ủy ban nhân dân tỉnh", "chu_tri"), ("Ban Tuyên giáo Tỉnh ủy", "chu_tri"),
+                                 ("Văn phòng Tỉnh ủy", "phoi_hop")}

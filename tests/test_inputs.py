@@ -441,3 +441,48 @@ def test_pdf_two_column_header_and_signature(tmp_path):
     assert [s["heading"] for s in result.rows["sections"]] == ["MỤC TIÊU", "TỔ CHỨC THỰC HIỆN"]
     assert [t["value"] for t in result.rows["targets"]] == [90.0]
     _assert_grounded(result, path)
+
+
+def test_docx_automatic_numbering_becomes_heading_labels(tmp_path):
+    """Headings numbered by Word itself (I., 1., a)) keep their labels: they make the sections."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+        for i, (fmt, text) in enumerate([("upperRoman", "%1."), ("decimal", "%2."), ("lowerLetter", "%3)")]))
+    numbering.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{levels}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def para(text, level=None):
+        p = d.add_paragraph(text)
+        if level is not None:
+            p._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+    para("KẾ HOẠCH")
+    para("Triển khai Đề án phát triển du lịch cộng đồng giai đoạn 2026 - 2030")
+    para("MỤC ĐÍCH, YÊU CẦU", 0)
+    para("Mục đích", 1)
+    para("Nâng cao nhận thức của người dân về du lịch cộng đồng.")
+    para("Yêu cầu", 1)
+    para("NHIỆM VỤ, GIẢI PHÁP", 0)
+    para("Phát triển sản phẩm du lịch", 1)
+    para("Xây dựng 10 mô hình du lịch cộng đồng", 2)
+    para("Đào tạo 500 lao động", 2)
+    para("TỔ CHỨC THỰC HIỆN", 0)
+    para("Sở Văn hóa, Thể thao và Du lịch chủ trì, phối hợp với các sở, ngành triển khai Kế hoạch.")
+    path = tmp_path / "numbered.docx"
+    d.save(path)
+    raw_text = read_document(path).raw
+    for line in ("I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "2. Yêu cầu", "II. NHIỆM VỤ, GIẢI PHÁP",
+                 "1. Phát triển sản phẩm du lịch", "a) Xây dựng 10 mô hình du lịch cộng đồng",
+                 "b) Đào tạo 500 lao động", "III. TỔ CHỨC THỰC HIỆN"):
+        assert f"\n{line}\n" in raw_text, line
+    result = process_document(path)
+    got = [(s["number"], s["level"]) for s in result.rows["sections"]]
+    assert got == [("I", 1), ("1", 2), ("2", 2), ("II", 1), ("1", 2), ("III", 1)]
+    kinds = {s["number"]: s["kind"] for s in result.rows["sections"] if s["level"] == 1}
+    assert kinds == {"I": "muc_dich_yeu_cau", "II": "nhiem_vu_giai_phap", "III": "to_chuc_thuc_hien"}
