@@ -8,7 +8,7 @@ OUT_DIR ?= outputs
 GOLD_DIR ?= gold
 ARGS ?=
 
-.PHONY: install extract test qa bench bench-deadlines dictionary clean
+.PHONY: install extract test qa bench bench-deadlines bench-agencies dictionary clean
 
 install: $(VENV)/.installed
 
@@ -32,6 +32,9 @@ bench: install
 
 bench-deadlines: install
 	$(BIN)/python scripts/bench_deadlines.py --gold $(GOLD_DIR) --raw $(RAW_DIR) $(ARGS)
+
+bench-agencies: install
+	$(BIN)/python scripts/bench_agencies.py --gold $(GOLD_DIR) --raw $(RAW_DIR) $(ARGS)
 
 dictionary: install
 	$(BIN)/python -m pipeline dictionary > docs/data_dictionary.md
