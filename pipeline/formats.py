@@ -197,11 +197,12 @@ def docx_to_text(data: bytes) -> str:
         raise FormatError(f"cannot read the .docx ({type(exc).__name__}: {exc})") from None
     lines: list[str] = []
     p_tag, tbl_tag, sdt_tag, content_tag = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
+    numbering = _WordNumbering(document)
 
     def walk(parent_el, parent):
         for el in parent_el.iterchildren():
             if el.tag == p_tag:
-                text = Paragraph(el, parent).text
+                text = numbering.label(el) + Paragraph(el, parent).text
                 lines.extend(_WS.sub(" ", ln).strip() for ln in text.split("\n"))
                 lines.append("")   # each Word paragraph is a paragraph of its own
             elif el.tag == tbl_tag:
@@ -223,6 +224,113 @@ def docx_to_text(data: bytes) -> str:
 
     walk(document.element.body, document)
     return _join_lines(lines)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _letter(n: int) -> str:
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+_NUM_FORMATS = {
+    "decimal": str, "decimalZero": lambda n: f"{n:02d}", "upperRoman": _roman,
+    "lowerRoman": lambda n: _roman(n).lower(), "upperLetter": lambda n: _letter(n).upper(),
+    "lowerLetter": _letter, "none": lambda n: "",
+}
+
+
+class _WordNumbering:
+    """The labels Word draws for automatically numbered paragraphs ("I.", "1.", "a)", "-"):
+    they are not in the paragraph's text, yet they are the plan's heading numbers."""
+
+    def __init__(self, document):
+        from docx.oxml.ns import qn
+        self.qn = qn
+        self.counters: dict[str, list[int]] = {}
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.styles = document.styles if hasattr(document, "styles") else None
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError, ValueError):
+            root = None
+        if root is None:
+            return
+        w = lambda name: qn(f"w:{name}")
+        abstract = {}
+        for a in root.findall(w("abstractNum")):
+            lv = {}
+            for lvl in a.findall(w("lvl")):
+                fmt = lvl.find(w("numFmt"))
+                text = lvl.find(w("lvlText"))
+                start = lvl.find(w("start"))
+                lv[int(lvl.get(w("ilvl"), "0"))] = (
+                    fmt.get(w("val")) if fmt is not None else "decimal",
+                    text.get(w("val")) if text is not None else "",
+                    int(start.get(w("val"))) if start is not None and start.get(w("val"), "").isdigit() else 1)
+            abstract[a.get(w("abstractNumId"))] = lv
+        for num in root.findall(w("num")):
+            ref = num.find(w("abstractNumId"))
+            if ref is not None and ref.get(w("val")) in abstract:
+                self.levels[num.get(w("numId"))] = abstract[ref.get(w("val"))]
+
+    def _num_pr(self, p):
+        qn = self.qn
+        ppr = p.find(qn("w:pPr"))
+        num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        style_id = None
+        if ppr is not None and ppr.find(qn("w:pStyle")) is not None:
+            style_id = ppr.find(qn("w:pStyle")).get(qn("w:val"))
+        seen = set()
+        while num_pr is None and style_id and style_id not in seen and self.styles is not None:
+            seen.add(style_id)   # numbering given by the paragraph style (Heading 1 ...), or its base
+            style = next((st for st in self.styles if st.style_id == style_id), None)
+            if style is None:
+                break
+            sppr = style.element.find(qn("w:pPr"))
+            num_pr = sppr.find(qn("w:numPr")) if sppr is not None else None
+            base = style.element.find(qn("w:basedOn"))
+            style_id = base.get(qn("w:val")) if base is not None else None
+        if num_pr is None:
+            return None
+        num_id = num_pr.find(qn("w:numId"))
+        ilvl = num_pr.find(qn("w:ilvl"))
+        return (num_id.get(qn("w:val")) if num_id is not None else None,
+                int(ilvl.get(qn("w:val"))) if ilvl is not None and ilvl.get(qn("w:val"), "").isdigit() else 0)
+
+    def label(self, p) -> str:
+        if not self.levels:
+            return ""
+        found = self._num_pr(p)
+        if not found or found[0] not in self.levels:
+            return ""
+        num_id, ilvl = found
+        levels = self.levels[num_id]
+        if ilvl not in levels:
+            return ""
+        counts = self.counters.setdefault(num_id, [0] * 10)
+        if ilvl >= len(counts):
+            return ""
+        fmt, text, start = levels[ilvl]
+        counts[ilvl] = counts[ilvl] + 1 if counts[ilvl] else start
+        for deeper in range(ilvl + 1, len(counts)):
+            counts[deeper] = 0
+        if fmt == "bullet":
+            return "- "
+
+        def level_value(m):
+            k = int(m.group(1)) - 1
+            f, _, st = levels.get(k, ("decimal", "", 1))
+            return _NUM_FORMATS.get(f, str)(counts[k] or st)
+
+        label = regex.sub(r"%([1-9])", level_value, text).strip()
+        return label + " " if label else ""
 
 
 # --- PDF ----------------------------------------------------------------------------------
