@@ -94,3 +94,21 @@ def test_help_imports_no_heavy_library():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert "extract" in out.stdout            # the help was printed
     assert json.loads(out.stderr.strip().splitlines()[-1]) == []
+
+
+def test_bench_corpus_is_distinct_copies_up_to_the_size(tmp_path):
+    """The benchmark's corpus: copies of the plans under distinct names, just reaching the size."""
+    import sys
+
+    from conftest import ROOT
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench
+    sources = sorted(RAW.glob("*.txt"))
+    files = bench.build_corpus(tmp_path / "c", 0.3, sources)
+    sizes = [p.stat().st_size for p in files]
+    assert sum(sizes) >= 0.3 * bench.MB > sum(sizes[:-1])
+    assert len({p.stem for p in files}) == len(files) > len(sources)      # repeated, never overwritten
+    assert files[len(sources)].read_bytes() == sources[0].read_bytes()
+    sample = bench.reference_sample(files, 0.1)
+    assert sum(p.stat().st_size for p in sample[:-1]) < 0.1 * bench.MB <= sum(p.stat().st_size for p in sample)
+    assert bench.reference_sample(files, 0) == files
