@@ -231,6 +231,7 @@ def _marker(line: str) -> int:
     return 0
 
 
+_TASK_HEADING = regex.compile(r"(?:" + _alt(_data()["task_heading_cues"]) + r")", regex.I)
 _SKIP_HEADINGS = regex.compile(r"(?:" + _alt(_data()["skip_heading_cues"]) + r")", regex.I)
 
 
@@ -266,11 +267,17 @@ class _Structure:
         return got if got is not None else doc.enclosing_headings(pos)
 
     def section_kind(self, doc: Document, pos: int) -> str | None:
+        """Kind of the innermost section; a heading that also names tasks ("MỤC TIÊU, NHIỆM VỤ")
+        counts as a task section."""
         got = self.sections.get(pos)
         if got is None:
             sec = doc.section_at(pos)
-            return sec.kind if sec else None
-        return got[-1].kind if got else None
+            got = [sec] if sec else []
+        if not got:
+            return None
+        if _TASK_HEADING.search(got[-1].heading or ""):
+            return "nhiem_vu_giai_phap"
+        return got[-1].kind
 
 
 def _allowed(doc: Document, a: int, st: _Structure) -> bool:

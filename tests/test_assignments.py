@@ -231,3 +231,9 @@ def test_party_committee_plan_tasks_the_peoples_committee(tmp_path):
                     "Ban Thường vụ Tỉnh ủy.\n", encoding="utf-8")
     assert roles(_run(path)) == {("Ủy ban nhân dân tỉnh", "chu_tri"), ("Ban Tuyên giáo Tỉnh ủy", "chu_tri"),
                                  ("Văn phòng Tỉnh ủy", "phoi_hop")}
+
+
+def test_objectives_heading_that_also_names_tasks(tmp_path):
+    body = "1. Sở Nội vụ chủ trì rà soát, sắp xếp tổ chức bộ máy.\n"
+    assert roles(plan(tmp_path, body, section="II. MỤC TIÊU, NHIỆM VỤ")) == {("Sở Nội vụ", "chu_tri")}
+    assert roles(plan(tmp_path, body, section="II. MỤC TIÊU")) == set()
