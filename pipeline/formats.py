@@ -335,6 +335,7 @@ class _WordNumbering:
 
 # --- PDF ----------------------------------------------------------------------------------
 _GAP = regex.compile(r"\S( {4,})\S")   # a wide run of spaces between two pieces of text: two columns
+MAX_LAYOUT_LINES = 8   # a header or signature block is short; a longer grid is a data table
 
 
 def _split(line: str) -> tuple[str, str, int] | None:
@@ -352,9 +353,10 @@ def _two_columns(raw_lines: list[str]) -> list[str]:
         j = i
         while j < n and _split(raw_lines[j]):
             j += 1
-        if j - i < 2:
-            out.append(_WS.sub(" ", raw_lines[i]).strip())
-            i += 1
+        if j - i < 2 or j - i > MAX_LAYOUT_LINES:
+            # one line, or a long grid (a data table): kept line by line
+            out.extend(_WS.sub(" ", ln).strip() for ln in raw_lines[i:max(j, i + 1)])
+            i = max(j, i + 1)
             continue
         parts = [_split(ln) for ln in raw_lines[i:j]]
         right_col = min(p[2] for p in parts)
