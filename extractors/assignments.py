@@ -53,6 +53,7 @@ _COORD = regex.compile(r"(?<!\p{L})(?:phối hợp(?:\s+(?:chặt chẽ|tốt|th
 _COORD_AFTER = regex.compile(r"[\s,:]*(?:(?:tiếp tục|chủ động|khẩn trương|có trách nhiệm|tích cực|tăng cường)\s*,?\s*)*(?:phối hợp|cùng với)(?!\p{L})", regex.I)
 _BETWEEN = regex.compile(r"(?<!\p{L})(?:phối hợp|liên kết|liên tịch)(?:\s+liên tịch)?\s+giữa(?!\p{L})", regex.I)
 _OF = regex.compile(r"^\s*(?:của|thuộc|trực thuộc)\s+$")
+_PAST = regex.compile(r"\s*(?:cũng\s+)?(?:đã|vừa|từng)(?!\p{L})", regex.I)
 _DIRECTIVE = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["directive"]) + r")(?!\p{L})", regex.I)
 _LABEL_LEAD = regex.compile(r"\s*(?:" + _alt(_CUES["label_lead"]) + r")\s*:", regex.I)
 _LABEL_COORD = regex.compile(r"\s*(?:" + _alt(_CUES["label_coordinate"]) + r")\s*:", regex.I)
@@ -192,6 +193,8 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
         d = _DIRECTIVE.search(text, pos, b)
         if d and d.start() - pos < 160 and not _COORD.search(text, pos, d.start()):
             run = _run(text, ms, d.end(), limit)
+    if run and _named(run) and _PAST.match(text, run[-1].end, b):
+        return p   # "Sở Y tế đã phối hợp ...": a result, not a task
     if run and _named(run):
         p.subjects = run
         after = run[-1].end

@@ -15,7 +15,7 @@ from typing import Iterator
 
 import regex
 
-from pipeline.document import Document
+from pipeline.document import Document, Table
 from pipeline.lexicon import lexicon
 from pipeline.rows import DeadlineRow
 
@@ -438,12 +438,6 @@ def _one_off(doc: Document, issued: str | None, body_start: int) -> bool:
 
 
 # --- table cells -----------------------------------------------------------------------------
-def _cells(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Spans of the cells of a `| a | b |` line."""
-    bars = [lo + i for i, ch in enumerate(text[lo:hi]) if ch == "|"]
-    return [(a + 1, b) for a, b in zip(bars, bars[1:])] or [(lo, hi)]
-
-
 P_CELL_RELATIVE = regex.compile(r"^\s*(?:ngay\s+)?(?:sau\s+khi|trước\s+khi|khi)\s+\S", _F)
 P_CELL_YEAR = regex.compile(rf"^\s*{Y}\s*$")
 
@@ -482,18 +476,29 @@ def _cell(doc: Document, a: int, b: int, this_year: str | None = None) -> list[C
     return rows
 
 
-def _tables(doc: Document, lo: int, hi: int, state: dict, this_year: str | None = None) -> list[Cand]:
-    text = doc.text
-    cells = _cells(text, lo, hi)
-    if any(W_TIME_HEADER.search(text[a:b]) and len(P_WORD.findall(text[a:b])) <= 6
-           and not P_DIGIT.search(text[a:b]) for a, b in cells):     # a header cell, not "Thời gian: 2026"
-        state["time_column"] = True
-        return []
-    if not state.get("time_column"):
-        return []
+def _time_column(table: Table) -> int | None:
+    """Index of the table's time column: a short header cell naming a time ("Thời gian thực hiện"),
+    not a cell stating one ("Thời gian: 2026")."""
+    i = table.column(*_T["time_column_headers"])
+    if i is None:
+        return None
+    head = table.header[i]
+    return i if len(P_WORD.findall(head)) <= 6 and not P_DIGIT.search(head) else None
+
+
+def _tables(doc: Document, this_year: str | None = None) -> list[Cand]:
+    """One row per cell of a time column. A row wider than the header holds a second row whose
+    break was lost (a page break): its cells past the header's width are read too."""
     out = []
-    for a, b in cells[1:] if len(cells) > 1 else cells:
-        out.extend(_cell(doc, a, b, this_year))
+    for table in doc.tables:
+        i = _time_column(table)
+        if i is None:
+            continue
+        width = len(table.header)
+        for row in table.rows:
+            cells = row.cells[i:i + 1] + row.cells[max(width, i + 1):]
+            for cell in cells:
+                out.extend(_cell(doc, cell.start, cell.end, this_year))
     return out
 
 
@@ -555,19 +560,12 @@ def find(doc: Document) -> list[Cand]:
     issued = _issue_date(doc)
     first_section = min((s.start for s in doc.sections), default=len(doc.text))
     this_year = issued if _one_off(doc, issued, body_start) else None
-    state: dict = {}
-    rows: list[Cand] = []
+    rows: list[Cand] = _tables(doc, this_year)
     for a, b in doc.paragraphs:
-        line = doc.text[a:b]
-        if line.lstrip().startswith("|"):
-            rows.extend(_tables(doc, a, b, state, this_year))
-            continue
-        if line.strip():
-            state.clear()
-        if _skip_paragraph(doc, a, b, body_start):
-            continue
+        if doc.text[a:b].lstrip().startswith("|") or _skip_paragraph(doc, a, b, body_start):
+            continue       # table lines are read cell by cell above
         rows.extend(_prose(doc, a, b, preamble=a < first_section, this_year=this_year))
-    rows = [c for c in rows if not _in_past(c, issued)]
+    rows = sorted((c for c in rows if not _in_past(c, issued)), key=lambda c: c.start)
     for c in rows:
         _close_paren(doc.text, c)
     return rows

@@ -237,3 +237,11 @@ def test_objectives_heading_that_also_names_tasks(tmp_path):
     body = "1. Sở Nội vụ chủ trì rà soát, sắp xếp tổ chức bộ máy.\n"
     assert roles(plan(tmp_path, body, section="II. MỤC TIÊU, NHIỆM VỤ")) == {("Sở Nội vụ", "chu_tri")}
     assert roles(plan(tmp_path, body, section="II. MỤC TIÊU")) == set()
+
+
+def test_past_results_are_not_tasks(tmp_path):
+    body = ("1. Kết quả\nSở Y tế đã phối hợp với Sở Tài chính tổ chức tiêm chủng cho 95% trẻ em.\n"
+            "2. Nhiệm vụ\nSở Y tế tiếp tục phối hợp với Sở Tài chính bảo đảm kinh phí tiêm chủng.")
+    doc = plan(tmp_path, body, section="II. TỔ CHỨC THỰC HIỆN")
+    assert roles(doc) == {("Sở Tài chính", "chu_tri"), ("Sở Y tế", "phoi_hop")}
+    assert all("đã" not in r["quote"] for r in doc.rows["assignments"])
