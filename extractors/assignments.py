@@ -54,6 +54,7 @@ _COORD_AFTER = regex.compile(r"[\s,:]*(?:(?:tiếp tục|chủ động|khẩn tr
 _BETWEEN = regex.compile(r"(?<!\p{L})(?:phối hợp|liên kết|liên tịch)(?:\s+liên tịch)?\s+giữa(?!\p{L})", regex.I)
 _OF = regex.compile(r"^\s*(?:của|thuộc|trực thuộc)\s+$")
 _PAST = regex.compile(r"\s*(?:cũng\s+)?(?:đã|vừa|từng)(?!\p{L})", regex.I)
+_BRACKET_ROLE = regex.compile(r"\s*\((?:cơ quan\s+|đơn vị\s+)?(chủ trì|phối hợp)\)", regex.I)
 _DIRECTIVE = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["directive"]) + r")(?!\p{L})", regex.I)
 _LABEL_LEAD = regex.compile(r"\s*(?:" + _alt(_CUES["label_lead"]) + r")\s*:", regex.I)
 _LABEL_COORD = regex.compile(r"\s*(?:" + _alt(_CUES["label_coordinate"]) + r")\s*:", regex.I)
@@ -353,14 +354,24 @@ class _Collector:
         items = run if run and isinstance(run[0], tuple) else _named(run)   # type: ignore[arg-type]
         # a long block keeps its opening part: that is where its bodies and task are stated
         x, y = _first_chunk(self.doc, a, b)
+        # "Sở Tài chính (chủ trì), Sở Nội vụ": the bracket says the role
+        marked = {id(m): _BRACKET_ROLE.match(self.doc.text, m.end) for m, _ in items} if len(items) > 1 else {}
+        leads = [k for k, v in marked.items() if v and v.group(1).casefold() == "chủ trì"]
         for m, i in items:
-            key = (fold(m.names[i]), role)
-            spans = self.seen.setdefault(key, [])
-            # a clause inside a block that already gives this body this role adds nothing
-            if any(sx <= x and y <= sy for sx, sy in spans[-20:]):
+            if leads and role in ("chu_tri", "thuc_hien"):
+                role_i = "chu_tri" if id(m) in leads else "phoi_hop"
+                self._add(m, i, role_i, x, y, task)
                 continue
-            spans.append((x, y))
-            self.outs.append(Out(m, i, role, x, y, task[:200]))
+            self._add(m, i, role, x, y, task)
+
+    def _add(self, m: Mention, i: int, role: str, x: int, y: int, task: str) -> None:
+        key = (fold(m.names[i]), role)
+        spans = self.seen.setdefault(key, [])
+        # a clause inside a block that already gives this body this role adds nothing
+        if any(sx <= x and y <= sy for sx, sy in spans[-20:]):
+            return
+        spans.append((x, y))
+        self.outs.append(Out(m, i, role, x, y, task[:200]))
 
 
 def _subject_role(named: list, lead: bool) -> str:

@@ -101,6 +101,7 @@ _ABBREV = regex.compile(r"(?<![\p{L}&])(?:" + "|".join(regex.escape(k) for k in 
 _OBJECTIVE_CUES = tuple(c for k in _D["target_kinds"] for c in lexicon("sections")["kind_cues"][k])
 _TOPIC_SPLIT = regex.compile(r",|" + _alt(_D["list_joiners"]))
 _YEAR_LINE_MAX = 70
+_MAX_BLOCK_LOOKBACK = 200
 _SUB_YEAR = regex.compile(r"(?:" + _alt(_D["year_cue_words"] + [_D["year_word"]], False) + r"\s*)?(?P<y>(?:19|20)\d\d)",
                           regex.I)
 _PERIOD_END = regex.compile(r"(?:19|20)\d\d\s*[-–]\s*(?P<y>(?:19|20)\d\d)")   # a column "Giai đoạn 2026-2030"
@@ -133,7 +134,8 @@ class _Block:
 class _Ctx:
     doc: Document
     issue_year: int | None
-    blocks: list[_Block] = field(default_factory=list)
+    blocks: list[_Block] = field(default_factory=list)          # sorted by start
+    block_starts: list[int] = field(default_factory=list)
 
 
 def _issue_year(doc: Document) -> int | None:
@@ -181,28 +183,63 @@ def _past_year(ctx: _Ctx, text: str) -> bool:
     return bool(years) and years[-1][1] < ctx.issue_year        # the nearest year before the number
 
 
+def context_map(doc: Document, positions) -> dict[int, tuple[str | None, bool, int]]:
+    """For each position: the kind of the text there, whether its innermost titled heading lists
+    objectives among its topics ("NHIỆM VỤ VÀ CHỈ TIÊU"), and where its innermost heading ends.
+    The kind comes from the enclosing title-line headings, outermost first, each sub-heading taking
+    a cue only when it opens its title (`segment.section_kind`); else from the section.
+    One pass over the (nested) heading blocks, so documents with thousands of headings stay fast."""
+    heads = sorted(doc.headings, key=lambda h: (h.start, -h.end))
+    secs = sorted(doc.sections, key=lambda x: (x.start, -x.end))
+    stack: list[tuple] = []            # (heading, kind, innermost titled heading)
+    sstack: list = []
+    out: dict[int, tuple[str | None, bool, int]] = {}
+    i = j = 0
+    for pos in sorted(set(positions)):
+        while i < len(heads) and heads[i].start <= pos:
+            h = heads[i]
+            i += 1
+            while stack and stack[-1][0].end <= h.start:
+                stack.pop()
+            kind, titled = (stack[-1][1], stack[-1][2]) if stack else (None, None)
+            if h.style == "appendix":
+                kind = "phu_luc"
+            elif h.is_title_line:
+                kind, titled = section_kind(h.title, kind), h
+            stack.append((h, kind, titled))
+        while stack and stack[-1][0].end <= pos:
+            stack.pop()
+        while j < len(secs) and secs[j].start <= pos:
+            while sstack and sstack[-1].end <= secs[j].start:
+                sstack.pop()
+            sstack.append(secs[j])
+            j += 1
+        while sstack and sstack[-1].end <= pos:
+            sstack.pop()
+        kind, titled = (stack[-1][1], stack[-1][2]) if stack else (None, None)
+        if kind in (None, "other") and sstack:
+            kind = sstack[-1].kind
+        objectives = bool(titled) and any(t.strip().startswith(_OBJECTIVE_CUES)
+                                          for t in _TOPIC_SPLIT.split(titled.title.casefold()))
+        out[pos] = (kind, objectives, stack[-1][0].end if stack else len(doc.text))
+    return out
+
+
 def context_kind(doc: Document, pos: int) -> str | None:
-    """Kind of the text at pos: the section kinds of its enclosing title-line headings, outermost
-    first, each sub-heading taking a cue only when it opens its title (`segment.section_kind`)."""
-    kind = None
-    for h in doc.enclosing_headings(pos):
-        if h.style == "appendix":
-            kind = "phu_luc"
-        elif h.is_title_line:
-            kind = section_kind(h.title, kind)
-    if kind in (None, "other"):
-        s = doc.section_at(pos)
-        kind = s.kind if s else kind
-    return kind
+    """Kind of the text at pos (see `context_map`)."""
+    return context_map(doc, [pos])[pos][0]
 
 
-def _names_objectives(doc: Document, pos: int) -> bool:
-    """The innermost title-line heading lists objectives among its topics ("NHIỆM VỤ VÀ CHỈ TIÊU")."""
-    for h in reversed(doc.enclosing_headings(pos)):
-        if h.is_title_line and h.style != "appendix":
-            topics = _TOPIC_SPLIT.split(h.title.casefold())
-            return any(t.strip().startswith(_OBJECTIVE_CUES) for t in topics)
-    return False
+class _Spans:
+    """Membership of a position in sorted, non-overlapping spans (tables), by bisection."""
+
+    def __init__(self, spans):
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+
+    def index(self, pos: int) -> int | None:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k if k >= 0 and self.spans[k][0] <= pos < self.spans[k][1] else None
 
 
 def _year_blocks(doc: Document, issue_year: int | None) -> list[_Block]:
@@ -233,19 +270,18 @@ def _year_blocks(doc: Document, issue_year: int | None) -> list[_Block]:
     # unnumbered year lines of the body (the title and opening lines name the plan's period)
     paras = doc.paragraphs
     body_start = min(heading_starts, default=len(doc.text))
-    for i, (a, b) in enumerate(paras):
-        if a < body_start or a in heading_starts or doc.in_table(a):
-            continue
+    tables = _Spans((t.start, t.end) for t in doc.tables)
+    lines = [(i, a, b) for i, (a, b) in enumerate(paras)
+             if a > body_start and a not in heading_starts and tables.index(a) is None
+             and _is_year_line(doc.text[a:b])]
+    parents = context_map(doc, [a for _, a, _ in lines])
+    for i, a, b in lines:
         line = doc.text[a:b].strip()
-        if not line:
-            continue
-        if not _is_year_line(line):
-            continue
         ys = _heading_years(line)
         marker = line[0] if line[0] in "-+•*–" else ""
         # the block ends with its parent heading, at the next year line, or (for a bullet) at
         # the next bullet of the same or an outer kind; deeper numbered items stay inside it
-        parent_end = min((h.end for h in doc.headings if h.start < a < h.end), default=len(doc.text))
+        parent_end = parents[a][2]
         end = parent_end
         for c, d in paras[i + 1:]:
             if c >= parent_end:
@@ -294,11 +330,11 @@ def target_year(ctx: _Ctx, pos: int, clause: tuple[int, int], sentence: tuple[in
         return earlier[-1][1]
     if group_year:
         return group_year
-    inner = None
-    for b in ctx.blocks:
-        if b.start <= pos < b.end and (inner is None or b.start >= inner.start):
-            inner = b
-    return inner.year if inner else None
+    k = bisect.bisect_right(ctx.block_starts, pos)
+    for blk in reversed(ctx.blocks[max(0, k - _MAX_BLOCK_LOOKBACK):k]):   # the latest-starting block
+        if pos < blk.end:                                                # holding pos is the innermost
+            return blk.year
+    return None
 
 
 # --- one number -----------------------------------------------------------------------
@@ -559,7 +595,7 @@ def _col_has(name: str, words) -> bool:
     return any(regex.search(_alt([w]), low) for w in words)
 
 
-def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
+def _scan_table(ctx: _Ctx, t: Table, in_objectives: bool) -> Iterator[TargetRow]:
     header = t.header
     unit_col = next((i for i, h in enumerate(header) if _col_has(h, _D["unit_columns"])
                      or h.strip().casefold() in _D["unit_columns_exact"]), None)
@@ -585,7 +621,7 @@ def _scan_table(ctx: _Ctx, t: Table) -> Iterator[TargetRow]:
     # in the objectives every cell of a text table commits; a table of figures (budget) does not
     cells_all = [c.text.strip() for r in t.rows for c in r.cells if c.text.strip()]
     numeric = sum(parse_number(c) is not None for c in cells_all)
-    text_primary = context_kind(ctx.doc, t.start) in _D["target_kinds"] and numeric * 2 < len(cells_all)
+    text_primary = in_objectives and numeric * 2 < len(cells_all)
     for row in t.rows:
         cells = row.cells
         filled = [c for c in cells if c.text.strip()]
@@ -687,8 +723,9 @@ def _table_values(ctx: _Ctx, t: Table, row, unit_col: int, value_cols, group_yea
 
 # --- the extractor --------------------------------------------------------------------
 
-def _logical_paragraphs(doc: Document) -> list[tuple[int, int]]:
+def _logical_paragraphs(doc: Document, tables: _Spans) -> list[tuple[int, int]]:
     """Paragraphs with a hard-wrapped sentence rejoined ("... đạt khoảng" + "11.400 doanh nghiệp.")."""
+    heading_starts = {h.start for h in doc.headings}
     out: list[tuple[int, int]] = []
     for a, b in doc.paragraphs:
         if out:
@@ -696,8 +733,8 @@ def _logical_paragraphs(doc: Document) -> list[tuple[int, int]]:
             prev = doc.text[pa:pb].rstrip()
             nxt = doc.text[a:b].lstrip()
             if (prev and nxt and prev[-1] not in ".;:!?|" and not nxt.startswith("|")
-                    and (nxt[0].isdigit() or nxt[0].islower()) and not doc.in_table(a)
-                    and not any(h.start == a for h in doc.headings)):
+                    and (nxt[0].isdigit() or nxt[0].islower()) and tables.index(a) is None
+                    and a not in heading_starts):
                 out[-1] = (pa, b)
                 continue
         out.append((a, b))
@@ -707,23 +744,27 @@ def _logical_paragraphs(doc: Document) -> list[tuple[int, int]]:
 def extract(doc: Document) -> Iterator[TargetRow]:
     issue_year = _issue_year(doc)
     ctx = _Ctx(doc=doc, issue_year=issue_year)
-    ctx.blocks = _year_blocks(doc, issue_year)
+    ctx.blocks = sorted(_year_blocks(doc, issue_year), key=lambda blk: blk.start)
+    ctx.block_starts = [blk.start for blk in ctx.blocks]
     rejected = set(_D["rejected_kinds"])
     primary_kinds = set(_D["target_kinds"])
     tables = sorted(doc.tables, key=lambda t: t.start)
-    table_starts = [t.start for t in tables]
+    spans = _Spans((t.start, t.end) for t in tables)
+    paragraphs = _logical_paragraphs(doc, spans)
+    where = context_map(doc, [a for a, _ in paragraphs] + [t.start for t in tables])
     done_tables = set()
-    for a, b in _logical_paragraphs(doc):
-        k = bisect.bisect_right(table_starts, a) - 1
-        if k >= 0 and tables[k].start <= a < tables[k].end:
+    for a, b in paragraphs:
+        k = spans.index(a)
+        if k is not None:
             if k not in done_tables:
                 done_tables.add(k)
-                if context_kind(doc, tables[k].start) not in rejected:
-                    yield from _scan_table(ctx, tables[k])
+                kind = where[tables[k].start][0]
+                if kind not in rejected:
+                    yield from _scan_table(ctx, tables[k], kind in primary_kinds)
             continue
         if not NUMBER.search(doc.text, a, b):
             continue
-        kind = context_kind(doc, a)
+        kind, objectives, _ = where[a]
         if kind in rejected:
             continue
-        yield from _scan(ctx, a, b, kind in primary_kinds or _names_objectives(doc, a))
+        yield from _scan(ctx, a, b, kind in primary_kinds or objectives)

@@ -245,3 +245,10 @@ def test_past_results_are_not_tasks(tmp_path):
     doc = plan(tmp_path, body, section="II. TỔ CHỨC THỰC HIỆN")
     assert roles(doc) == {("Sở Tài chính", "chu_tri"), ("Sở Y tế", "phoi_hop")}
     assert all("đã" not in r["quote"] for r in doc.rows["assignments"])
+
+
+def test_role_in_brackets(tmp_path):
+    body = ("| TT | Nhiệm vụ | Đơn vị thực hiện | Thời gian |\n|---|---|---|---|\n"
+            "| 1 | Xây dựng đề án | Sở Tài chính (chủ trì); Sở Nội vụ; UBND các xã, phường | 2026 |\n")
+    doc = plan(tmp_path, body, date=(19, 11, 2025))
+    assert roles(doc) == {("Sở Tài chính", "chu_tri"), ("Sở Nội vụ", "phoi_hop"), ("Ủy ban nhân dân cấp xã", "phoi_hop")}
