@@ -16,15 +16,14 @@ ministries and the issuing committee are dropped; vague groups continue a list b
 """
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterator
 
 import regex
 
-import bisect
-
-from extractors.agencies import (Mention, find_mentions, fold, mentions_in, record_use, resolve_names, table_mentions,
+from extractors.agencies import (Mention, find_mentions, fold, record_use, resolve_names, table_mentions,
                                  unified_text)
 from pipeline.document import Document, Heading
 from pipeline.lexicon import lexicon
@@ -44,16 +43,22 @@ def _alt(words) -> str:
 
 _CUES = _data()["cues"]
 _LABEL = regex.compile(r"\s*(?:\d+(?:\.\d+)+\.?\s*(?=\p{L})|(?:[IVXLC]+|\d+|[a-zđ])\s*[.)\-–/]\s*|\(?\d+\)\s*|[-+•*–]\s*)+")
-_FILLER = regex.compile(r"^[\s,]*(?:(?:thủ trưởng|lãnh đạo|chủ tịch|giám đốc|người đứng đầu|các thành viên|thành viên|toàn thể|tất cả)\s+)*(?:các\s+)?"
-                     r"(?:(?:đơn vị|cơ quan|bộ phận)\s+(?:chức năng|trực thuộc|chuyên môn)\s+(?:của|thuộc)\s+)?$", regex.I)
-_SEP = regex.compile(r"^\s*(?:(?:[,;/]|và|cùng|với|hoặc|\(|\))\s*)*(?:(?:thủ trưởng|lãnh đạo|chủ tịch|giám đốc|người đứng đầu)\s+)?(?:các\s+)?$", regex.I)
+_TITLES = _alt(_CUES["titles"])             # "thủ trưởng các sở", "Chủ tịch UBND ..." name the body
+_UNIT_OF = _CUES["unit_of"]                  # "các đơn vị chức năng của <body>" is the body
+_FILLER = regex.compile(rf"^[\s,]*(?:(?:{_TITLES})\s+)*(?:các\s+)?(?:(?:{_alt(_UNIT_OF['units'])})\s+"
+                        rf"(?:{_alt(_UNIT_OF['kinds'])})\s+(?:{_alt(_UNIT_OF['of'])})\s+)?$", regex.I)
+_SEP = regex.compile(rf"^\s*(?:(?:[,;/]|{_alt(_CUES['separators'])}|\(|\))\s*)*(?:(?:{_TITLES})\s+)?(?:các\s+)?$", regex.I)
+_OF = regex.compile(rf"^\s*(?:{_alt(_UNIT_OF['of'])})\s+$")
+_ADVERBS = _alt(_CUES["adverbs"])
 _LEAD = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["lead"]) + r")(?!\p{L})", regex.I)
-_LEAD_AFTER = regex.compile(r"[\s,:]*(?:(?:tiếp tục|chủ động|khẩn trương|có trách nhiệm|tích cực|trực tiếp|là cơ quan thường trực,?)\s+)*(?:" + _alt(_CUES["lead"]) + r")(?!\p{L})", regex.I)
-_COORD = regex.compile(r"(?<!\p{L})(?:phối hợp(?:\s+(?:chặt chẽ|tốt|thường xuyên|đồng bộ))?(?:\s*,\s*(?:chặt chẽ|tốt))?(?:\s+(?:với|cùng(?:\s+với)?|vốn))?|cùng với)(?!\p{L})", regex.I)
-_COORD_AFTER = regex.compile(r"[\s,:]*(?:(?:tiếp tục|chủ động|khẩn trương|có trách nhiệm|tích cực|tăng cường)\s*,?\s*)*(?:phối hợp|cùng với)(?!\p{L})", regex.I)
-_BETWEEN = regex.compile(r"(?<!\p{L})(?:phối hợp|liên kết|liên tịch)(?:\s+liên tịch)?\s+giữa(?!\p{L})", regex.I)
-_OF = regex.compile(r"^\s*(?:của|thuộc|trực thuộc)\s+$")
-_PAST = regex.compile(r"\s*(?:cũng\s+)?(?:đã|vừa|từng)(?!\p{L})", regex.I)
+_LEAD_AFTER = regex.compile(rf"[\s,:]*(?:(?:{_ADVERBS})\s+)*(?:{_alt(_CUES['lead'])})(?!\p{{L}})", regex.I)
+_MANNER = _alt(_CUES["coordinate_manner"])
+_COORD = regex.compile(rf"(?<!\p{{L}})(?:phối hợp(?:\s+(?:{_MANNER}))?(?:\s*,\s*(?:{_MANNER}))?"
+                       rf"(?:\s+(?:{_alt(_CUES['coordinate_with'])}))?|cùng với)(?!\p{{L}})", regex.I)
+_COORD_AFTER = regex.compile(rf"[\s,:]*(?:(?:{_ADVERBS})\s*,?\s*)*(?:{_alt(_CUES['coordinate_words'])})(?!\p{{L}})", regex.I)
+_BETWEEN = regex.compile(rf"(?<!\p{{L}})(?:{_alt(_CUES['joint']['verbs'])})(?:\s+liên tịch)?\s+{_CUES['joint']['between']}(?!\p{{L}})",
+                         regex.I)
+_PAST = regex.compile(rf"\s*(?:cũng\s+)?(?:{_alt(_CUES['past'])})(?!\p{{L}})", regex.I)
 _BRACKET_ROLE = regex.compile(r"\s*\((?:cơ quan\s+|đơn vị\s+)?(chủ trì|phối hợp)\)", regex.I)
 _DIRECTIVE = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["directive"]) + r")(?!\p{L})", regex.I)
 _LABEL_LEAD = regex.compile(r"\s*(?:" + _alt(_CUES["label_lead"]) + r")\s*:", regex.I)
@@ -102,7 +107,7 @@ class Parsed:
 # --- mention runs ----------------------------------------------------------------------------
 _WS = regex.compile(r"\s+")
 _WORD = regex.compile(r"\p{L}+")
-_TASK_LEAD = regex.compile(r"^[\s,:;.\-–+]*(?:(?:chủ trì|phối hợp|với|cùng|và|các|đơn vị|cơ quan|liên quan|có)[\s,:]*)*", regex.I)
+_TASK_LEAD = regex.compile(rf"^[\s,:;.\-–+]*(?:(?:{_alt(_CUES['task_lead_words'])})[\s,:]*)*", regex.I)
 _PAREN = regex.compile(r"\([^()\n]*\)")
 
 
@@ -125,9 +130,6 @@ class _Mentions:
     """The document's mentions in text order, with their starts for binary search."""
     items: list[Mention]
     starts: list[int]
-
-    def after(self, pos: int):
-        return self.items[bisect.bisect_left(self.starts, pos):]
 
     def iter_from(self, pos: int):
         for i in range(bisect.bisect_left(self.starts, pos), len(self.items)):
@@ -479,7 +481,6 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                 continue
             # no subject of its own: the item's or the enclosing lead-in's bodies act
             subj = own.subjects if own else (inherited.subjects if inherited else None)
-            subj_lead = bool(own and own.lead) if own else False
             for pos, prun, lead_before in p.partners:
                 pn = _named(prun)
                 if not pn:
@@ -496,7 +497,6 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                         col.add(subj, "phoi_hop", ea, eb, task)
                 else:
                     col.add(pn, _subject_role(pn, False), ea, eb, task)
-            del subj_lead
 
 
 def _leadin_end(doc: Document, pi: int, rank: int, st: _Structure | None = None) -> int:

@@ -56,10 +56,17 @@ P_DM = regex.compile(rf"(?:ngày\s+{D}\s*/\s*{M}(?!\s*[/.-]\s*\d)(?!\d)|ngày\s+
                      rf"|(?<=(?:trước|(?:ngày|trước)\s+\d{{1,2}}\s*/\s*\d{{1,2}}\s*(?:và|hoặc|,))\s*){D}\s*/\s*{M}(?!\s*[/.-]\s*\d)(?!\d)){EVERY_YEAR}", _F)
 P_DAY_MONTHLY = regex.compile(rf"ngày\s+{D}\s+{EVERY}\s+tháng", _F)
 P_MONTH_YEARLY = regex.compile(rf"tháng\s+{M}\s+{EVERY}\s+năm", _F)
-P_EVERY = regex.compile(rf"(?:định\s+kỳ\s+)?{EVERY}\s+({UNITS})(?!\s+(?:nay|trước|qua))", _F)
+P_EVERY = regex.compile(rf"(?:định\s+kỳ\s+)?{EVERY}\s+({UNITS})(?!\s+(?:nay|qua|trước(?!\s+\d)))", _F)
 P_PERIODIC = regex.compile(rf"định\s+kỳ\s+(?:({HALF})|(?:mỗi\s+)?(quý|tháng|năm|tuần))(?:\s+một\s+lần)?|{HALF}\s+một\s+lần", _F)
 # "01 lần/năm", "06 tháng/lần", "quý/lần"
-P_PER = regex.compile(rf"(?:0?1|một)\s+lần\s*/\s*(năm|quý|tháng|tuần)|({HALF}|năm|quý|tháng|tuần)\s*/\s*(?:0?1\s+)?lần", _F)
+# "02 lần/ngày": several times a day or a week still comes back daily or weekly
+P_PER = regex.compile(rf"(?:0?1|một)\s+lần\s*/\s*(năm|quý|tháng|tuần)|({HALF}|năm|quý|tháng|tuần)\s*/\s*(?:0?1\s+)?lần"
+                      rf"|(?:\d{{1,2}}|{_alt(_T['small_counts'])})\s+lần\s*/\s*(ngày|tuần)", _F)
+# a time of day ("trước 9h00’", "16 giờ 30"): FORMAT has no form for it, so it is a daily row with no end
+CLOCK = r"(?:(?:trước|vào|lúc)\s+)?(?<![\d/.-])(?:[01]?\d|2[0-4])\s*(?:h|giờ)(?:\s*[0-5]\d)?(?:\s*['’])?(?![\p{L}\d])"
+P_CLOCK_TIME = regex.compile(CLOCK, _F)
+WEEKDAY = rf"(?:(?:trước|vào|trong)\s+)?(?:ngày\s+)?(?:{_alt(_T['weekdays'])})"
+P_DAILY_CUE = regex.compile(rf"(?<![\p{{L}}\d])(?:{EVERY}|mỗi)\s+ngày|lần\s*/\s*ngày", _F)
 P_DAY_ONLY = regex.compile(rf"ngày\s+{D}(?!\s*(?:[/.-]\s*\d|tháng|\d))", _F)
 P_NEXT_YEARS = regex.compile(rf"(?:(?:năm|giai\s+đoạn|từ)\s+)?{Y}(?:\s*[-–—]\s*{Y})?\s*(?:,\s*)?và\s+(?:{_alt(_T['next_years'])})", _F)
 P_FROM_YEAR = regex.compile(rf"từ\s+(?:năm\s+)?{Y}(?![\d/])(?!\s*[-–—]\s*\d)(?!\s+đến)", _F)
@@ -89,7 +96,8 @@ P_COMPLETE_UNTIL = regex.compile(r"(?:hoàn\s+thành[^.;]{0,30}|từ\s+nay\s+)đ
 P_SINCE_PAST = regex.compile(r"\s*(?:đến\s+nay|trở\s+về\s+trước|vừa\s+qua)", _F)
 P_LATER_YEAR = regex.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d/])")
 W_RECUR_CUE = regex.compile(rf"định\s+kỳ|(?<![\p{{L}}\d])(?:{EVERY}|mỗi)\s+(?:{UNITS})|{HALF}", _F)
-P_CLOCK = regex.compile(r"(?:(?:trước|vào|lúc)\s+)?\d{1,2}\s*(?:h|giờ)(?:\s*\d{2})?\s*['’]?\s*$", _F)   # "trước 16 giờ 00 hằng ngày"
+P_CLOCK = regex.compile(rf"{CLOCK}\s*$", _F)                       # "trước 16 giờ 00 hằng ngày"
+P_WEEKDAY_BEFORE = regex.compile(rf"(?<![\p{{L}}\d]){WEEKDAY}\s*,?\s*$", _F)    # "thứ Sáu hằng tuần"
 P_HARD_BREAK = regex.compile(r"[.;\n|]")
 P_BULLET = regex.compile(r"(?:^|[:;,(\-+*•–]|\b[a-zđ]\)|\b\d+(?:\.\d+)*\.)\s*$", regex.I)
 P_SENT_END = regex.compile(r"[.;!?](?:\s|$)")
@@ -110,6 +118,11 @@ W_ADHOC = _words(_T["adhoc"])
 W_ONGOING_BEFORE = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['ongoing_blockers_before'])})\s*$", _F)
 W_ONGOING_AFTER = regex.compile(rf"^\s*,?\s*(?:{_alt(_T['ongoing_blockers_after'])})", _F)
 W_RECUR_BEFORE = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['recurring_verbs_before'])})\s*$", _F)
+W_RECUR_VERB = _words(_T["recurring_verbs_before"])
+W_RECUR_NOUN = _words(_T["recurrence_modified_nouns"])
+# "... quản lý. Hằng năm báo cáo kết quả": a sentence that opens on the recurrence and goes on with a task
+P_SENT_OPEN = regex.compile(r"[.!?]\s*$")
+W_TASK_AFTER = regex.compile(rf"^\s*,?\s*(?:{_alt(_T['recurring_verbs_before'] + _T['task_verbs'])})(?![\p{{L}}\d])", _F)
 W_TIME_HEADER = _words(_T["time_column_headers"])
 SKIP_KINDS = set(_T["skip_section_kinds"])
 W_TASK_SECTION = _words(_T["task_section_cues"])
@@ -222,9 +235,11 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
         rec = _T["recurrence_units"][unit.casefold()] if unit else "half_yearly"
         add(m, "recurring", None, None, rec, core="periodic")
     for m in P_PER.finditer(text, lo, hi):
-        unit = (m.group(1) or m.group(2)).casefold()
+        unit = (m.group(1) or m.group(2) or m.group(3)).casefold()
         rec = _T["recurrence_units"].get(unit, "half_yearly")
         add(m, "recurring", None, None, rec, core="per")
+    for m in P_CLOCK_TIME.finditer(text, lo, hi):
+        add(m, "recurring", None, None, "daily", core="clock")
     for m in P_DAY_ONLY.finditer(text, lo, hi):
         d = int(m.group(1))
         if 1 <= d <= 31:
@@ -313,7 +328,10 @@ def _is_target_sentence(sent: str) -> bool:
 
 
 def _prefix(text: str, lo: int, c: Cand) -> int:
-    m = P_PREFIX.search(text, max(lo, c.start - 40), c.start) or P_CLOCK.search(text, max(lo, c.start - 40), c.start)
+    a = max(lo, c.start - 40)
+    m = P_PREFIX.search(text, a, c.start)
+    if not m and c.recurrence == "weekly":
+        m = P_WEEKDAY_BEFORE.search(text, a, c.start)
     return m.start() if m else c.start
 
 
@@ -334,7 +352,19 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
             return True
         if c.core == "per":       # "01 lần/năm": a rate in a target, a frequency in a task
             return not _is_target_sentence(_sentence(text, lo, hi, c.start))
-        return bool(W_RECUR_BEFORE.search(before) or P_BULLET.search(before) or P_CLOCK.search(before))
+        if c.core == "clock":     # a time of day bounds a daily task only
+            return bool(P_DAILY_CUE.search(_hard_clause(text, lo, hi, c)))
+        if (W_RECUR_BEFORE.search(before) or P_BULLET.search(before) or P_CLOCK.search(before)
+                or P_WEEKDAY_BEFORE.search(before)):
+            return True
+        if c.recurrence == "daily" and P_CLOCK_TIME.search(_hard_clause(text, lo, hi, c)):
+            return True
+        if P_SENT_OPEN.search(before) and W_TASK_AFTER.match(text[c.end:c.end + 40]):
+            return True
+        # "báo cáo tình hình hằng tuần": a reporting verb of the clause, no noun the recurrence describes
+        verbs = list(W_RECUR_VERB.finditer(clause))
+        return bool(verbs) and len(P_WORD.findall(clause[verbs[-1].end():])) <= MERGE_WORDS \
+            and not W_RECUR_NOUN.search(clause[verbs[-1].end():])
     if c.kind == "recurring":          # a date without a year, every year / month
         return not P_CITATION.search(before)
     # dated: date, year, range, ongoing-from
@@ -369,6 +399,34 @@ P_LABEL = regex.compile(r"^\s*(?:[\dIVXivx]+(?:\.\d+)*[.)]|[a-zđ]\)|[-+*•])?\
 def _is_label(paragraph: str, expression: str) -> bool:
     """'2. Năm 2026:' heads the tasks listed under it (a roadmap's step)."""
     return P_LABEL.match(paragraph)["t"].casefold() == expression.casefold()
+
+
+def _hard_clause(text: str, lo: int, hi: int, c: Cand) -> str:
+    """The text around c up to the nearest . ; or line break on each side."""
+    a = max(lo, c.start - CONTEXT_CHARS)
+    for m in P_HARD_BREAK.finditer(text, a, c.start):
+        a = m.end()
+    m = P_HARD_BREAK.search(text, c.end, min(hi, c.end + CONTEXT_CHARS))
+    return text[a:m.start() if m else min(hi, c.end + CONTEXT_CHARS)]
+
+
+def _times_of_day(text: str, rows: list[Cand]) -> list[Cand]:
+    """'trước 19h00 hằng ngày', 'hằng ngày trước 16 giờ': one daily row per time of day; the daily
+    cue joins the time next to it ('02 lần/ngày (trước 9h00 và 16h00)' gives two rows)."""
+    clocks = [c for c in rows if c.core == "clock"]
+    out = []
+    for c in rows:
+        if c.recurrence == "daily" and c.core != "clock" and c.out_end is None:
+            near = [k for k in clocks if not P_HARD_BREAK.search(text[min(c.end, k.end):max(c.start, k.start)])
+                    and len(P_WORD.findall(text[min(c.end, k.end):max(c.start, k.start)])) <= MERGE_WORDS]
+            if near:
+                k = min(near, key=lambda k: abs(k.start - c.start))
+                gap = text[min(c.end, k.end):max(c.start, k.start)]
+                if not regex.search(r"[()]", gap):      # quote the cue with its time when they stand together
+                    k.start, k.end = min(k.start, c.start), max(k.end, c.end)
+                continue
+        out.append(c)
+    return out
 
 
 def _merge_recurrences(text: str, rows: list[Cand]) -> list[Cand]:
@@ -412,7 +470,7 @@ def _prose(doc: Document, lo: int, hi: int, preamble: bool = False, this_year: s
             continue
         c.start = _prefix(text, lo, c)
         kept.append(c)
-    rows = _merge_recurrences(text, kept)
+    rows = _times_of_day(text, _merge_recurrences(text, kept))
     if this_year:
         for c in rows:
             if c.core == "dm" and not W_RECUR_CUE.search(_sentence(text, lo, hi, c.start)):
