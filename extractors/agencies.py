@@ -166,7 +166,7 @@ def _issuer_info(doc: Document) -> tuple[str, str, str | None]:
     date = rows[0].get("issue_date")
     unit = "tỉnh"
     low = unify(issuer).casefold()
-    for word in ("huyện", "thị xã", "quận", "thành phố", "tỉnh", "xã", "phường"):
+    for word in _data()["issuer_level_words"]:   # district words first: "huyện X, tỉnh Y" is a district
         if regex.search(rf"(?<!\p{{L}})(?:{word})(?!\p{{L}})|{word} ủy", low):
             unit = word
             break
@@ -341,7 +341,7 @@ def find_mentions(doc: Document) -> list[Mention]:
                     n = _clean_printed(_DETERMINER.sub("", doc.text[m.start():m.end()]))
                     n = n[:1].upper() + n[1:]
                 names.append(n)
-            levels = [g.get("level") or _group_level(n, issuer_level) for n in names]
+            levels = [issuer_level if own_district else g.get("level") or _group_level(n, issuer_level) for n in names]
             add(2, Mention(m.start(), m.end(), names, levels[0], "group", doc.text[m.start():m.end()], levels=levels))
     # 'địa phương' counts only beside a group of departments (checked by the assignments)
     for rx, lname in c.locals:

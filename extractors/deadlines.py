@@ -118,7 +118,7 @@ W_ADHOC = _words(_T["adhoc"])
 W_ONGOING_BEFORE = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['ongoing_blockers_before'])})\s*$", _F)
 W_ONGOING_AFTER = regex.compile(rf"^\s*,?\s*(?:{_alt(_T['ongoing_blockers_after'])})", _F)
 W_RECUR_BEFORE = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['recurring_verbs_before'])})\s*$", _F)
-W_RECUR_VERB = _words(_T["recurring_verbs_before"])
+W_REPORT_VERB = _words(_T["report_verbs"])
 W_RECUR_NOUN = _words(_T["recurrence_modified_nouns"])
 # "... quản lý. Hằng năm báo cáo kết quả": a sentence that opens on the recurrence and goes on with a task
 P_SENT_OPEN = regex.compile(r"[.!?]\s*$")
@@ -362,8 +362,9 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
         if P_SENT_OPEN.search(before) and W_TASK_AFTER.match(text[c.end:c.end + 40]):
             return True
         # "báo cáo tình hình hằng tuần": a reporting verb of the clause, no noun the recurrence describes
-        verbs = list(W_RECUR_VERB.finditer(clause))
-        return bool(verbs) and len(P_WORD.findall(clause[verbs[-1].end():])) <= MERGE_WORDS \
+        # ("báo cáo ... hằng năm" is too often "the yearly report", a noun)
+        verbs = list(W_REPORT_VERB.finditer(clause))
+        return c.recurrence != "yearly" and bool(verbs) and len(P_WORD.findall(clause[verbs[-1].end():])) <= MERGE_WORDS \
             and not W_RECUR_NOUN.search(clause[verbs[-1].end():])
     if c.kind == "recurring":          # a date without a year, every year / month
         return not P_CITATION.search(before)
