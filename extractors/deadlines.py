@@ -122,7 +122,7 @@ W_REPORT_VERB = _words(_T["report_verbs"])
 W_RECUR_NOUN = _words(_T["recurrence_modified_nouns"])
 # "... quản lý. Hằng năm báo cáo kết quả": a sentence that opens on the recurrence and goes on with a task
 P_SENT_OPEN = regex.compile(r"[.!?]\s*$")
-W_TASK_AFTER = regex.compile(rf"^\s*,?\s*(?:{_alt(_T['recurring_verbs_before'] + _T['task_verbs'])})(?![\p{{L}}\d])", _F)
+W_TASK_AFTER = regex.compile(rf"^\s*,?\s*(?:{_alt(_T['recurring_verbs_before'] + _T['report_verbs'] + _T['task_verbs'])})(?![\p{{L}}\d])", _F)
 W_TIME_HEADER = _words(_T["time_column_headers"])
 SKIP_KINDS = set(_T["skip_section_kinds"])
 W_TASK_SECTION = _words(_T["task_section_cues"])

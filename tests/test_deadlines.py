@@ -146,6 +146,58 @@ def test_daily_report_before_a_clock_time(tmp_path):
         [("recurring", None, None, "daily", "trước 16 giờ 00 hằng ngày")]
 
 
+@pytest.mark.parametrize("text, quotes", [
+    ("Tổng hợp nhu cầu từ cơ sở, báo cáo UBND tỉnh trước 19h00’ hằng ngày và đột xuất khi cần thiết.",
+     ["trước 19h00’ hằng ngày"]),
+    ("Ủy ban nhân dân các xã tổng hợp, báo cáo Sở Nông nghiệp và Môi trường hằng ngày trước 16 giờ.",
+     ["hằng ngày trước 16 giờ"]),
+    # two times of day are two rows (FORMAT has no time-of-day form: end stays null)
+    ("Huy động nguồn lực tại chỗ; báo cáo 02 lần/ngày (trước 9h00’ và 16h00’) về tình hình cấp phát.",
+     ["trước 9h00’", "16h00’"]),
+    ("Trung tâm Kiểm soát bệnh tật cập nhật số liệu hằng ngày lúc 8 giờ 30 và 15 giờ 30.",
+     ["hằng ngày lúc 8 giờ 30", "15 giờ 30"]),
+    ("Các xã, phường báo cáo hai lần/ngày về Ban Chỉ huy.", ["hai lần/ngày"]),
+])
+def test_daily_reports(tmp_path, text, quotes):
+    rows = rows_of(tmp_path, text)
+    assert [r[4] for r in rows] == quotes
+    assert {r[:4] for r in rows} == {("recurring", None, None, "daily")}
+
+
+@pytest.mark.parametrize("text, quote", [
+    ("Sở Y tế báo cáo tình hình dịch bệnh hằng tuần về Ủy ban nhân dân tỉnh.", "hằng tuần"),
+    ("Các đơn vị gửi báo cáo nhanh về Sở Nội vụ vào thứ Sáu hằng tuần.", "vào thứ Sáu hằng tuần"),
+    ("Ban Chỉ đạo giao ban hàng tuần để đánh giá tiến độ.", "hàng tuần"),
+    ("- Hằng tuần, Văn phòng tổng hợp tình hình, báo cáo Chủ tịch.", "Hằng tuần"),
+])
+def test_weekly_reports(tmp_path, text, quote):
+    assert rows_of(tmp_path, text) == [("recurring", None, None, "weekly", quote)]
+
+
+@pytest.mark.parametrize("text, recurrence", [
+    ("Các sở, ngành xây dựng kế hoạch triển khai trong phạm vi quản lý. Hằng năm báo cáo kết quả thực hiện "
+     "về Sở Nội vụ để tổng hợp.", "yearly"),
+    ("Ủy ban nhân dân các xã rà soát danh sách hộ nghèo. Hằng quý, tổng hợp báo cáo Sở Nông nghiệp và Môi trường.",
+     "quarterly"),
+    ("Ủy ban nhân dân các xã gửi báo cáo về Sở Nội vụ hằng quý.", "quarterly"),
+])
+def test_recurrence_that_opens_a_sentence_or_follows_a_report(tmp_path, text, recurrence):
+    assert keys(rows_of(tmp_path, text)) == [("recurring", None, None, recurrence)]
+
+
+@pytest.mark.parametrize("text", [
+    "Tỉnh đã đầu tư nhiều công trình. Hằng năm, tỉnh đón hơn 500 lượt khách.",
+    "Người dân sử dụng dịch vụ thanh toán trong đời sống hàng ngày.",
+    "Tổ chức chi trả trợ cấp xã hội cho đối tượng hàng tháng theo hợp đồng.",
+    "Lồng ghép nội dung truyền thông trong báo cáo công tác giảm nghèo hàng năm của đơn vị.",
+    "Bảo đảm người dân bị chia cắt được tiếp cận hỗ trợ trong giai đoạn 48-72 giờ.",
+    "Trực ban 24/24 giờ trong thời gian mưa lũ.",
+    "So với hằng năm trước đây, số vụ cháy giảm.",
+])
+def test_no_recurrence(tmp_path, text):
+    assert rows_of(tmp_path, text) == []
+
+
 def test_a_rate_in_a_target_is_no_recurrence(tmp_path):
     assert rows_of(tmp_path, "Người dân được khám sức khỏe định kỳ ít nhất 01 lần/năm.") == []
 
