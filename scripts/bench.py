@@ -239,8 +239,8 @@ def main(argv=None) -> int:
     ap.add_argument("--size-mb", type=float, default=8.0,
                     help="size of the corpus built from the bundled plans (default 8; the goal is quoted at 30)")
     ap.add_argument("--corpus", type=Path, default=None, help="benchmark this folder instead of building a corpus")
-    ap.add_argument("--sources", type=Path, default=ROOT / "raw_docs",
-                    help="plans the corpus is built from (default raw_docs/)")
+    ap.add_argument("--sources", type=Path, nargs="+", default=[ROOT / "raw_docs"],
+                    help="folders of plans the corpus is built from (default raw_docs/)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                     help="workers of the parallel run (default: every core)")
     ap.add_argument("--ref-mb", type=float, default=1.0,
@@ -261,7 +261,8 @@ def main(argv=None) -> int:
             corpus = args.corpus
             files = corpus_files(corpus)
         else:
-            sources = sorted(p for p in args.sources.iterdir() if p.suffix.lower() in TEXT_SUFFIXES)
+            sources = sorted(p for folder in args.sources for p in folder.iterdir()
+                             if p.suffix.lower() in TEXT_SUFFIXES and p.name.lower() != "readme.md")
             corpus = tmp / "corpus"
             files = build_corpus(corpus, args.size_mb, sources)
         if not files:
