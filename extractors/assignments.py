@@ -567,9 +567,19 @@ def _table_rows(doc: Document, col: _Collector) -> None:
         lead = find(_TABLE_LEAD)
         coord = find(_TABLE_COORD, exclude=("chủ trì",))
         doers = find(_TABLE_DOERS, exclude=("thời gian", "thời hạn", "kết quả"))
+        body = t.rows
+        # a two-line header ("Cơ quan thực hiện" over "Chủ trì | Phối hợp") leaves its second line as a row
+        for k, row in enumerate(t.rows[:2]):
+            short = [c.text.strip().casefold() for c in row.cells]
+            if any(x in _TABLE_LEAD for x in short):
+                lead = next(i for i, x in enumerate(short) if x in _TABLE_LEAD)
+                coord = next((i for i, x in enumerate(short) if x in _TABLE_COORD), coord)
+                doers = None if doers in (lead, coord) else doers
+                body = t.rows[k + 1:]
+                break
         if lead is None and doers is None:
             continue
-        for row in t.rows:
+        for row in body:
             cells = row.cells
             roles = []
             if lead is not None and 0 <= lead < len(cells):

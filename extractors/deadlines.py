@@ -119,6 +119,8 @@ W_ONGOING_BEFORE = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['ongoing_blocker
 W_ONGOING_AFTER = regex.compile(rf"^\s*,?\s*(?:{_alt(_T['ongoing_blockers_after'])})", _F)
 W_RECUR_BEFORE = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['recurring_verbs_before'])})\s*$", _F)
 W_REPORT_VERB = _words(_T["report_verbs"])
+W_REVIEW = _words(_T["review_words"])
+P_OPEN_PAREN = regex.compile(r"\(\s*$")
 W_RECUR_NOUN = _words(_T["recurrence_modified_nouns"])
 # "... quản lý. Hằng năm báo cáo kết quả": a sentence that opens on the recurrence and goes on with a task
 P_SENT_OPEN = regex.compile(r"[.!?]\s*$")
@@ -371,7 +373,7 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
     # dated: date, year, range, ongoing-from
     if P_CITATION.search(before):
         return False
-    bound = bool(W_BOUND.search(before))
+    bound = bool(W_BOUND.search(before)) or _review_year(clause, before)
     if preamble and c.kind in ("date", "range") and not bound:
         return False      # the preamble's dates are those of the reports and decisions it cites
     if c.kind in ("year", "range", "ongoing") and _is_target_sentence(_sentence(text, lo, hi, c.start)):
@@ -392,6 +394,18 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
         after = P_CLAUSE_BREAK.search(text, c.end, hi)
         return opens and bool(W_TASK.search(text[c.end:after.start() if after else hi]))
     return True
+
+
+def _review_year(clause: str, before: str) -> bool:
+    """'Báo cáo giữa kỳ thực hiện Kế hoạch (năm 2030)', 'sơ kết giữa kỳ năm 2028': the year a review or
+    report is due, in brackets after it or right after it with no name between."""
+    reviews = list(W_REVIEW.finditer(clause))
+    if not reviews:
+        return False
+    between = clause[reviews[-1].end():]
+    if len(P_WORD.findall(between)) > MERGE_WORDS:
+        return False
+    return bool(P_OPEN_PAREN.search(before)) or not W_NAME.search(between)
 
 
 P_LABEL = regex.compile(r"^\s*(?:[\dIVXivx]+(?:\.\d+)*[.)]|[a-zđ]\)|[-+*•])?\s*(?P<t>.*?)\s*[:.]?\s*$", regex.S)

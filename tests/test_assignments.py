@@ -252,3 +252,12 @@ def test_role_in_brackets(tmp_path):
             "| 1 | Xây dựng đề án | Sở Tài chính (chủ trì); Sở Nội vụ; UBND các xã, phường | 2026 |\n")
     doc = plan(tmp_path, body, date=(19, 11, 2025))
     assert roles(doc) == {("Sở Tài chính", "chu_tri"), ("Sở Nội vụ", "phoi_hop"), ("Ủy ban nhân dân cấp xã", "phoi_hop")}
+
+
+def test_two_line_table_header(tmp_path):
+    body = ("| TT | Nhiệm vụ | Cơ quan thực hiện | | Thời gian |\n|---|---|---|---|---|\n"
+            "| | | Chủ trì | Phối hợp | |\n"
+            "| 1 | Xây dựng cơ sở dữ liệu dân cư | Công an tỉnh | Sở Khoa học và Công nghệ; UBND các xã, phường | 2026 |\n")
+    doc = plan(tmp_path, body, date=(19, 11, 2025))
+    assert roles(doc) == {("Công an tỉnh", "chu_tri"), ("Sở Khoa học và Công nghệ", "phoi_hop"),
+                          ("Ủy ban nhân dân cấp xã", "phoi_hop")}
