@@ -486,3 +486,12 @@ def test_docx_automatic_numbering_becomes_heading_labels(tmp_path):
     assert got == [("I", 1), ("1", 2), ("2", 2), ("II", 1), ("1", 2), ("III", 1)]
     kinds = {s["number"]: s["kind"] for s in result.rows["sections"] if s["level"] == 1}
     assert kinds == {"I": "muc_dich_yeu_cau", "II": "nhiem_vu_giai_phap", "III": "to_chuc_thuc_hien"}
+
+
+def test_format_libraries_are_imported_only_when_needed():
+    import subprocess
+    import sys
+    code = ("import sys, pipeline.cli, pipeline.load, pipeline.run, pipeline.formats; "
+            "print(sorted(m for m in ('bs4', 'docx', 'pypdf', 'lxml') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"
