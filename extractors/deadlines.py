@@ -69,10 +69,10 @@ WEEKDAY = rf"(?:(?:trước|vào|trong)\s+)?(?:ngày\s+)?(?:{_alt(_T['weekdays']
 P_DAILY_CUE = regex.compile(rf"(?<![\p{{L}}\d])(?:{EVERY}|mỗi)\s+ngày|lần\s*/\s*ngày", _F)
 P_DAY_ONLY = regex.compile(rf"ngày\s+{D}(?!\s*(?:[/.-]\s*\d|tháng|\d))", _F)
 P_NEXT_YEARS = regex.compile(rf"(?:(?:năm|giai\s+đoạn|từ)\s+)?{Y}(?:\s*[-–—]\s*{Y})?\s*(?:,\s*)?và\s+(?:{_alt(_T['next_years'])})", _F)
-P_FROM_YEAR = regex.compile(rf"từ\s+(?:năm\s+)?{Y}(?![\d/])(?!\s*[-–—]\s*\d)(?!\s+đến)", _F)
+P_FROM_YEAR = regex.compile(rf"từ\s+(?:năm\s+)?{Y}(?![\d/])(?!\s*[-–—]\s*\d)(?!\s+đến(?!\s+khi))", _F)
 P_ONGOING = regex.compile(rf"\b(?:{_alt(_T['ongoing'])})\b", _F)
 P_RELATIVE = regex.compile(
-    r"(?:(?:kể\s+)?từ\s+ngày\s+(?:ký|ban\s+hành)[^.;:,()\n|]{0,40}?\s+)?"
+    r"(?:(?:kể\s+)?từ\s+(?:ngày\s+(?:ký|ban\s+hành)[^.;:,()\n|]{0,40}?|nay)\s+)?"
     r"(?:ngay\s+)?(?:sau|trước|đến|cho\s+đến)\s+khi\s+[^.;:,()\n|]{3,90}?(?=\s*(?:[.;:,()\n|]|$|\s(?:thì|để|phải)\s))"
     rf"|\bkhi\s+(?:[^.;:,()\n|]{{0,60}}?\s)?(?:{_alt(_T['relative_event_verbs'])})\b"
     r"|trong\s+(?:vòng\s+|thời\s+hạn\s+|thời\s+gian\s+)?\d+\s+(?:ngày|tháng|giờ|tuần)(?:\s+(?:đầu|làm\s+việc))?"
@@ -120,6 +120,7 @@ W_ONGOING_AFTER = regex.compile(rf"^\s*,?\s*(?:{_alt(_T['ongoing_blockers_after'
 W_RECUR_BEFORE = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['recurring_verbs_before'])})\s*$", _F)
 W_REPORT_VERB = _words(_T["report_verbs"])
 W_REVIEW = _words(_T["review_words"])
+W_BENEFIT = _words(_T["benefit_cues"])
 P_OPEN_PAREN = regex.compile(r"\(\s*$")
 W_RECUR_NOUN = _words(_T["recurrence_modified_nouns"])
 # "... quản lý. Hằng năm báo cáo kết quả": a sentence that opens on the recurrence and goes on with a task
@@ -287,15 +288,24 @@ def _select(cands: list[Cand]) -> list[Cand]:
 P_UNTIL = regex.compile(r"\s*(?:cho\s+)?đến\s+khi\b", _F)
 
 
-def _until(text: str, cands: list[Cand]) -> list[Cand]:
-    """'Từ tháng 10/2025 đến khi tổ chức thành công Đại hội' is one range, open at its end."""
+P_FROM_ISSUE = regex.compile(r"(?:kể\s+)?từ\s+(?:ngày\s+(?:ký|ban\s+hành)|nay)(?![\p{L}\d])", _F)
+P_UNTIL_IN = regex.compile(r"(?<![\p{L}\d])(?:cho\s+)?đến\s+khi\b", _F)
+
+
+def _until(text: str, cands: list[Cand], issued: str | None = None) -> list[Cand]:
+    """'Từ tháng 10/2025 đến khi tổ chức thành công Đại hội' is one range, open at its end; so is
+    'từ ngày ban hành Kế hoạch đến khi ...', which starts on the issue date."""
     out: list[Cand] = []
     for c in cands:
         prev = out[-1] if out else None
         if (prev and prev.kind == "range" and prev.p_end is None and c.kind == "relative"
                 and not text[prev.end:c.start].strip() and P_UNTIL.match(text, c.start)):
             prev.end = c.end
+            prev.core = "until"
             continue
+        if (issued and c.kind == "relative" and P_FROM_ISSUE.match(text, c.start)
+                and P_UNTIL_IN.search(text, c.start, c.end)):
+            c.kind, c.p_start, c.core = "range", issued, "until"
         out.append(c)
     return out
 
@@ -341,9 +351,11 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
     before = text[max(lo, c.start - 60):c.start]
     clause = text[_clause_start(text, lo, c.start):c.start]
     low_clause = clause.casefold()
-    if c.kind == "relative":
+    if c.kind == "relative" or c.core == "until":     # an event bounds it (a range open until an event)
         if P_AROUND.search(before):     # "trước, trong và sau khi ...": a period, no bound
             return False
+        if c.kind == "relative" and W_BENEFIT.search(clause):
+            return False                # "sẽ được cộng điểm (sau khi được ban hành)": bounds no task
         return not W_ADHOC.search(text[max(lo, c.start - 20):c.end])
     if c.kind == "ongoing" and c.core == "ongoing":
         if W_ONGOING_BEFORE.search(before) or W_ONGOING_AFTER.search(text[c.end:c.end + 20]):
@@ -373,7 +385,7 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
     # dated: date, year, range, ongoing-from
     if P_CITATION.search(before):
         return False
-    bound = bool(W_BOUND.search(before)) or _review_year(clause, before)
+    bound = bool(W_BOUND.search(before)) or (c.core == "year" and _review_year(clause, before))
     if preamble and c.kind in ("date", "range") and not bound:
         return False      # the preamble's dates are those of the reports and decisions it cites
     if c.kind in ("year", "range", "ongoing") and _is_target_sentence(_sentence(text, lo, hi, c.start)):
@@ -475,9 +487,10 @@ def _merge_recurrences(text: str, rows: list[Cand]) -> list[Cand]:
     return [c for c in out if c.core != "donly"]      # "ngày 25" alone is a day of a month said elsewhere
 
 
-def _prose(doc: Document, lo: int, hi: int, preamble: bool = False, this_year: str | None = None) -> list[Cand]:
+def _prose(doc: Document, lo: int, hi: int, preamble: bool = False, this_year: str | None = None,
+           issued: str | None = None) -> list[Cand]:
     text = doc.text
-    found = _until(text, _select(_combine(text, _cores(text, lo, hi))))
+    found = _until(text, _select(_combine(text, _cores(text, lo, hi))), issued)
     kept = []
     for c in found:
         _finalize(c)
@@ -637,7 +650,7 @@ def find(doc: Document) -> list[Cand]:
     for a, b in doc.paragraphs:
         if doc.text[a:b].lstrip().startswith("|") or _skip_paragraph(doc, a, b, body_start):
             continue       # table lines are read cell by cell above
-        rows.extend(_prose(doc, a, b, preamble=a < first_section, this_year=this_year))
+        rows.extend(_prose(doc, a, b, preamble=a < first_section, this_year=this_year, issued=issued))
     rows = sorted((c for c in rows if not _in_past(c, issued)), key=lambda c: c.start)
     for c in rows:
         _close_paren(doc.text, c)

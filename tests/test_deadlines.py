@@ -69,6 +69,20 @@ def test_years_of_reviews(tmp_path, text, ends):
     assert keys(rows_of(tmp_path, text)) == [("year", None, e, None) for e in ends]
 
 
+@pytest.mark.parametrize("text, ends", [
+    ("Báo cáo giữa kỳ thực hiện Kế hoạch (năm 2030) và báo cáo tổng kết thực hiện Kế hoạch (năm 2035), gửi "
+     "Ủy ban nhân dân tỉnh.", ["2030-12-31", "2035-12-31"]),
+    ("Sở Nội vụ tổ chức sơ kết giữa kỳ năm 2028 và tổng kết năm 2030.", ["2028-12-31", "2030-12-31"]),
+    ("Sơ kết 3 năm thực hiện Chương trình (năm 2028); tổng kết vào năm 2030.", ["2028-12-31", "2030-12-31"]),
+])
+def test_years_of_reports_and_reviews(tmp_path, text, ends):
+    assert keys(rows_of(tmp_path, text)) == [("year", None, e, None) for e in ends]
+
+
+def test_year_of_a_named_document_in_a_review_is_no_deadline(tmp_path):
+    assert rows_of(tmp_path, "Đánh giá kết quả thực hiện Nghị quyết năm 2026 của Tỉnh ủy.") == []
+
+
 def test_year_that_bounds_a_task(tmp_path):
     rows = rows_of(tmp_path, "Sở Nông nghiệp và Môi trường chủ trì, hoàn thành trong năm 2026.")
     assert keys(rows) == [("year", None, "2026-12-31", None)]
@@ -249,8 +263,32 @@ def test_until_an_event(tmp_path):
     rows = rows_of(tmp_path, "Thời gian thực hiện: Từ tháng 10/2025 đến khi tổ chức thành công Đại hội Đảng bộ tỉnh.")
     assert rows == [("range", "2025-10-01", None, None,
                      "Từ tháng 10/2025 đến khi tổ chức thành công Đại hội Đảng bộ tỉnh")]
-    rows = rows_of(tmp_path, "Đợt thi đua thực hiện từ ngày ban hành Kế hoạch đến khi tổ chức thành công Đại hội.")
-    assert keys(rows) == [("relative", None, None, None)]
+
+
+
+@pytest.mark.parametrize("text, start", [
+    ("Thời gian thực hiện: Từ tháng 10/2025 đến khi tổ chức thành công Đại hội Đảng bộ tỉnh.", "2025-10-01"),
+    ("Đợt thi đua được triển khai thực hiện từ năm 2026 đến khi tổng kết Nghị quyết.", "2026-01-01"),
+    # the same shape from the day the plan is issued (HEADER: ngày 10 tháng 8 năm 2022)
+    ("Đợt thi đua thực hiện từ ngày ban hành Kế hoạch đến khi tổ chức thành công Đại hội.", "2022-08-10"),
+    ("Các lực lượng trực 24/24 giờ từ nay đến khi kết thúc mùa mưa bão.", "2022-08-10"),
+])
+def test_from_a_start_until_an_event_is_an_open_range(tmp_path, text, start):
+    assert keys(rows_of(tmp_path, text)) == [("range", start, None, None)]
+
+
+@pytest.mark.parametrize("text", [
+    "b) Ngoài ra, địa phương có thành tích xuất sắc sẽ được cộng điểm vào thi đua của Sở Y tế (sau khi được ban hành).",
+    "Hộ gia đình được hỗ trợ kinh phí sau khi hoàn thành nghiệm thu công trình.",
+])
+def test_an_event_that_bounds_no_task_is_no_deadline(tmp_path, text):
+    assert rows_of(tmp_path, text) == []
+
+
+def test_an_event_opening_a_task_clause_bounds_it(tmp_path):
+    text = ("c) Thực hiện chi trả trợ cấp: Sau khi thực hiện mở tài khoản, Ủy ban nhân dân xã phối hợp với "
+            "tổ chức chi trả ký kết hợp đồng.")
+    assert rows_of(tmp_path, text) == [("relative", None, None, None, "Sau khi thực hiện mở tài khoản")]
 
 
 # --- readings that must not happen ---------------------------------------------------------------
