@@ -57,6 +57,7 @@ def unified_text(doc: Document) -> str:
 
 
 _WS = regex.compile(r"\s+")
+_PROVINCE_TAIL = regex.compile(r"(?:tỉnh|thành phố)$")
 _PARTY_HEADER = regex.compile(r"(?:TỈNH|HUYỆN|THÀNH|THỊ|ĐẢNG)\s+ỦY|ĐẢNG BỘ|BAN CHẤP HÀNH")
 _PLACE_TAIL = regex.compile(r"(?:\s+\p{Lu}\p{Ll}*)+$")
 _LEVEL_TAIL = regex.compile(r"(tỉnh|thành phố|huyện|ủy|Việt Nam)$")
@@ -127,10 +128,14 @@ class _Compiled:
         self.head_excl = tuple(unify(x) for x in data["head_exclusions"])
         self.head_first_words = {h["head"].split()[0] for h in heads} | {"UBND", "Ủy", "Sở", "Ban"}
         self.function_caps = set(data["function_caps"])
+        self.place_after = regex.compile(r"\s+(?:" + "|".join(regex.escape(unify(p)) for p in sorted(
+            data["provinces"], key=len, reverse=True)) + r")(?!\p{L})")
         self.stop = {w for w in data["stop_words"] if " " not in w}
         self.stop_pairs = {w for w in data["stop_words"] if " " in w}
         self.lower_ok_words = set(data["name_words_lower"])
-        self.suffix_re = regex.compile(data["name_suffix"], flags)   # used with .match(text, pos): no anchor
+        provinces = "|".join(regex.escape(unify(p)) for p in sorted(data["provinces"], key=len, reverse=True))
+        # used with .match(text, pos): no anchor; a place after "tỉnh" must be a province's name
+        self.suffix_re = regex.compile(data["name_suffix"].replace("{provinces}", provinces), flags)
         self.suffix_level_res = [(regex.compile(rf"(?<!\p{{L}}){regex.escape(w)}(?:\s+\p{{Lu}}\p{{Ll}}*)*$"), lv)
                                  for w, lv in data["suffix_levels"].items()]
         self.abbr = data["abbreviations"]
@@ -240,7 +245,7 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
         if not w[:1].isalnum():
             break
         m = c.suffix_re.match(text, a - 1) if a > 0 else None
-        if n_words and m:
+        if m and (n_words or " " in head):   # "Tòa án nhân dân tỉnh": a level word right after the head
             end = m.end()
             n_words += 1
             break
@@ -301,11 +306,18 @@ def find_mentions(doc: Document) -> list[Mention]:
         entry = c.entries[c.nlp.vocab.strings[match_id]]
         a, b = sdoc[s].idx, sdoc[e - 1].idx + len(sdoc[e - 1])
         m = c.suffix_re.match(text, b)
-        if m and not entry["name"].startswith(("Sở", "Thanh tra")) and not _LEVEL_TAIL.search(entry["name"]):
+        name = entry["name"]
+        if m and not name.startswith(("Sở", "Thanh tra")) and not _LEVEL_TAIL.search(name):
             b = m.end()
-        elif m and entry["name"].startswith(("Sở", "Thanh tra")) and _SO_LEVEL.match(text[b:b + 12]):
+        elif m and name.startswith(("Sở", "Thanh tra")) and _SO_LEVEL.match(text[b:b + 12]):
             b = m.end()
-        add(6, Mention(a, b, [entry["name"]], entry["level"], "body", doc.text[a:b]))
+        elif _PROVINCE_TAIL.search(name):
+            # "Bảo hiểm xã hội tỉnh Cà Mau": the place printed after the level word stays in the name
+            pm = c.place_after.match(text, b)
+            if pm:
+                b = pm.end()
+                name = f"{name} {_clean_printed(doc.text[pm.start():b])}"
+        add(6, Mention(a, b, [name.strip()], entry["level"], "body", doc.text[a:b]))
     # forms of one body
     for fam, rx in c.families:
         for m in rx.finditer(text):

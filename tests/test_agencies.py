@@ -119,3 +119,15 @@ def test_shared_head_department_list(tmp_path):
                          "triển khai thực hiện.", date=(20, 11, 2025))
     assert names(doc) == {"Sở Tài chính", "Sở Nội vụ", "Sở Nông nghiệp và Môi trường", "Sở Y tế"}
     assert {r["role"] for r in doc.rows["assignments"]} == {"thuc_hien"}
+
+
+def test_level_word_and_province_after_names(tmp_path):
+    got = mentions(tmp_path, "1. Tòa án nhân dân tỉnh, Viện Kiểm sát nhân dân tỉnh, Bảo hiểm xã hội tỉnh Cà Mau và "
+                             "Hội Nông dân tỉnh Tổ chức tuyên truyền.")
+    assert [n for k, n in got if k == "body"] == ["Tòa án nhân dân tỉnh", "Viện Kiểm sát nhân dân tỉnh",
+                                                  "Bảo hiểm xã hội tỉnh Cà Mau", "Hội Nông dân tỉnh"]
+
+
+def test_capitalized_verb_after_level_word_is_not_a_place(tmp_path):
+    got = mentions(tmp_path, "5.2. Liên minh hợp tác xã tỉnh Củng cố, phát huy vai trò đại diện.")
+    assert ("body", "Liên minh Hợp tác xã tỉnh") in got

@@ -495,3 +495,23 @@ def test_format_libraries_are_imported_only_when_needed():
             "print(sorted(m for m in ('bs4', 'docx', 'pypdf', 'lxml') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_docx_tracked_changes_links_and_fields_read_as_shown(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    d = docx.Document()
+    d.add_paragraph("KẾ HOẠCH")
+    d.element.body.insert(1, parse_xml(
+        f'<w:p {nsdecls("w")}><w:r><w:t xml:space="preserve">Giao </w:t></w:r>'
+        '<w:del w:id="1" w:author="A"><w:r><w:delText>Sở Kế hoạch và Đầu tư</w:delText></w:r></w:del>'
+        '<w:ins w:id="2" w:author="A"><w:r><w:t>Sở Tài chính</w:t></w:r></w:ins>'
+        '<w:r><w:t xml:space="preserve"> chủ trì, báo cáo trước ngày </w:t></w:r>'
+        '<w:fldSimple w:instr="DATE"><w:r><w:t>15/12/2026</w:t></w:r></w:fldSimple>'
+        '<w:r><w:t xml:space="preserve">; xem </w:t></w:r>'
+        '<w:hyperlink><w:r><w:t>Cổng thông tin</w:t></w:r></w:hyperlink><w:r><w:t>.</w:t></w:r></w:p>'))
+    path = tmp_path / "tracked.docx"
+    d.save(path)
+    assert read_document(path).raw == ("KẾ HOẠCH\n\nGiao Sở Tài chính chủ trì, báo cáo trước ngày 15/12/2026; "
+                                       "xem Cổng thông tin.\n")
