@@ -360,6 +360,31 @@ def test_time_column_cell_forms(tmp_path):
         ("range", "2025-10-01", "2026-06-30", None)]
 
 
+def test_only_the_time_column_is_read(tmp_path):
+    body = ("| TT | Nội dung | Cơ quan chủ trì | Thời gian hoàn thành | Sản phẩm |\n"
+            "| 1 | Rà soát quy chế | Sở Tư pháp | 2026 | Báo cáo năm 2025 |\n"
+            "| 2 | Tổng kết | Sở Nội vụ | Theo Kế hoạch riêng | 2027 |\n")
+    assert keys(rows_of(tmp_path, body, section="PHỤ LỤC")) == [("year", None, "2026-12-31", None)]
+
+
+def test_a_row_that_swallowed_the_next_one_gives_both_cells(tmp_path):
+    # a page break lost between rows 1 and 2: one line with the cells of both
+    body = ("| TT | Nội dung | Cơ quan chủ trì | Thời gian | Sản phẩm |\n"
+            "| 1 | Ban hành Quy chế | Sở Xây dựng | Sau khi có Quy chế của Trung ương | Quyết định | …… | 2 "
+            "| Thành lập Quỹ | Sở Tài chính | 2026 | Quyết định |\n"
+            "| 3 | Kiểm tra | Sở Nội vụ | Thường xuyên | Báo cáo |\n")
+    rows = rows_of(tmp_path, body, section="PHỤ LỤC")
+    assert keys(rows) == [("relative", None, None, None), ("year", None, "2026-12-31", None),
+                          ("ongoing", None, None, None)]
+    assert [r[4] for r in rows] == ["Sau khi có Quy chế của Trung ương", "2026", "Thường xuyên"]
+
+
+def test_a_header_stating_a_time_is_no_time_column(tmp_path):
+    body = ("| Nội dung | Thời gian: 2026 |\n"
+            "| Rà soát | 2027 |\n")
+    assert rows_of(tmp_path, body, section="PHỤ LỤC") == []
+
+
 def test_table_without_time_column_gives_nothing(tmp_path):
     body = ("| STT | Chỉ tiêu | Đơn vị chủ trì |\n"
             "| 1 | Đến năm 2030 có 100 hợp tác xã | Sở Nông nghiệp và Môi trường |\n")
