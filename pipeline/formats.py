@@ -190,7 +190,6 @@ def docx_to_text(data: bytes) -> str:
     import docx
     from docx.oxml.ns import qn
     from docx.table import Table
-    from docx.text.paragraph import Paragraph
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on broken packages
@@ -202,7 +201,7 @@ def docx_to_text(data: bytes) -> str:
     def walk(parent_el, parent):
         for el in parent_el.iterchildren():
             if el.tag == p_tag:
-                text = numbering.label(el) + Paragraph(el, parent).text
+                text = numbering.label(el) + _word_text(el)
                 lines.extend(_WS.sub(" ", ln).strip() for ln in text.split("\n"))
                 lines.append("")   # each Word paragraph is a paragraph of its own
             elif el.tag == tbl_tag:
@@ -213,7 +212,7 @@ def docx_to_text(data: bytes) -> str:
                         if id(cell._tc) in seen:
                             continue   # a merged cell is listed once per grid column it spans
                         seen.add(id(cell._tc))
-                        cells.append(cell.text.split("\n"))
+                        cells.append([ln for p in cell._tc.iter(p_tag) for ln in _word_text(p).split("\n")])
                     rows.append(cells)
                 lines.extend(_table_lines(rows))
                 lines.append("")
@@ -224,6 +223,37 @@ def docx_to_text(data: bytes) -> str:
 
     walk(document.element.body, document)
     return _join_lines(lines)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# not text of the paragraph: deleted runs, field codes, properties, text boxes (own paragraphs),
+# the fallback copy of alternate content
+_WORD_SKIP = frozenset([_W + t for t in ("del", "instrText", "delText", "pPr", "rPr", "txbxContent",
+                                          "footnoteReference", "commentReference")] + [_MC_FALLBACK])
+
+
+def _word_text(el) -> str:
+    """Text of a Word paragraph as shown, tracked insertions, hyperlinks, fields' results
+    and content controls included (python-docx's `Paragraph.text` drops several of them)."""
+    out: list[str] = []
+
+    def walk(node):
+        for child in node:
+            tag = child.tag
+            if tag == _W + "t":
+                out.append(child.text or "")
+            elif tag == _W + "tab":
+                out.append("\t")
+            elif tag in (_W + "br", _W + "cr"):
+                out.append("\n")
+            elif tag == _W + "noBreakHyphen":
+                out.append("-")
+            elif tag not in _WORD_SKIP and isinstance(tag, str):
+                walk(child)
+
+    walk(el)
+    return "".join(out)
 
 
 def _roman(n: int) -> str:
