@@ -425,7 +425,11 @@ def pdf_to_text(data: bytes) -> str:
         for page in reader.pages:
             # layout mode keeps vertical gaps as blank lines (the paragraph breaks of the page)
             # and the horizontal position of text (the two columns of header and signature)
-            lines = _two_columns((page.extract_text(extraction_mode="layout") or "").splitlines())
+            try:
+                text = page.extract_text(extraction_mode="layout") or ""
+            except Exception:  # noqa: BLE001 - layout mode needs font metrics some files lack
+                text = page.extract_text() or ""
+            lines = _two_columns(text.splitlines())
             while lines and (not lines[0].strip() or _PAGE_NUMBER.match(lines[0])):
                 lines.pop(0)
             while lines and (not lines[-1].strip() or _PAGE_NUMBER.match(lines[-1])):
