@@ -23,7 +23,8 @@ class InputError(Exception):
 
 TEXT_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".text": "txt"}
 FORMATS = {**TEXT_FORMATS, ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 50_000_000       # a 50 MB file is no plan text (a scanned book, a database dump)
+MAX_CHARS = 3_000_000        # extracted text; the longest real plans are a few hundred thousand
 MAX_CONTROL_SHARE = 0.01     # more control characters than this: binary data, not text
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 _SIGNATURES = {b"%PDF": "a PDF", b"PK\x03\x04": "a zip archive (.docx?)", b"\xd0\xcf\x11\xe0": "an old Office file (.doc/.xls)",
@@ -148,8 +149,8 @@ def read_document(path: str | Path, doc_id: str | None = None) -> Document:
         raise InputError(f"unsupported file type '{path.suffix or '(none)'}'; expected one of "
                          + ", ".join(sorted(FORMATS)))
     size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(f"file too large ({size / 2**20:.0f} MB > {MAX_BYTES // 2**20} MB)")
+    if size >= MAX_BYTES:
+        raise InputError(f"file too large ({size / 1e6:.0f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB)")
     if size == 0:
         raise InputError("empty file (0 bytes)")
     data = path.read_bytes()
@@ -159,6 +160,9 @@ def read_document(path: str | Path, doc_id: str | None = None) -> Document:
         text = text.replace("\r", "\n")   # old Mac line ends
     if not text.strip():
         raise InputError("empty document (no text)")
+    if len(text) > MAX_CHARS:
+        raise InputError(f"text too long ({len(text):,} characters; the limit is {MAX_CHARS:,}): "
+                         "not a single plan, split it")
     return Document(
         doc_id=doc_id or path.stem,
         source_path=str(path),

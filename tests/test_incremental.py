@@ -118,8 +118,8 @@ def _bad_inputs(raw: Path) -> dict[str, str]:
     (raw / "old_word.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 300)
     (raw / "README.md").write_text(README, encoding="utf-8")
     (raw / "shopping.txt").write_text("Danh sách đi chợ\n1. Gạo 5 kg\n2. Rau muống\n3. Cá thu\n", encoding="utf-8")
-    with open(raw / "huge.txt", "wb") as fh:     # sparse: 51 MB without writing them
-        fh.truncate(51 * 1024 * 1024)
+    with open(raw / "huge.txt", "wb") as fh:     # sparse: 50 MB without writing them
+        fh.truncate(50_000_000)
     return {"empty": "empty", "blank": "empty", "binary": "binary", "image": "PDF", "broken": ".docx",
             "old_word": "unsupported file type", "README": "not a plan", "shopping": "not a plan",
             "huge": "too large"}

@@ -324,6 +324,7 @@ def test_unicode_text_is_not_mistaken_for_legacy():
     (b"\x00\x01\x02\x03" * 50, "binary"),
     (b"%PDF-1.4\n" + bytes(range(256)) * 4, "PDF"),
     (bytes(range(1, 32)) * 30, "binary"),
+    ("Sở Tài chính chủ trì. ".encode("utf-8") * 140_000, "text too long"),
 ])
 def test_bad_text_files(tmp_path, data, words):
     path = tmp_path / "x.txt"
