@@ -261,3 +261,12 @@ def test_two_line_table_header(tmp_path):
     doc = plan(tmp_path, body, date=(19, 11, 2025))
     assert roles(doc) == {("Công an tỉnh", "chu_tri"), ("Sở Khoa học và Công nghệ", "phoi_hop"),
                           ("Ủy ban nhân dân cấp xã", "phoi_hop")}
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("1. Trách nhiệm của Sở Y tế\n- Chủ trì tổ chức tiêm chủng.\n", {("Sở Y tế", "chu_tri")}),
+    ("2. Đối với Ủy ban nhân dân các xã, phường: bố trí nhân lực thực hiện.", {("Ủy ban nhân dân cấp xã", "chu_tri")}),
+    ("3. Ủy ban nhân dân tỉnh giao trách nhiệm cho Sở Nội vụ theo dõi, đôn đốc.", {("Sở Nội vụ", "chu_tri")}),
+])
+def test_headings_that_introduce_the_body(tmp_path, body, expected):
+    assert roles(plan(tmp_path, body, date=(19, 11, 2025))) == expected
