@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 from pipeline.config import DEFAULT_GOLD_DIR, DEFAULT_RAW_DIR  # noqa: E402
 
 EXAMPLES = ["trước ngày 15 tháng 12 hàng năm", "Quý II/2023", "2023 - 2025", "tháng 6/2024",
-            "trước ngày 30/6/2024", "định kỳ 6 tháng", "Năm 2025 và các năm tiếp theo", "thường xuyên"]
+            "trước ngày 30/6/2024", "định kỳ 6 tháng", "Năm 2025 và các năm tiếp theo", "thường xuyên",
+            "báo cáo 02 lần/ngày (trước 9h00’ và 16h00’)", "vào thứ Sáu hằng tuần"]
 
 
 def _dateparser():
