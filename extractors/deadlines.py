@@ -65,6 +65,7 @@ P_PER = regex.compile(rf"(?:0?1|một)\s+lần\s*/\s*(năm|quý|tháng|tuần)|(
 # a time of day ("trước 9h00’", "16 giờ 30"): FORMAT has no form for it, so it is a daily row with no end
 CLOCK = r"(?:(?:trước|vào|lúc)\s+)?(?<![\d/.-])(?:[01]?\d|2[0-4])\s*(?:h|giờ)(?:\s*[0-5]\d)?(?:\s*['’])?(?![\p{L}\d])"
 P_CLOCK_TIME = regex.compile(CLOCK, _F)
+P_DURATION_BEFORE = regex.compile(r"(?<![\p{L}\d])(?:trong|vòng|sau|suốt|mỗi|tối\s+đa|khoảng|đủ)\s+$", _F)   # "trong 24 giờ"
 WEEKDAY = rf"(?:(?:trước|vào|trong)\s+)?(?:ngày\s+)?(?:{_alt(_T['weekdays'])})"
 P_DAILY_CUE = regex.compile(rf"(?<![\p{{L}}\d])(?:{EVERY}|mỗi)\s+ngày|lần\s*/\s*ngày", _F)
 P_DAY_ONLY = regex.compile(rf"ngày\s+{D}(?!\s*(?:[/.-]\s*\d|tháng|\d))", _F)
@@ -120,6 +121,7 @@ W_ONGOING_AFTER = regex.compile(rf"^\s*,?\s*(?:{_alt(_T['ongoing_blockers_after'
 W_RECUR_BEFORE = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['recurring_verbs_before'])})\s*$", _F)
 W_REPORT_VERB = _words(_T["report_verbs"])
 W_REVIEW = _words(_T["review_words"])
+W_REVIEW_EVENT = _words(_T["review_events"])
 W_BENEFIT = _words(_T["benefit_cues"])
 P_OPEN_PAREN = regex.compile(r"\(\s*$")
 W_RECUR_NOUN = _words(_T["recurrence_modified_nouns"])
@@ -242,7 +244,8 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
         rec = _T["recurrence_units"].get(unit, "half_yearly")
         add(m, "recurring", None, None, rec, core="per")
     for m in P_CLOCK_TIME.finditer(text, lo, hi):
-        add(m, "recurring", None, None, "daily", core="clock")
+        if not P_DURATION_BEFORE.search(text, max(lo, m.start() - 20), m.start()):
+            add(m, "recurring", None, None, "daily", core="clock")
     for m in P_DAY_ONLY.finditer(text, lo, hi):
         d = int(m.group(1))
         if 1 <= d <= 31:
@@ -344,6 +347,8 @@ def _prefix(text: str, lo: int, c: Cand) -> int:
     m = P_PREFIX.search(text, a, c.start)
     if not m and c.recurrence == "weekly":
         m = P_WEEKDAY_BEFORE.search(text, a, c.start)
+    if not m and c.kind == "date":          # "trước 17 giờ ngày 25/11/2025"
+        m = P_CLOCK.search(text, a, c.start)
     return m.start() if m else c.start
 
 
@@ -385,7 +390,8 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
     # dated: date, year, range, ongoing-from
     if P_CITATION.search(before):
         return False
-    bound = bool(W_BOUND.search(before)) or (c.core == "year" and _review_year(clause, before))
+    clock = P_CLOCK.search(before)
+    bound = bool(W_BOUND.search(before[:clock.start()] if clock else before)) or (c.core == "year" and _review_year(clause, before))
     if preamble and c.kind in ("date", "range") and not bound:
         return False      # the preamble's dates are those of the reports and decisions it cites
     if c.kind in ("year", "range", "ongoing") and _is_target_sentence(_sentence(text, lo, hi, c.start)):
@@ -411,13 +417,11 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
 def _review_year(clause: str, before: str) -> bool:
     """'Báo cáo giữa kỳ thực hiện Kế hoạch (năm 2030)', 'sơ kết giữa kỳ năm 2028': the year a review or
     report is due, in brackets after it or right after it with no name between."""
-    reviews = list(W_REVIEW.finditer(clause))
-    if not reviews:
-        return False
-    between = clause[reviews[-1].end():]
-    if len(P_WORD.findall(between)) > MERGE_WORDS:
-        return False
-    return bool(P_OPEN_PAREN.search(before)) or not W_NAME.search(between)
+    if P_OPEN_PAREN.search(before):
+        reviews = list(W_REVIEW.finditer(clause))
+        return bool(reviews) and len(P_WORD.findall(clause[reviews[-1].end():])) <= MERGE_WORDS
+    reviews = list(W_REVIEW_EVENT.finditer(clause))
+    return bool(reviews) and len(P_WORD.findall(clause[reviews[-1].end():])) <= 3
 
 
 P_LABEL = regex.compile(r"^\s*(?:[\dIVXivx]+(?:\.\d+)*[.)]|[a-zđ]\)|[-+*•])?\s*(?P<t>.*?)\s*[:.]?\s*$", regex.S)

@@ -212,6 +212,16 @@ def test_no_recurrence(tmp_path, text):
     assert rows_of(tmp_path, text) == []
 
 
+def test_a_duration_in_hours_is_no_time_of_day(tmp_path):
+    rows = rows_of(tmp_path, "Các xã cập nhật số liệu hằng ngày, báo cáo trong vòng 24 giờ.")
+    assert rows == [("recurring", None, None, "daily", "hằng ngày")]
+
+
+def test_a_date_due_at_a_time_quotes_the_time(tmp_path):
+    assert rows_of(tmp_path, "Các xã gửi báo cáo về Sở Nội vụ trước 17 giờ ngày 25/11/2022.") == \
+        [("date", None, "2022-11-25", None, "trước 17 giờ ngày 25/11/2022")]
+
+
 def test_a_rate_in_a_target_is_no_recurrence(tmp_path):
     assert rows_of(tmp_path, "Người dân được khám sức khỏe định kỳ ít nhất 01 lần/năm.") == []
 
@@ -281,6 +291,11 @@ def test_from_a_start_until_an_event_is_an_open_range(tmp_path, text, start):
     "b) Ngoài ra, địa phương có thành tích xuất sắc sẽ được cộng điểm vào thi đua của Sở Y tế (sau khi được ban hành).",
     "Hộ gia đình được hỗ trợ kinh phí sau khi hoàn thành nghiệm thu công trình.",
 ])
+
+
+def test_a_passive_task_keeps_its_event(tmp_path):
+    assert keys(rows_of(tmp_path, "Kế hoạch chi tiết sẽ được triển khai sau khi được phê duyệt.")) == \
+        [("relative", None, None, None)]
 def test_an_event_that_bounds_no_task_is_no_deadline(tmp_path, text):
     assert rows_of(tmp_path, text) == []
 
