@@ -291,13 +291,13 @@ def test_from_a_start_until_an_event_is_an_open_range(tmp_path, text, start):
     "b) Ngoài ra, địa phương có thành tích xuất sắc sẽ được cộng điểm vào thi đua của Sở Y tế (sau khi được ban hành).",
     "Hộ gia đình được hỗ trợ kinh phí sau khi hoàn thành nghiệm thu công trình.",
 ])
+def test_an_event_that_bounds_no_task_is_no_deadline(tmp_path, text):
+    assert rows_of(tmp_path, text) == []
 
 
 def test_a_passive_task_keeps_its_event(tmp_path):
     assert keys(rows_of(tmp_path, "Kế hoạch chi tiết sẽ được triển khai sau khi được phê duyệt.")) == \
         [("relative", None, None, None)]
-def test_an_event_that_bounds_no_task_is_no_deadline(tmp_path, text):
-    assert rows_of(tmp_path, text) == []
 
 
 def test_an_event_opening_a_task_clause_bounds_it(tmp_path):
