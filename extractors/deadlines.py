@@ -532,7 +532,7 @@ P_CELL_RELATIVE = regex.compile(r"^\s*(?:ngay\s+)?(?:sau\s+khi|trước\s+khi|kh
 P_CELL_YEAR = regex.compile(rf"^\s*{Y}\s*$")
 
 
-def _cell(doc: Document, a: int, b: int, this_year: str | None = None) -> list[Cand]:
+def _cell(doc: Document, a: int, b: int, this_year: str | None = None, issued: str | None = None) -> list[Cand]:
     """Rows of one cell of a time column: the cell must be (almost) only time expressions."""
     text = doc.text
     while a < b and text[a] in " *":
@@ -547,8 +547,9 @@ def _cell(doc: Document, a: int, b: int, this_year: str | None = None) -> list[C
         return [Cand(a, b, "year", out_end=_iso(y, 12, 31), core="cell")]
     if P_CELL_RELATIVE.match(cell) and not W_ADHOC.search(cell):
         return [Cand(a, b, "relative", core="cell")]
-    found = [_finalize(c) for c in _select(_combine(text, _cores(text, a, b)))]
-    found = [c for c in found if not (c.kind == "relative")]
+    found = [_finalize(c) for c in _until(text, _select(_combine(text, _cores(text, a, b))), issued)]
+    daily = P_DAILY_CUE.search(cell)
+    found = [c for c in found if c.kind != "relative" and (c.core != "clock" or daily)]
     if not found:
         return []
     for c in found:
@@ -556,7 +557,7 @@ def _cell(doc: Document, a: int, b: int, this_year: str | None = None) -> list[C
     rest = "".join(text[x:y] for x, y in zip([a] + [c.end for c in found], [c.start for c in found] + [b]))
     if not P_CELL_FILLER.match(rest):
         return []
-    rows = _merge_recurrences(text, found)
+    rows = _times_of_day(text, _merge_recurrences(text, found))
     if this_year:
         for c in rows:
             if c.core == "dm" and not W_RECUR_CUE.search(cell):
@@ -576,7 +577,7 @@ def _time_column(table: Table) -> int | None:
     return i if len(P_WORD.findall(head)) <= 6 and not P_DIGIT.search(head) else None
 
 
-def _tables(doc: Document, this_year: str | None = None) -> list[Cand]:
+def _tables(doc: Document, this_year: str | None = None, issued: str | None = None) -> list[Cand]:
     """One row per cell of a time column. A row wider than the header holds a second row whose
     break was lost (a page break): its cells past the header's width are read too."""
     out = []
@@ -588,7 +589,7 @@ def _tables(doc: Document, this_year: str | None = None) -> list[Cand]:
         for row in table.rows:
             cells = row.cells[i:i + 1] + row.cells[max(width, i + 1):]
             for cell in cells:
-                out.extend(_cell(doc, cell.start, cell.end, this_year))
+                out.extend(_cell(doc, cell.start, cell.end, this_year, issued))
     return out
 
 
@@ -650,7 +651,7 @@ def find(doc: Document) -> list[Cand]:
     issued = _issue_date(doc)
     first_section = min((s.start for s in doc.sections), default=len(doc.text))
     this_year = issued if _one_off(doc, issued, body_start) else None
-    rows: list[Cand] = _tables(doc, this_year)
+    rows: list[Cand] = _tables(doc, this_year, issued)
     for a, b in doc.paragraphs:
         if doc.text[a:b].lstrip().startswith("|") or _skip_paragraph(doc, a, b, body_start):
             continue       # table lines are read cell by cell above

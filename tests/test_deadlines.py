@@ -375,6 +375,18 @@ def test_time_column_cell_forms(tmp_path):
         ("range", "2025-10-01", "2026-06-30", None)]
 
 
+def test_time_cells_with_times_of_day_and_events(tmp_path):
+    cells = ["Trước 16h00 hằng ngày", "Thứ Sáu hằng tuần", "02 lần/ngày (9h00 và 16h00)",
+             "Trước 16h00 ngày 20/11/2025", "Từ tháng 10/2025 đến khi tổ chức thành công Đại hội",
+             "Từ ngày ban hành Kế hoạch đến khi kết thúc mùa mưa bão"]
+    body = "| TT | Nhiệm vụ | Chủ trì | Thời gian |\n" + "".join(
+        f"| {i} | Nhiệm vụ {i} | Sở Nội vụ | {c} |\n" for i, c in enumerate(cells, 1))
+    assert keys(rows_of(tmp_path, body, section="PHỤ LỤC")) == [
+        ("recurring", None, None, "daily"), ("recurring", None, None, "weekly"),
+        ("recurring", None, None, "daily"), ("recurring", None, None, "daily"), ("date", None, "2025-11-20", None),
+        ("range", "2025-10-01", None, None), ("range", "2022-08-10", None, None)]
+
+
 def test_only_the_time_column_is_read(tmp_path):
     body = ("| TT | Nội dung | Cơ quan chủ trì | Thời gian hoàn thành | Sản phẩm |\n"
             "| 1 | Rà soát quy chế | Sở Tư pháp | 2026 | Báo cáo năm 2025 |\n"
