@@ -83,6 +83,8 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     rows: dict[str, list[dict]] = field(default_factory=dict)        # table name -> rows
+    _section_starts: list[int] | None = field(default=None, repr=False, compare=False)
+    _section_by_id: dict[str, Section] = field(default_factory=dict, repr=False, compare=False)
 
     # --- offsets -------------------------------------------------------------------------
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
@@ -105,11 +107,15 @@ class Document:
     # --- structure -----------------------------------------------------------------------
     def section_at(self, pos: int) -> Section | None:
         """Deepest section whose span contains the normalized position."""
-        best = None
-        for s in self.sections:
-            if s.start <= pos < s.end and (best is None or s.level >= best.level):
-                best = s
-        return best
+        if self._section_starts is None or len(self._section_starts) != len(self.sections):
+            self._section_starts = [s.start for s in self.sections]
+            self._section_by_id = {s.section_id: s for s in self.sections}
+        i = bisect.bisect_right(self._section_starts, pos) - 1
+        s = self.sections[i] if i >= 0 else None
+        # the last section opened before pos, or its parent when pos lies after its end
+        while s is not None and not (s.start <= pos < s.end):
+            s = self._section_by_id.get(s.parent_id) if s.parent_id else None
+        return s
 
     def section_id_at(self, pos: int) -> str | None:
         s = self.section_at(pos)

@@ -105,11 +105,8 @@ def segment(doc: Document) -> Document:
             number = f"{label} {ma['num']}" if ma["num"] else label
             h = Heading(number=number, style="appendix", depth=1, title=title, is_title_line=True,
                         start=a, end=len(text), para_end=b)
-            for open_h in stack:
+            for open_h in stack:   # headings off the stack were closed before `a` already
                 open_h.end = min(open_h.end, a)
-            for prev in headings:
-                if prev.end > a:
-                    prev.end = a
             stack = [h]
             headings.append(h)
             in_appendix = True
@@ -175,11 +172,12 @@ def _promote_titles_with_children(doc: Document, headings: list[Heading]) -> Non
 def _sections(doc: Document, headings: list[Heading]) -> list[Section]:
     sections: list[Section] = []
     open_by_depth: dict[int, Section] = {}
+    # appendices run to the next appendix or the end, so one start bounds them all
+    appendix_from = next((h.start for h in headings if h.style == "appendix"), len(doc.text))
     for h in headings:
         if h.style == "appendix":
             level = 1
-        elif h.depth <= 2 and h.is_title_line and not any(
-                o.style == "appendix" and o.start <= h.start < o.end for o in headings):
+        elif h.depth <= 2 and h.is_title_line and h.start < appendix_from:
             level = h.depth
         else:
             continue
