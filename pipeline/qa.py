@@ -590,38 +590,14 @@ def format_documents(res: QAResult, verbose: bool = False) -> str:
 
 
 # --- CLI -------------------------------------------------------------------------------------
-CODE_STAMP = "_qa_code.sha256"
-
-
-def code_fingerprint() -> str:
-    """Hash of the pipeline's code and data files: outputs from other code must be re-extracted."""
-    import hashlib
-    from .config import ROOT
-    h = hashlib.sha256()
-    for folder, pattern in (("pipeline", "**/*.py"), ("pipeline/data", "*.json"), ("extractors", "**/*.py")):
-        for path in sorted((ROOT / folder).glob(pattern)):
-            if path.name.startswith(("qa", "gold")):
-                continue   # QA's own code does not change the extraction
-            h.update(str(path.relative_to(ROOT)).encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
-
-
 def run_qa(gold_dir: Path, raw_dir: Path, out_dir: Path, extract: bool = True) -> QAResult:
     """Extract raw_dir into out_dir (incrementally) unless `extract` is false, then score against gold_dir."""
     errors: list[str] = []
     if extract:
         from .run import extract_corpus
-        # outputs written by other code are stale even when the documents did not change
-        stamp = Path(out_dir) / CODE_STAMP
-        code = code_fingerprint()
-        try:
-            old = stamp.read_text(encoding="utf-8").strip()
-        except OSError:
-            old = ""
-        summary = extract_corpus(raw_dir, out_dir, progress=False, force=old != code)
-        from .io import atomic_write_bytes
-        atomic_write_bytes(stamp, code.encode("utf-8"))   # failed documents are retried by the manifest anyway
+        # the manifest records each document's pipeline version (code + data fingerprint),
+        # so outputs written by other code are re-extracted even when the documents did not change
+        summary = extract_corpus(raw_dir, out_dir, progress=False)
         errors = [f"{err.get('path')}: extraction failed [{err.get('stage')}]: {err.get('message')}"
                   for err in summary.failures]
     gold_docs, problems = load_gold(gold_dir, raw_dir)

@@ -103,7 +103,8 @@ TABLES: dict[str, pa.Schema] = {
     "errors": pa.schema([
         DOC_ID,
         _f("path", pa.string(), "Input file that failed.", "raw_docs/broken.pdf"),
-        _f("stage", pa.string(), "Stage that failed (load, normalize, segment, extract:<name>, write).", "load"),
+        _f("stage", pa.string(), "Stage that failed: discover, load, check (not a plan), a component name (normalize, "
+           "segment, tables, metadata, targets ...), write, timeout or crash.", "load"),
         _f("message", pa.string(), "What went wrong, in words.", "cannot decode: not UTF-8/UTF-16/Windows-1258"),
     ]),
 }
