@@ -292,7 +292,9 @@ def _allowed(doc: Document, a: int, st: _Structure) -> bool:
     if st.section_kind(doc, a) in _data()["skip_section_kinds"]:
         return False
     for h in st.enclosing(doc, a):
-        if h.start < a and h.is_title_line and _SKIP_HEADINGS.match(h.title.strip(" *")):
+        title = h.title.strip(" *:")
+        if (h.start < a and h.is_title_line and len(title) < 60 and _SKIP_HEADINGS.match(title)
+                and not _TASK_HEADING.search(title)):
             return False
     return True
 

@@ -102,6 +102,7 @@ _OBJECTIVE_CUES = tuple(c for k in _D["target_kinds"] for c in lexicon("sections
 _TOPIC_SPLIT = regex.compile(r",|" + _alt(_D["list_joiners"]))
 _YEAR_LINE_MAX = 70
 _MAX_BLOCK_LOOKBACK = 200
+_WINDOW = 400                          # characters of a clause searched for cues around a number
 _SUB_YEAR = regex.compile(r"(?:" + _alt(_D["year_cue_words"] + [_D["year_word"]], False) + r"\s*)?(?P<y>(?:19|20)\d\d)",
                           regex.I)
 _PERIOD_END = regex.compile(r"(?:19|20)\d\d\s*[-–]\s*(?P<y>(?:19|20)\d\d)")   # a column "Giai đoạn 2026-2030"
@@ -548,8 +549,10 @@ def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = Non
                     continue
                 if any(qs <= m.start() < qe for qs, qe in quoted):
                     continue
-                clause_before = text[cs:m.start()]
-                sentence_before = text[ss:m.start()]
+                # cues are looked for in a bounded window: a clause of thousands of figures stays linear
+                ws = max(cs, m.start() - _WINDOW)
+                clause_before = text[ws:m.start()]
+                sentence_before = text[max(ss, m.start() - _WINDOW):m.start()]
                 # past counts and estimates
                 past = None
                 for past in _PAST.finditer(clause_before):
@@ -577,12 +580,14 @@ def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = Non
                     if _LIST_JOIN.search(between) and not _WITH.search(between) and "(" not in between \
                             and len(between) < 80:
                         f.comparator, f.cmp_from_word = prev_in_clause.comparator, True
-                per_year = f.per_year or bool(_PER_CUE.search(text, cs, m.start()))
-                ty = None if per_year else target_year(ctx, m.start(), (cs, ce), (ss, se), group_year)
+                per_year = f.per_year or bool(_PER_CUE.search(text, ws, m.start()))
+                window = (ws, min(ce, m.start() + _WINDOW))
+                ty = None if per_year else target_year(
+                    ctx, m.start(), window, (max(ss, ws - _WINDOW), se), group_year)
                 prev_in_clause = f
                 yield TargetRow(
                     section_id=doc.section_id_at(m.start()),
-                    indicator=_indicator(text, f, (cs, ce)),
+                    indicator=_indicator(text, f, window),
                     value=float(f.value), value_max=float(f.value_max) if f.value_max is not None else None,
                     unit=f.unit, comparator=f.comparator, target_year=ty, per_year=per_year,
                     **doc.evidence(f.start, f.end))

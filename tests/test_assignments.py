@@ -270,3 +270,10 @@ def test_two_line_table_header(tmp_path):
 ])
 def test_headings_that_introduce_the_body(tmp_path, body, expected):
     assert roles(plan(tmp_path, body, date=(19, 11, 2025))) == expected
+
+
+def test_principles_under_a_lettered_heading(tmp_path):
+    body = ("1. Quan điểm\n- Các sở, ban, ngành phối hợp chặt chẽ trong chỉ đạo.\n"
+            "2. Nhiệm vụ\n- Sở Nội vụ chủ trì hướng dẫn.\n")
+    doc = plan(tmp_path, body, section="II. NHIỆM VỤ VÀ GIẢI PHÁP")
+    assert roles(doc) == {("Sở Nội vụ", "chu_tri")}
