@@ -332,3 +332,11 @@ def test_quotes_are_raw_text_and_indicators_readable(processed):
         for r in doc.rows.get("targets", []):
             assert doc.raw[r["char_start"]:r["char_end"]] == r["quote"]
             assert r["indicator"] and "HTX" not in r["indicator"]
+
+
+def test_long_clause_of_figures_stays_linear(tmp_path):
+    import time
+    started = time.perf_counter()
+    rows = rows_of(tmp_path, "- Phấn đấu " + "đạt 10% hợp tác xã có lãi, " * 3000 + "và 5% hợp tác xã xuất khẩu.")
+    assert len(rows) == 3001 and rows[-1][0] == 5.0
+    assert time.perf_counter() - started < 10
