@@ -6,9 +6,13 @@ it (an objectives section, or a commitment cue such as "phấn đấu" before it
 when it counts the past, labels a document or an article, or is a date or a duration.
 
 Normalization (FORMAT.md "targets"): `value`/`value_max` from Vietnamese numerals, `unit`
-canonical, `comparator` from the qualifier before the number (covering a list joined by
-commas/"và", not across ";" or "với") or "trở lên" after it, `per_year` for rates per
-period, and `target_year` decided in one place, `target_year()`.
+canonical (listed nouns and abbreviations; an unlisted noun is the head noun that underthesea's
+POS tagger finds in the few words after the number), `comparator` from the qualifier before the
+number (covering a list joined by commas/"và", not across ";" or "với") or "trở lên" after it,
+`per_year` for rates per period, and `target_year` decided in one place, `target_year()`.
+Tables: a cell holding a target sentence yields its targets (group rows such as
+"I | MỤC TIÊU CỤ THỂ ĐẾN NĂM 2030" give the year of the rows below them); an indicator | unit |
+value-per-year table yields one target per future-year cell, its unit taken as printed.
 All words and cues live in `pipeline/data/targets.json`.
 """
 from __future__ import annotations
