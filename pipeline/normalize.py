@@ -43,10 +43,12 @@ def _is_caps(s: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def should_join(prev: str, nxt: str, wrap_width: int = 0) -> bool:
+def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = False) -> bool:
     """Is `nxt` the continuation of `prev` (a hard wrap), not a new paragraph?
 
-    `wrap_width` is the document's usual width of wrapped lines (0 when lines are not wrapped).
+    `wrap_width` is the document's usual width of wrapped lines (0 when lines are not wrapped);
+    `first_line` says `prev` opens its paragraph (exports often start a paragraph with a short,
+    indented first line).
     """
     global _BLOCK_START, _CONTINUATION, _STANDALONE
     if _BLOCK_START is None:
@@ -62,13 +64,17 @@ def should_join(prev: str, nxt: str, wrap_width: int = 0) -> bool:
         return False
     if first.islower() or first.isdigit() or first in "(\"“'":
         return True
-    last_word = prev.rsplit(None, 1)[-1].casefold() if prev.split() else ""
+    last_word = prev.rsplit(None, 1)[-1].strip("([{\"“'").casefold() if prev.split() else ""
     if last_word in _CONTINUATION:
         return True
     if _is_caps(prev) and _is_caps(nxt):
         return True
     if wrap_width:
-        return len(prev) >= wrap_width * lexicon("normalize")["wrap_fraction"]
+        full = wrap_width * lexicon("normalize")["wrap_fraction"]
+        if len(prev) >= full:
+            return True
+        # a short opening line followed by a full one: the paragraph goes on
+        return first_line and len(nxt) >= full and not _is_caps(prev) and not _BLOCK_START.match(prev)
     return False
 
 
@@ -268,7 +274,7 @@ def normalize(doc: Document) -> Document:
             flush()
             paragraphs.append((text, offs))
             continue
-        if cur_text and (bold_continues or should_join(last_line, text, width)):
+        if cur_text and (bold_continues or should_join(last_line, text, width, len(cur_text) == 1)):
             cur_text.append(" ")
             cur_offs.append(cur_offs[-1] + 1)
             cur_text.append(text)

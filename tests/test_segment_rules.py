@@ -63,3 +63,12 @@ def test_type_word_line_stays_apart_from_the_title():
     raw = "KẾ HOẠCH\nTHỰC HIỆN CHƯƠNG TRÌNH HÀNH ĐỘNG SỐ 31-CTR/TU\nCỦA TỈNH ỦY\nCăn cứ Nghị quyết số 20-NQ/TW;\n"
     doc = normalize(Document(doc_id="t", source_path="t", raw=raw))
     assert doc.text.split("\n")[:2] == ["KẾ HOẠCH", "THỰC HIỆN CHƯƠNG TRÌNH HÀNH ĐỘNG SỐ 31-CTR/TU CỦA TỈNH ỦY"]
+
+
+def test_short_opening_line_of_a_wrapped_paragraph_joins_the_next():
+    filler = "mua sắm, vận chuyển, phân phối nhu yếu phẩm; hướng dẫn lập, thanh quyết toán bảo đảm\n"
+    raw = ("6. Sở Tài chính:\n\nPhối hợp với Sở Công\nThương và các đơn vị liên quan thẩm định, tham mưu UBND tỉnh bố trí\n"
+           + filler * 12 + "\nc) Phối hợp Sở Nội vụ (Ban\nThi đua - Khen thưởng) tiến hành.\n")
+    doc = normalize(Document(doc_id="t", source_path="t", raw=raw))
+    assert "Phối hợp với Sở Công Thương và các đơn vị liên quan" in doc.text
+    assert "Phối hợp Sở Nội vụ (Ban Thi đua - Khen thưởng)" in doc.text
