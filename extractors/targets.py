@@ -153,20 +153,16 @@ def _issue_year(doc: Document) -> int | None:
     return None
 
 
-def _years_in(text: str, issue_year: int | None = None, strong: bool | None = None) -> list[tuple[int, int]]:
-    """(position, year) of each target-year cue in text; baselines, periods and dates excluded.
-    `strong` keeps only cues with "đến/vào/trong..." (True) or only bare "năm YYYY" (False)."""
+def _years_in(text: str, issue_year: int | None = None) -> list[tuple[int, int]]:
+    """(position, year) of each target-year cue in text; baselines, periods and dates excluded."""
     out = []
     for m in _YEAR.finditer(text):
         before = text[:m.start()]
         if _BASELINE.search(before[-25:] + m["cue"]) or _DATE_BEFORE.search(before[-12:]) \
                 or _PERIOD_BEFORE.search(before[-8:]):
             continue
-        is_strong = not m["cue"].casefold().startswith(_YEAR_WORD)
-        if not is_strong and regex.search(r"[\d%]\s*$", before):
+        if m["cue"].casefold().startswith(_YEAR_WORD) and regex.search(r"[\d%]\s*$", before):
             continue                                    # "60% năm 2025": the year of a baseline value
-        if strong is not None and strong != is_strong:
-            continue
         y = int(m["y"])
         if issue_year and y < issue_year:
             continue
@@ -314,8 +310,8 @@ def _is_year_line(line: str) -> bool:
 def target_year(ctx: _Ctx, pos: int, clause: tuple[int, int], sentence: tuple[int, int],
                 group_year: int | None = None) -> int | None:
     """The year a target at `pos` is to be reached by, in order of precedence:
-    a year cue in its clause ("đến/vào/trong năm" before "năm"; nearest before it, else after
-    it), then earlier in its sentence;
+    a year cue in its clause (nearest before it, else after it; the bare year of a baseline
+    value, "60% năm 2025", is none), then earlier in its sentence;
     then the table group row above it ("I | MỤC TIÊU CỤ THỂ ĐẾN NĂM 2030"); then the
     innermost enclosing heading, bullet or line naming a year ("- Đến năm 2030:",
     "a) Đến năm 2030", "2. Mục tiêu đến năm 2030"), which includes an appendix title.
@@ -323,13 +319,12 @@ def target_year(ctx: _Ctx, pos: int, clause: tuple[int, int], sentence: tuple[in
     its block, so it does not reach a later sibling subsection."""
     text = ctx.doc.text
     cs, ce = clause
-    for strong in (True, False):                        # "đến/vào năm 2030" beats a bare "năm 2026"
-        before = _years_in(text[cs:pos], ctx.issue_year, strong)
-        if before:
-            return before[-1][1]
-        after = _years_in(text[pos:ce], ctx.issue_year, strong)
-        if after:
-            return after[0][1]
+    before = _years_in(text[cs:pos], ctx.issue_year)
+    if before:
+        return before[-1][1]
+    after = _years_in(text[pos:ce], ctx.issue_year)
+    if after:
+        return after[0][1]
     earlier = _years_in(text[sentence[0]:cs], ctx.issue_year)
     if earlier:
         return earlier[-1][1]

@@ -160,6 +160,11 @@ def test_heading_year_does_not_leak_into_a_sibling(tmp_path):
     assert [(r[0], r[4]) for r in rows] == [(50.0, 2030), (100.0, None)]
 
 
+def test_year_of_a_cited_plan_is_not_the_target_year(tmp_path):
+    rows = rows_of(tmp_path, "- Thực hiện Kế hoạch đến năm 2030 của tỉnh, phấn đấu năm 2026 có 50 hợp tác xã.")
+    assert [(r[0], r[4]) for r in rows] == [(50.0, 2026)]
+
+
 def test_sentence_year_beats_heading_year(tmp_path):
     rows = rows_of(tmp_path, "a) Đến năm 2030:\n- Phấn đấu đến năm 2027 có 300 hợp tác xã.")
     assert rows[0][4] == 2027
@@ -196,7 +201,7 @@ def test_not_targets_in_objectives(tmp_path, body):
     ("- Năm 2024, toàn tỉnh có 250 hợp tác xã; phấn đấu năm 2026 có 300 hợp tác xã.",
      [(300.0, "hợp tác xã", "eq", 2026)]),
     ("- Tỷ lệ hộ nghèo năm 2024 là 3,5%, phấn đấu năm 2026 giảm còn 2,5%.", [(2.5, "%", "eq", 2026)]),
-    # "từ X lên Y": X is the baseline, "vào năm" beats the baseline's bare year
+    # "từ X lên Y": X is the baseline, and so is the year printed right after it
     ("- Nâng tỷ lệ hộ dân sử dụng nước sạch từ 60% năm 2025 lên 80% vào năm 2030.", [(80.0, "%", "eq", 2030)]),
     ("- Tỷ lệ hộ nghèo giảm từ 5,2% xuống còn dưới 3%.", [(3.0, "%", "lte", None)]),
     # in the objectives "100% dự toán" is a commitment
