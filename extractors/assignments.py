@@ -69,6 +69,8 @@ _SENT_END = regex.compile(r"\.(?=\s+\p{Lu})|\n")
 _SKIP_LEADIN = regex.compile(r"\s*(?:Kính gửi|Nơi nhận)\b", regex.I)
 _SKIP_START = tuple(_data()["skip_paragraph_starts"])
 _PURPOSE = regex.compile(r"(?:" + _alt(_data()["purpose_cues"]) + r")", regex.I)
+_STEER = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["steer"]) + r")(?!\p{L})", regex.I)
+_OTHER_SUBJECT = regex.compile(r"(?:" + _alt(_CUES["other_subject_starts"]) + r")\s+\p{Ll}", regex.I)
 _TABLE_LEAD = ("chủ trì",)
 _TABLE_COORD = ("phối hợp",)
 _TABLE_DOERS = tuple(_CUES["label_doers"]) + ("trách nhiệm",)
@@ -81,6 +83,9 @@ class Scope:
     subjects: list[Mention]
     role: str
     depth: int
+    outs: list = field(default_factory=list)   # the block's own rows for its subjects
+    acts: int = 0       # clauses its subjects do themselves
+    assists: int = 0    # clauses where they only coordinate with a named lead
 
 
 @dataclass
@@ -396,6 +401,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
     st = _Structure(doc)
     heads_at = doc.meta["heads_at"] = {h.start: h for h in doc.headings}
     scopes: list[Scope] = []
+    all_scopes: list[Scope] = []
     skip_until = -1
     paras = doc.paragraphs
     for pi, (a, b) in enumerate(paras):
@@ -451,6 +457,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                 else:
                     sa, sb = ca, sent_end
                 task = _task_text(doc.text, p.task_start, cb if cb - p.task_start > 20 else sent_end)
+                n_before = len(col.outs)
                 partners_first = [(pos, run, lb) for pos, run, lb in p.partners if _named(run)]
                 if p.coord_first and partners_first and partners_first[0][0] - p.subjects[-1].end < 40:
                     pos, prun, _ = partners_first[0]
@@ -476,13 +483,20 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                     scope_end = sb if h is None else h.end
                     if h is None and line.rstrip().endswith(":"):
                         scope_end = _leadin_end(doc, pi, _marker(line), st)
-                    scopes.append(Scope(a, max(scope_end, b), p.subjects, role, len(st.enclosing(doc, a))))
+                    sc = Scope(a, max(scope_end, b), p.subjects, role, len(st.enclosing(doc, a)))
+                    if role == "chu_tri" and not rest and not p.lead and not _WORD.search(text, p.subjects[-1].end, b):
+                        # a bare heading of bodies: its row stands only if some task is theirs to lead
+                        sc.outs = col.outs[n_before:]
+                        all_scopes.append(sc)
+                    scopes.append(sc)
                 continue
             if len(_named(p.joint)) > 1:
                 col.add(p.joint, "thuc_hien", ca, _sentence_end(ends, ca, b), _task_text(doc.text, ca, cb))
                 continue
             # no subject of its own: the item's or the enclosing lead-in's bodies act
             subj = own.subjects if own else (inherited.subjects if inherited else None)
+            block = inherited if not own else None
+            assisted = False
             for pos, prun, lead_before in p.partners:
                 pn = _named(prun)
                 if not pn:
@@ -494,11 +508,38 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                         col.add(pn, "phoi_hop", ea, eb, task)
                         if inherited and inherited.role != "chu_tri" and not own:
                             col.add(subj, "chu_tri", ea, eb, task)
+                    elif _other_doer(text, ca, pos):
+                        # "Chỉ đạo các ngân hàng ... phối hợp với Sở Y tế": the steered body coordinates
+                        col.add(pn, "chu_tri", ea, eb, task)
                     else:
                         col.add(pn, "chu_tri", ea, eb, task)
                         col.add(subj, "phoi_hop", ea, eb, task)
+                        assisted = True
                 else:
                     col.add(pn, _subject_role(pn, False), ea, eb, task)
+            if block is not None:
+                if assisted:
+                    block.assists += 1
+                elif len(_WORD.findall(text, ca, cb)) > 2:
+                    block.acts += 1
+    for sc in all_scopes:
+        if sc.assists and not sc.acts:
+            drop = {id(o) for o in sc.outs}
+            col.outs = [o for o in col.outs if id(o) not in drop]
+
+
+def _other_doer(text: str, ca: int, cue: int) -> bool:
+    """The words before a "phối hợp" cue name another doer: the object of a steering verb
+    ("Chỉ đạo các ngân hàng thương mại chủ động phối hợp"), or a plural noun opening the clause."""
+    lab = _LABEL.match(text, ca, cue)
+    at = lab.end() if lab else ca
+    before = text[at:cue].rstrip()
+    if before.endswith(",") or not before:
+        return False   # "Chỉ đạo phòng, ban chuyên môn, phối hợp ...": a second verb of the same body
+    s = _STEER.search(text, at, cue)
+    if s and len(_WORD.findall(text, s.end(), cue)) >= 1 and s.start() - at < 40:
+        return True
+    return bool(_OTHER_SUBJECT.match(text, at, cue))
 
 
 def _leadin_end(doc: Document, pi: int, rank: int, st: _Structure | None = None) -> int:

@@ -277,3 +277,41 @@ def test_principles_under_a_lettered_heading(tmp_path):
             "2. Nhiệm vụ\n- Sở Nội vụ chủ trì hướng dẫn.\n")
     doc = plan(tmp_path, body, section="II. NHIỆM VỤ VÀ GIẢI PHÁP")
     assert roles(doc) == {("Sở Nội vụ", "chu_tri")}
+
+
+# --- who coordinates when a body steers others, or only assists ---------------------------------
+def test_steered_bodies_coordinate_not_the_steering_one(tmp_path):
+    # Cần Thơ 2025 style: the State Bank directs the commercial banks, which coordinate with Sở Y tế
+    doc = plan(tmp_path, "3. Ngân hàng Nhà nước chi nhánh khu vực 14\n"
+                         "a) Chỉ đạo các Ngân hàng thương mại trên địa bàn chủ động phối hợp với Sở Y tế tổ chức "
+                         "mở tài khoản cho người dân.\n"
+                         "b) Các ngân hàng thương mại tham gia phối hợp với Sở Y tế tuyên truyền các nội dung.",
+               date=(5, 9, 2025))
+    got = roles(doc)
+    assert ("Ngân hàng Nhà nước chi nhánh khu vực 14", "chu_tri") in got
+    assert ("Ngân hàng Nhà nước chi nhánh khu vực 14", "phoi_hop") not in got
+    assert ("Sở Y tế", "chu_tri") in got
+
+
+def test_second_verb_after_comma_stays_with_the_body(tmp_path):
+    # "Chỉ đạo phòng, ban chuyên môn, phối hợp ...": the body itself coordinates
+    doc = plan(tmp_path, "5. Sở Nông nghiệp và Môi trường\n"
+                         "Chỉ đạo các đơn vị trực thuộc, phối hợp với Sở Tài chính thẩm định dự toán kinh phí.",
+               date=(5, 9, 2025))
+    assert ("Sở Nông nghiệp và Môi trường", "phoi_hop") in roles(doc)
+    assert ("Sở Tài chính", "chu_tri") in roles(doc)
+
+
+def test_body_that_only_assists_gets_no_block_lead(tmp_path):
+    # a heading of one body whose only task is "Phối hợp với Sở Giáo dục và Đào tạo ...": that Sở leads
+    doc = plan(tmp_path, "3. Sở Y tế:\n"
+                         "Phối hợp với Sở Giáo dục và Đào tạo chỉ đạo hệ thống y tế cơ sở tổ chức khám sức khỏe "
+                         "cho học sinh.\n"
+                         "4. Sở Tài chính:\n"
+                         "Phối hợp với Sở Công Thương thẩm định, tham mưu bố trí kinh phí; hướng dẫn lập, thanh "
+                         "quyết toán bảo đảm đúng quy định.", date=(5, 9, 2025))
+    got = roles(doc)
+    assert ("Sở Y tế", "phoi_hop") in got and ("Sở Y tế", "chu_tri") not in got
+    assert ("Sở Giáo dục và Đào tạo", "chu_tri") in got
+    # a task of its own after the ';' keeps Sở Tài chính the lead of its block
+    assert {("Sở Tài chính", "chu_tri"), ("Sở Tài chính", "phoi_hop"), ("Sở Công Thương", "chu_tri")} <= got
