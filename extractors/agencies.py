@@ -81,7 +81,7 @@ class Mention:
     end: int
     names: list[str]           # canonical names (a collective may stand for two rows)
     level: str
-    kind: str = "body"         # body | group | central | issuer | vague | local | table_only
+    kind: str = "body"         # body | group | central | issuer | vague | local | business
     printed: str = ""
     family: str | None = None  # forms of one body printed differently share a family key
     levels: list[str] = field(default_factory=list)
@@ -105,6 +105,8 @@ class _Compiled:
         flags = regex.V1
         self.families = [(f, regex.compile(f["pattern"], flags)) for f in data["families"]]
         self.groups = [(g, regex.compile(g["pattern"], flags | regex.I)) for g in data["groups"]]
+        self.subject_groups = [(g, regex.compile(r"(?<!\p{L})(?:" + g["pattern"] + r")(?!\p{L})", flags | regex.I))
+                               for g in data["subject_groups"]]
         self.table_groups = [(g, regex.compile(r"(?<!\p{L})(?:" + g["pattern"] + r")(?!\p{L})", flags | regex.I))
                              for g in data["table_only_groups"]]
         self.central = regex.compile("|".join(f"(?:{p})" for p in data["central"]["patterns"]), flags)
@@ -409,6 +411,12 @@ def find_mentions(doc: Document) -> list[Mention]:
         if name.startswith("Bộ ") and not name.startswith(("Bộ Chỉ huy", "Bộ đội")):
             kind = "central"
         add(0, Mention(a, b, [name], level, kind, doc.text[a:b]))
+    # businesses: read only as the addressee of a task item (checked by the assignments)
+    for g, rx in c.subject_groups:
+        for m in rx.finditer(text):
+            n = _clean_printed(_DETERMINER.sub("", doc.text[m.start():m.end()]))
+            add(0, Mention(m.start(), m.end(), [n[:1].upper() + n[1:]], g.get("level", "other"), "business",
+                           doc.text[m.start():m.end()]))
     # vague partners ("các cơ quan, đơn vị liên quan"): not bodies, but they continue a list
     for m in c.vague_re.finditer(text):
         if m.group().strip():

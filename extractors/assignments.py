@@ -71,6 +71,7 @@ _SKIP_START = tuple(_data()["skip_paragraph_starts"])
 _PURPOSE = regex.compile(r"(?:" + _alt(_data()["purpose_cues"]) + r")", regex.I)
 _STEER = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["steer"]) + r")(?!\p{L})", regex.I)
 _OTHER_SUBJECT = regex.compile(r"(?:" + _alt(_CUES["other_subject_starts"]) + r")\s+\p{Ll}", regex.I)
+_DETERMINER_WORD = regex.compile(r"^\s*(?:các|những)\s+", regex.I)
 _TABLE_LEAD = ("chủ trì",)
 _TABLE_COORD = ("phối hợp",)
 _TABLE_DOERS = tuple(_CUES["label_doers"]) + ("trách nhiệm",)
@@ -183,9 +184,17 @@ def _named(run: list[Mention]) -> list[tuple[Mention, int]]:
     return out
 
 
-def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = None) -> Parsed:
+def _businesses(run: list[Mention], addressed: bool) -> list[Mention]:
+    """Businesses stay in a run only when the item is addressed to a named kind of them
+    ("7. Các doanh nghiệp hoạt động trong lĩnh vực ...:"), never as bare "doanh nghiệp" partners."""
+    return [m for m in run if m.kind != "business"
+            or (addressed and _DETERMINER_WORD.sub("", m.printed).strip().casefold() != "doanh nghiệp")]
+
+
+def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = None, addressed: bool = False) -> Parsed:
     """Subject and partners of one clause text[a:b]; a list of bodies may run on to `run_limit`
-    ("Các Sở, ban, ngành cấp tỉnh; Ủy ban nhân dân các huyện ...")."""
+    ("Các Sở, ban, ngành cấp tỉnh; Ủy ban nhân dân các huyện ..."). `addressed`: the clause opens
+    a heading, so businesses it names are its doers."""
     p = Parsed(task_start=a)
     m = _LABEL.match(text, a, b)
     pos = m.end() if m else a
@@ -196,7 +205,7 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
             p.subjects = _run(text, ms, lm.end(), b)
             return p
     limit = max(b, run_limit or b)
-    run = _run(text, ms, pos, limit)
+    run = _businesses(_run(text, ms, pos, limit), addressed)
     if not run or not _named(run):
         d = _DIRECTIVE.search(text, pos, b)
         if d and d.start() - pos < 160 and not _COORD.search(text, pos, d.start()):
@@ -223,7 +232,7 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
     for c in _COORD.finditer(text, p.task_start if p.subjects else pos, b):
         if j and c.start() == j.start():
             continue
-        run = _run(text, ms, c.end(), limit)
+        run = _businesses(_run(text, ms, c.end(), limit), False)
         if run:
             p.partners.append((c.start(), run, lead_at is not None and lead_at < c.start()))
     return p
@@ -430,13 +439,14 @@ def _text_rows(doc: Document, col: _Collector) -> None:
         for ci, (ca, cb) in enumerate(clauses):
             if ca < consumed:
                 continue
-            p = _parse(text, ca, cb, mentions, run_limit=b)
+            addressed = ci == 0 and h is not None
+            p = _parse(text, ca, cb, mentions, run_limit=b, addressed=addressed)
             if p.subjects and p.subjects[-1].end > cb:
                 # the list of bodies ran over a ';': the clause ends after it
                 run_end = p.subjects[-1].end
                 cb = next((y for x, y in clauses if x <= run_end <= y), b)
                 consumed = cb
-                p = _parse(text, ca, cb, mentions, run_limit=b)
+                p = _parse(text, ca, cb, mentions, run_limit=b, addressed=addressed)
             sent_end = _sentence_end(ends, ca, b)
             if p.label:
                 named = _named(p.subjects)
