@@ -131,3 +131,39 @@ def test_level_word_and_province_after_names(tmp_path):
 def test_capitalized_verb_after_level_word_is_not_a_place(tmp_path):
     got = mentions(tmp_path, "5.2. Liên minh hợp tác xã tỉnh Củng cố, phát huy vai trò đại diện.")
     assert ("body", "Liên minh Hợp tác xã tỉnh") in got
+
+
+# --- groups and addressees of 2025 plans -----------------------------------------------------------
+def test_departments_units_group_is_the_departments(tmp_path):
+    doc = plan(tmp_path, "5. Các Sở, ngành, đơn vị liên quan\n- Căn cứ chức năng, nhiệm vụ được giao, xây dựng kế "
+                         "hoạch cụ thể và tổ chức thực hiện các hoạt động truyền thông.", date=(5, 9, 2025))
+    assert ("Sở, ban, ngành cấp tỉnh", "chu_tri") in {(r["agency"], r["role"]) for r in doc.rows["assignments"]}
+
+
+def test_businesses_addressed_by_an_item_are_agencies(tmp_path):
+    doc = plan(tmp_path, "7. Các doanh nghiệp hoạt động trong lĩnh vực xây dựng, giao thông, vận tải trên địa bàn "
+                         "tỉnh\n- Chủ động phối hợp triển khai các giải pháp, nền tảng số phục vụ quản lý hạ tầng.\n"
+                         "8. Đề nghị các doanh nghiệp viễn thông (VNPT, Viettel và doanh nghiệp khác): bảo đảm thông "
+                         "tin liên lạc ổn định.\n"
+                         "9. Sở Xây dựng phối hợp với các doanh nghiệp rà soát hạ tầng.", date=(5, 9, 2025))
+    got = {r["name"]: r["level"] for r in doc.rows["agencies"]}
+    assert got["Doanh nghiệp hoạt động trong lĩnh vực xây dựng, giao thông, vận tải trên địa bàn tỉnh"] == "other"
+    assert got["Doanh nghiệp viễn thông"] == "other"
+    # bare "doanh nghiệp" as a partner is no agency; the Sở stays the sole lead
+    assert "Doanh nghiệp" not in got and got["Sở Xây dựng"] == "tinh"
+
+
+def test_institutes_and_schools_in_a_partner_column(tmp_path):
+    body = ("| TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |\n"
+            "| 1 | Xây dựng cơ chế đặt hàng nghiên cứu khoa học và công nghệ gắn với nhu cầu thực tiễn | "
+            "Sở Khoa học và Công nghệ | Viện, Trường; Sở, ban, ngành có liên quan | 2026 |")
+    doc = plan(tmp_path, body, date=(5, 9, 2025))
+    got = {(r["agency"], r["role"]) for r in doc.rows["assignments"]}
+    assert {("Sở Khoa học và Công nghệ", "chu_tri"), ("Viện, Trường", "phoi_hop"),
+            ("Sở, ban, ngành cấp tỉnh", "phoi_hop")} <= got
+
+
+def test_portal_with_a_missing_tone_on_the_level_word(tmp_path):
+    doc = plan(tmp_path, "9. Báo và Phát thanh - Truyền hình tỉnh, Cổng Thông tin điện tử tính và hệ thống truyền "
+                         "thanh cơ sở:\nTheo chức năng, nhiệm vụ đẩy mạnh tuyên truyền.", date=(5, 9, 2025))
+    assert "Cổng Thông tin điện tử tỉnh" in names(doc)
