@@ -66,6 +66,8 @@ _LIST_WORDS = regex.compile(r"(?i)các|cấp|,")
 _DETERMINER = regex.compile(r"^(?:các|những)\s+", regex.I)
 _UPPER = regex.compile(r"\p{Lu}")
 _BRACKETS = regex.compile(r"\([^()]*\)")
+_LEVEL_END = regex.compile(r"\s+cấp\s+(tỉnh|huyện|xã)$")
+_MORE_LEVEL = regex.compile(r"(?:\s*,\s*|\s+và\s+)cấp\s+(tỉnh|huyện|xã)(?!\p{L})")
 _STEM = regex.compile(r"\s+(?:cấp\s+)?(?:tỉnh|thành phố|huyện)(?:\s+\p{L}+){0,3}$")
 
 
@@ -186,12 +188,15 @@ def _level_of_unit(unit: str) -> str:
     return _data()["issuer_level_words"].get(unit, "tinh")
 
 
-def local_committee(doc: Document) -> str:
-    rule = _data()["local_committee_by_date"]
+def local_committee(doc: Document, rule_name: str = "local_committee_by_date") -> str:
+    rule = _data()[rule_name]
+    return rule["after"] if two_levels(doc) else rule["before"]
+
+
+def two_levels(doc: Document) -> bool:
+    """Issued on or after 1 July 2025: local government has no district level."""
     _, _, date = _issuer_info(doc)
-    if date and str(date) >= rule["switch"]:
-        return rule["after"]
-    return rule["before"]
+    return bool(date) and str(date) >= _data()["local_committee_by_date"]["switch"]
 
 
 def expand(name: str) -> str:
@@ -351,6 +356,8 @@ def find_mentions(doc: Document) -> list[Mention]:
                     n = f"Ủy ban nhân dân {unit}"
                 elif n == "{local}":
                     n = local
+                elif n == "{local_dept}":
+                    n = local_committee(doc, "local_dept_by_date")
                 elif n == "{printed}":
                     n = _clean_printed(_DETERMINER.sub("", doc.text[m.start():m.end()]))
                     n = n[:1].upper() + n[1:]
@@ -434,9 +441,34 @@ def find_mentions(doc: Document) -> list[Mention]:
             m.kind = "issuer"
         chosen.append(m)
     chosen.sort(key=lambda m: m.start)
+    _split_levels(chosen, text)
+    if two_levels(doc):
+        # no district level any more: a unit of the local committee is a commune's
+        for m in chosen:
+            m.level = "xa" if m.level == "huyen" else m.level
+            m.levels = ["xa" if lv == "huyen" else lv for lv in m.levels]
     doc.meta["agency_mentions"] = chosen
     doc.meta["agency_starts"] = [m.start for m in chosen]
     return chosen
+
+
+def _split_levels(chosen: list[Mention], text: str) -> None:
+    """"Ban Chỉ huy Phòng thủ dân sự cấp tỉnh, cấp xã": one body per level word."""
+    levels = _data()["issuer_level_words"]
+    for k, m in enumerate(chosen):
+        if m.kind != "body" or len(m.names) != 1:
+            continue
+        stem = _LEVEL_END.search(m.names[0])
+        if not stem:
+            continue
+        nxt = chosen[k + 1].start if k + 1 < len(chosen) else len(text)
+        end, names, lvls = m.end, [m.names[0]], [levels.get(stem.group(1), m.level)]
+        while (x := _MORE_LEVEL.match(text, end)) and x.end() <= nxt:
+            names.append(m.names[0][:stem.start()] + " cấp " + x.group(1))
+            lvls.append(levels.get(x.group(1), m.level))
+            end = x.end()
+        if len(names) > 1:
+            m.end, m.names, m.levels, m.level = end, names, lvls, lvls[0]
 
 
 def mentions_in(doc: Document, start: int, end: int) -> list[Mention]:

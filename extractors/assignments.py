@@ -392,6 +392,13 @@ class _Collector:
         self.outs.append(Out(m, i, role, x, y, task[:200]))
 
 
+def _others(run: list[Mention], subjects: list[tuple[Mention, int]]) -> list[tuple[Mention, int]]:
+    """The bodies a partner run names, less the clause's own subjects: a body does not coordinate
+    with itself ("Đề nghị các cấp ủy Đảng ...: Phối hợp chặt chẽ với cấp ủy, chính quyền các cấp")."""
+    own = {fold(m.names[i]) for m, i in subjects}
+    return [(m, i) for m, i in _named(run) if fold(m.names[i]) not in own]
+
+
 def _subject_role(named: list, lead: bool) -> str:
     return "chu_tri" if lead or len(named) == 1 else "thuc_hien"
 
@@ -468,7 +475,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                     sa, sb = ca, sent_end
                 task = _task_text(doc.text, p.task_start, cb if cb - p.task_start > 20 else sent_end)
                 n_before = len(col.outs)
-                partners_first = [(pos, run, lb) for pos, run, lb in p.partners if _named(run)]
+                partners_first = [(pos, pn, lb) for pos, run, lb in p.partners if (pn := _others(run, named))]
                 if p.coord_first and partners_first and partners_first[0][0] - p.subjects[-1].end < 40:
                     pos, prun, _ = partners_first[0]
                     col.add(prun, "chu_tri", sa, sb, task)
@@ -508,7 +515,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             block = inherited if not own else None
             assisted = False
             for pos, prun, lead_before in p.partners:
-                pn = _named(prun)
+                pn = _others(prun, _named(subj) if subj else [])
                 if not pn:
                     continue
                 ea, eb = ca, _sentence_end(ends, pos, b)
