@@ -25,7 +25,7 @@ from typing import Iterator
 
 import regex
 
-from pipeline.document import Document, Table
+from pipeline.document import Document, Table, TableRow
 from pipeline.lexicon import lexicon
 from pipeline.numerals import NUMBER, parse_number, scaled
 from pipeline.rows import TargetRow
@@ -66,8 +66,13 @@ _FORMULA_BEFORE = regex.compile(r"(?:^|[\s\d)])(?:" + "|".join(regex.escape(w) f
 _PER_WORD_BEFORE = regex.compile(_alt(_D["per_words"]) + r"\s*$", regex.I)
 _CODE_AFTER = regex.compile(r"^\s*(?:[/\\]|-\s*\p{Lu}|\.\d|\)|\])")
 _PER_CUE = regex.compile(_alt(_D["per_year_cues"]), regex.I)
+_PER_CUE_AFTER = regex.compile(_alt(_D["per_year_after_cues"]), regex.I)
 _PER_SUFFIX = regex.compile(r"^\s*(?:%\s*)?(?:/\s*[\p{L}]+(?:\s[\p{L}]+)?\s*(?=/))?"      # "triệu đồng/người/năm"
                             + _alt(_D["per_period_suffixes"], False), regex.I)
+_RATE_SPEC = regex.compile(r"^\s*" + _alt(_D["rate_spec_suffixes"], False), regex.I)
+# "- Đổi mới công nghệ trong khu công nghiệp: " right before the figure of an item
+_QUOTA_AFTER = regex.compile(r"\s*/\s*\d")      # "01 cá nhân/01 ban": a quota per unit
+_LABEL = regex.compile(r"^[^\d:;()]+:\s*$")
 _COMMIT = regex.compile(_alt(_D["commitment_cues"]), regex.I)
 _PAST = regex.compile(_alt(_D["past_cues"]), regex.I)
 _PAST_AFTER = regex.compile(r"^\s*" + _alt(_D["past_after"]), regex.I)
@@ -464,6 +469,8 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
     per = bool(_PER_SUFFIX.match(text[num_end:num_end + 12]) or _PER_SUFFIX.match(text[unit_end:unit_end + 12]))
     if per and unit in _FREQUENCY:
         return None                                     # "02 lần/năm": a frequency
+    if _RATE_SPEC.match(text[unit_end:unit_end + 12]):
+        return None                                     # "10 Gigabit mỗi giây": a technical speed
     return _Found(start, end, value, value_max, unit, comparator, cmp_from_word, per, unit_end)
 
 
@@ -533,6 +540,12 @@ def _indicator(text: str, f: _Found, clause: tuple[int, int]) -> str:
     return ind[:1].lower() + ind[1:] if ind[1:2].islower() else ind
 
 
+def _item_opening(before: str) -> bool:
+    """Nothing, or only a short label and a colon, stands between an item's bullet and its figure."""
+    before = before.strip()
+    return not before or bool(_LABEL.match(before)) and len(before.split()) <= _D["label_max_words"]
+
+
 def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = None) -> Iterator[TargetRow]:
     """Targets in the span [a, b) of the normalized text (a paragraph or a table cell)."""
     doc, text = ctx.doc, ctx.doc.text
@@ -566,11 +579,13 @@ def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = Non
                         and not _STRIVE.search(sentence_before):
                     continue
                 # outside the objectives: a commitment cue, "trở lên", or an item that opens with
-                # its figure ("(1) 100% số người hưởng trợ cấp được ...")
+                # its figure, bare or after a short label ("(1) 100% số người hưởng trợ cấp được ...",
+                # "- Đổi mới công nghệ: 100% khu công nghiệp triển khai ...")
                 if not primary and not _COMMIT.search(sentence_before) and not _POST_CMP.match(
                         text[f.unit_end:f.unit_end + 20]) and not (
-                        f.start == m.start() and not _BULLET.sub("", text[a:m.start()], count=1).strip()
-                        and text[a:m.start()].strip()):
+                        f.start == m.start() and text[a:m.start()].strip()
+                        and _item_opening(_BULLET.sub("", text[a:m.start()], count=1))
+                        and not _QUOTA_AFTER.match(text, f.unit_end)):
                     continue
                 # a comparator word covers a list joined by commas / "và"
                 if (not f.cmp_from_word and f.comparator == "eq" and prev_in_clause
@@ -579,7 +594,10 @@ def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = Non
                     if _LIST_JOIN.search(between) and not _WITH.search(between) and "(" not in between \
                             and len(between) < 80:
                         f.comparator, f.cmp_from_word = prev_in_clause.comparator, True
-                per_year = f.per_year or bool(_PER_CUE.search(text, ws, m.start()))
+                # "mỗi năm" before the figure, or "hằng năm" after it before the next figure
+                nxt = NUMBER.search(text, f.end, min(ce, f.end + _WINDOW))
+                per_year = f.per_year or bool(_PER_CUE.search(text, ws, m.start())) or bool(
+                    _PER_CUE_AFTER.search(text, f.unit_end, nxt.start() if nxt else min(ce, f.end + _WINDOW)))
                 window = (ws, min(ce, m.start() + _WINDOW))
                 ty = None if per_year else target_year(
                     ctx, m.start(), window, (max(ss, ws - _WINDOW), se), group_year)
@@ -601,6 +619,8 @@ def _col_has(name: str, words) -> bool:
 
 def _scan_table(ctx: _Ctx, t: Table, in_objectives: bool) -> Iterator[TargetRow]:
     header = t.header
+    if any(_col_has(h, _D["scoring_columns"]) for h in header):
+        return                                          # a scoring grid: criteria and points
     unit_col = next((i for i, h in enumerate(header) if _col_has(h, _D["unit_columns"])
                      or h.strip().casefold() in _D["unit_columns_exact"]), None)
     skip = {i for i, h in enumerate(header) if _col_has(h, _D["skip_columns"])
@@ -626,7 +646,8 @@ def _scan_table(ctx: _Ctx, t: Table, in_objectives: bool) -> Iterator[TargetRow]
     cells_all = [c.text.strip() for r in t.rows for c in r.cells if c.text.strip()]
     numeric = sum(parse_number(c) is not None for c in cells_all)
     text_primary = in_objectives and numeric * 2 < len(cells_all)
-    for row in t.rows:
+    rows, merged = _rejoined_rows(t) if unit_col is not None else (t.rows, set())
+    for row in rows:
         cells = row.cells
         filled = [c for c in cells if c.text.strip()]
         first = cells[0].text.strip().casefold().rstrip(".") if cells else ""
@@ -645,12 +666,46 @@ def _scan_table(ctx: _Ctx, t: Table, in_objectives: bool) -> Iterator[TargetRow]
         if value_cols:
             if any(len(c.text) > 30 and _TABLE_TITLE.search(c.text) for c in cells):
                 return                                  # another (budget) table glued after this one
-            yield from _table_values(ctx, t, row, unit_col, value_cols, group_year)
+            yield from _table_values(ctx, t, row, unit_col, value_cols, group_year, id(row) in merged)
             continue
         for i, c in enumerate(cells):
             if i in skip or not c.text.strip():
                 continue
             yield from _scan(ctx, c.start, c.end, i in target_cols or text_primary, group_year)
+
+
+def _numeric_cell(text: str) -> bool:
+    """A figure or a range of figures ("5,21", "1-1,5")."""
+    return parse_number(regex.split(r"\s*[-–]\s*", text.strip())[0]) is not None
+
+
+def _rejoined_rows(t: Table) -> tuple[list, set]:
+    """Rows with a row split at an empty cell rejoined, and the ids of the rejoined rows.
+    Lone-pipe exports print an empty cell like a row break, so "4 | CPI | % | (empty) | 5,04 |
+    5,21" comes as "4 | CPI | %" then "5,04 | 5,21": an indicator row ending with its unit,
+    followed by a row of figures only (not the column numbering "1 | 2 | 3 ..."), is one row
+    whose figures, right-aligned, fill the last columns."""
+    out, merged = [], set()
+    rows = t.rows
+    k = 0
+    while k < len(rows):
+        row = rows[k]
+        nxt = rows[k + 1] if k + 1 < len(rows) else None
+        texts = [c.text.strip() for c in row.cells]
+        if nxt and len(texts) >= 2 and texts[-1] and _unit_cell(texts[-1]) and texts[-2] \
+                and not any(_numeric_cell(x) for x in texts[1:]) and (texts[-1] == "%" or not _col_has(
+                    texts[-1], _D["value_columns"] + _D["estimate_columns"])):     # not a header row
+            figures = [c.text.strip() for c in nxt.cells]
+            numbering = [parse_number(x) for x in figures] == [float(j) for j in range(1, len(figures) + 1)]
+            if figures and all(x and _numeric_cell(x) for x in figures) and not numbering:
+                joined = TableRow(row.cells + nxt.cells, row.start, nxt.end)
+                out.append(joined)
+                merged.add(id(joined))
+                k += 2
+                continue
+        out.append(row)
+        k += 1
+    return out, merged
 
 
 _QUANTITY = regex.compile(r"^" + _alt(_D["quantity_headers"], False)
@@ -671,10 +726,12 @@ def _quantity_unit(header_cell: str) -> str | None:
     return _UNIT_FORMS.get(unit, unit) if unit and unit not in _D["not_quantity_units"] else None
 
 
-def _table_values(ctx: _Ctx, t: Table, row, unit_col: int, value_cols, group_year) -> Iterator[TargetRow]:
+def _table_values(ctx: _Ctx, t: Table, row, unit_col: int, value_cols, group_year,
+                  rejoined: bool = False) -> Iterator[TargetRow]:
     """Targets of an indicator | unit | value-per-year table row; the unit is taken as printed.
     Rows shorter or longer than the header (spanned header cells) align values on the right
-    and take as unit the last text cell before the run of numbers."""
+    and take as unit the last text cell before the run of numbers. A rejoined row has lost its
+    empty cells: its figures must cover at least the value columns."""
     cells = row.cells
     shift = len(t.header) - len(cells)
     if unit_col is None:                                # quantity columns naming their unit
@@ -686,12 +743,11 @@ def _table_values(ctx: _Ctx, t: Table, row, unit_col: int, value_cols, group_yea
         indicator = _BULLET.sub("", cells[names[0]].text).strip() if names else ""
     else:
         k = len(cells)
-        while k > 0 and (not cells[k - 1].text.strip()
-                         or parse_number(regex.split(r"\s*[-–]\s*", cells[k - 1].text.strip())[0]) is not None):
+        while k > 0 and (not cells[k - 1].text.strip() or _numeric_cell(cells[k - 1].text)):
             k -= 1
         if not shift and unit_col < len(cells) and _unit_cell(cells[unit_col].text):
             unit_i = unit_col
-        elif len(cells) - k >= len(t.header) - 1 - unit_col:
+        elif len(cells) - k >= (len(value_cols) if rejoined else len(t.header) - 1 - unit_col):
             unit_i = k - 1
         else:
             return                                      # a row split across lines
