@@ -552,8 +552,10 @@ def resolve_names(doc: Document) -> dict[str, str]:
                 final[k] = best
     heads = {fold(h["head"]) for h in _data()["heads"]}
     bodies = [m for m in doc.meta.get("agency_mentions", []) if m.kind == "body"]
+    # "Văn phòng Ban Chỉ huy": a name cut after a head reads as the full one printed elsewhere
+    tails = tuple(" " + h for h in heads if " " in h)
     for k, v in use.items():
-        if k in heads and v["spans"]:
+        if (k in heads or k.endswith(tails)) and v["spans"]:
             # the full name printed nearest before the bare one (else the first after it)
             first = min(v["spans"])[0]
             longer = [m for m in bodies if fold(m.names[0]).startswith(k + " ")]

@@ -167,3 +167,36 @@ def test_portal_with_a_missing_tone_on_the_level_word(tmp_path):
     doc = plan(tmp_path, "9. Báo và Phát thanh - Truyền hình tỉnh, Cổng Thông tin điện tử tính và hệ thống truyền "
                          "thanh cơ sở:\nTheo chức năng, nhiệm vụ đẩy mạnh tuyên truyền.", date=(5, 9, 2025))
     assert "Cổng Thông tin điện tử tỉnh" in names(doc)
+
+
+# --- levels in the two-level local government (from 1 July 2025) ----------------------------------
+def test_one_body_named_for_two_levels_is_two_rows(tmp_path):
+    body = ("| TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |\n"
+            "| 1 | Diễn tập phòng thủ dân sự các cấp | Ban Chỉ huy Phòng thủ dân sự cấp tỉnh, cấp xã | "
+            "Văn phòng Ban Chỉ huy; các sở, ban, ngành | Năm 2026 |\n"
+            "| 2 | Tổ chức lại Ban Chỉ huy Phòng thủ dân sự các cấp | Bộ CHQS tỉnh; UBND cấp xã | "
+            "Văn phòng Ban Chỉ huy Phòng thủ dân sự tỉnh | Năm 2026 |")
+    doc = plan(tmp_path, body, date=(5, 9, 2025))
+    got = {r["name"]: r["level"] for r in doc.rows["agencies"]}
+    assert got["Ban Chỉ huy Phòng thủ dân sự cấp tỉnh"] == "tinh"
+    assert got["Ban Chỉ huy Phòng thủ dân sự cấp xã"] == "xa"
+    assert got["Bộ Chỉ huy Quân sự tỉnh"] == "tinh" and got["Ủy ban nhân dân cấp xã"] == "xa"
+    # the office printed short in one cell is the one named in full in another
+    assert "Văn phòng Ban Chỉ huy Phòng thủ dân sự tỉnh" in got and "Văn phòng Ban Chỉ huy" not in got
+
+
+def test_local_departments_by_date(tmp_path):
+    text = "1. Các phòng, ban chuyên môn chủ trì tổ chức thực hiện các nội dung của Kế hoạch."
+    after = {r["name"]: r["level"] for r in plan(tmp_path, text, date=(5, 9, 2025)).rows["agencies"]}
+    before = {r["name"]: r["level"] for r in plan(tmp_path, text, date=(5, 9, 2024)).rows["agencies"]}
+    assert after == {"Phòng, ban, ngành cấp xã": "xa"}
+    assert before == {"Phòng, ban, ngành cấp huyện": "huyen"}
+
+
+def test_a_body_does_not_coordinate_with_itself(tmp_path):
+    doc = plan(tmp_path, "2. Đề nghị các cấp ủy Đảng, Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã "
+                         "hội tỉnh: Phối hợp chặt chẽ với cấp ủy, chính quyền các cấp, phát huy khối đại đoàn kết "
+                         "toàn dân trong tuyên truyền, vận động.", date=(5, 9, 2025))
+    got = {(r["agency"], r["role"]) for r in doc.rows["assignments"]}
+    assert ("Cấp ủy đảng các cấp", "phoi_hop") in got and ("Cấp ủy đảng các cấp", "chu_tri") not in got
+    assert ("Chính quyền các cấp", "chu_tri") in got
