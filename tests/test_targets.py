@@ -287,6 +287,99 @@ def test_table_group_row_year(tmp_path):
     assert rows == [(700.0, None, "hợp tác xã", "approx", 2030, False), (90.0, None, "%", "gte", 2045, False)]
 
 
+# --- rows split at an empty cell, label items, yearly cues after the figure, non-targets ---------
+def _lone_pipe(rows: list[list[str]]) -> str:
+    """A table as web exports print it: one cell a line after a lone '|', a row closed by '|'
+    (so an empty cell looks like a row break)."""
+    return "\n".join("\n".join(f"|\n{c}" if c else "|" for c in row) + "\n|" for row in rows)
+
+
+def test_rows_split_at_an_empty_cell_are_rejoined(tmp_path):
+    table = _lone_pipe([
+        ["STT", "Nội dung", "Đơn vị tính", "Năm hiện hành 2025", "Năm 2026", "Năm 2027", "Năm 2028"],
+        ["", "", "", "Kế hoạch", "Ước thực hiện", "", "", ""],
+        ["1", "2", "3", "4", "5", "6", "7", "8"],
+        ["4", "Chỉ số giá tiêu dùng (CPI)", "%", "", "5,04", "5,21", "5,0", "4,8"],
+        ["", "- Thuế nhập khẩu, thuế sản phẩm trừ trợ cấp sản phẩm", "%", "", "", "4,31", "4,19", "4,07"],
+        ["", "+ Trẻ em dưới 6 tuổi", "Người", "", "169.559", "171.242", "172.000", "173.500"],
+        ["", "+ Đối tượng được miễn, giảm học phí", "Người", "", "57.955", "52.000", "", ""],
+    ])
+    path = tmp_path / "plan.md"
+    path.write_text(HEADER + "PHỤ LỤC\nDỰ BÁO MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI\n\n" + table + "\n", encoding="utf-8")
+    rows = [(r["indicator"], r["value"], r["unit"], r["target_year"]) for r in _run(path).rows.get("targets", [])]
+    # figures right-aligned under the years; the numbering row and the half-filled row give nothing
+    assert rows == [("Chỉ số giá tiêu dùng (CPI)", 5.21, "%", 2026), ("Chỉ số giá tiêu dùng (CPI)", 5.0, "%", 2027),
+                    ("Chỉ số giá tiêu dùng (CPI)", 4.8, "%", 2028),
+                    ("Thuế nhập khẩu, thuế sản phẩm trừ trợ cấp sản phẩm", 4.31, "%", 2026),
+                    ("Thuế nhập khẩu, thuế sản phẩm trừ trợ cấp sản phẩm", 4.19, "%", 2027),
+                    ("Thuế nhập khẩu, thuế sản phẩm trừ trợ cấp sản phẩm", 4.07, "%", 2028),
+                    ("Trẻ em dưới 6 tuổi", 171242.0, "Người", 2026), ("Trẻ em dưới 6 tuổi", 172000.0, "Người", 2027),
+                    ("Trẻ em dưới 6 tuổi", 173500.0, "Người", 2028)]
+
+
+def test_split_row_in_pipe_table(tmp_path):
+    body = ("| STT | Chỉ tiêu | Đơn vị tính | Năm 2026 | Năm 2027 |\n"
+            "| 6 | Kim ngạch xuất khẩu hàng hóa | Triệu USD | 2.800 | 3.100 |\n"
+            "| Tốc độ tăng trưởng | % |\n"
+            "| 107,2 | 105,8 |")
+    rows = rows_of(tmp_path, body, "PHỤ LỤC\nCHỈ TIÊU KINH TẾ - XÃ HỘI")
+    assert [(r[0], r[2], r[4]) for r in rows] == [(2800.0, "Triệu USD", 2026), (3100.0, "Triệu USD", 2027),
+                                                  (107.2, "%", 2026), (105.8, "%", 2027)]
+
+
+def test_scoring_grid_percentages_are_not_targets(tmp_path):
+    body = ("| STT | Tiêu chí thi đua | Điểm chuẩn | Hướng dẫn chấm điểm |\n"
+            "| 5.2 | Đơn vị có tỷ lệ người hưởng trợ cấp nhận tiền không dùng tiền mặt từ 88% trở lên. | 5 | "
+            "Từ 88 - 90% cộng 02 điểm; từ 90 - 95% cộng 03 điểm |\n"
+            "| 5.3 | Đơn vị đạt tỷ lệ 100% số người được cấp tài khoản | 5 | Đạt 100% cộng 05 điểm |")
+    assert rows_of(tmp_path, body, "PHỤ LỤC\nTIÊU CHÍ CHẤM ĐIỂM THI ĐUA") == []
+
+
+@pytest.mark.parametrize("body, expected", [
+    # real: a short label, a colon, then the figure of the item
+    ("- Đổi mới công nghệ trong khu công nghiệp: 100% khu công nghiệp, cụm công nghiệp triển khai chương trình "
+     "hỗ trợ đổi mới công nghệ, gắn với chuyển đổi số và sản xuất thông minh.", [(100.0, "%")]),
+    ("- Chuyển đổi số trong trường học: 100% trường học sử dụng học bạ số.", [(100.0, "%")]),
+    ("+ Hạ tầng thương mại: 15 chợ nông thôn được cải tạo, nâng cấp.", [(15.0, "chợ")]),
+    # real, hard-wrapped: an item opening with its figure
+    ("(1) 100% số người hưởng trợ cấp\nxã hội, trợ cấp hưu trí xã hội chưa có tài khoản được tuyên truyền, giải thích\n"
+     "lợi ích mang lại từ việc giao dịch thanh toán không dùng tiền mặt;", [(100.0, "%")]),
+    # an award quota per body, a label followed by prose, a long sentence are no such items
+    ("- Ban bầu cử đại biểu Quốc hội: 01 cá nhân/01 ban;", []),
+    ("- Về cơ sở vật chất: đầu tư xây dựng mới cho 12 trường học.", []),
+    ("- Tổ chức kiểm tra việc thực hiện tại các cơ sở giáo dục, báo cáo kết quả cho Ủy ban nhân dân tỉnh "
+     "trước khi tổng kết năm học: 100% cơ sở.", []),
+])
+def test_item_opening_with_a_label_and_its_figure(tmp_path, body, expected):
+    assert [(r[0], r[2]) for r in rows_of(tmp_path, body, TASKS)] == expected
+
+
+def test_yearly_cue_after_the_figure(tmp_path):
+    body = ("a) Đến năm 2035:\n\n"
+            "- Phấn đấu 100% cán bộ quản lý, giáo viên mầm non và nhân viên trong cơ sở giáo dục mầm non được bồi "
+            "dưỡng nâng cao năng lực chuyên môn, nghiệp vụ hàng năm.\n\n"
+            "- Phấn đấu 100% người hưởng trợ cấp xã hội hằng tháng được chi trả qua tài khoản.\n\n"
+            "- Phấn đấu tỷ lệ hộ dùng nước sạch đạt 60% vào năm 2026, tăng thêm 5% mỗi năm sau đó.")
+    # "hằng tháng" qualifies the allowance; "mỗi năm" after 5% does not reach back to 60%
+    assert rows_of(tmp_path, body, TASKS) == [(100.0, None, "%", "eq", None, True),
+                                              (100.0, None, "%", "eq", 2035, False),
+                                              (60.0, None, "%", "eq", 2026, False),
+                                              (5.0, None, "%", "eq", None, True)]
+
+
+def test_technical_speed_is_not_a_target(tmp_path):
+    body = ("- Triển khai hoàn thiện hệ thống cáp quang Internet thế hệ mới (cho phép truyền dữ liệu với tốc độ "
+            "10 Gigabit mỗi giây (10 Gbps) đối xứng); phấn đấu 100% khu công nghiệp được phủ sóng 5G.")
+    assert [(r[0], r[2]) for r in rows_of(tmp_path, body)] == [(100.0, "%")]
+
+
+def test_minus_in_an_economic_share_is_no_condition(tmp_path):
+    # "trừ" (minus) in "thuế sản phẩm trừ trợ cấp sản phẩm" is no exception clause; "trừ trường hợp" is
+    body = ("- Cơ cấu kinh tế: Dịch vụ chiếm khoảng 40,94%; Thuế sản phẩm trừ trợ cấp sản phẩm chiếm khoảng 3,83%.\n\n"
+            "- Trừ trường hợp bất khả kháng, 95% hồ sơ được giải quyết đúng hạn.")
+    assert [(r[0], r[3]) for r in rows_of(tmp_path, body)] == [(40.94, "approx"), (3.83, "approx")]
+
+
 # --- the bundled plans -------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def processed():
