@@ -420,10 +420,14 @@ def _text_rows(doc: Document, col: _Collector) -> None:
     all_scopes: list[Scope] = []
     skip_until = -1
     paras = doc.paragraphs
+    para_starts = [x for x, _ in paras]
     for pi, (a, b) in enumerate(paras):
-        line = doc.text[a:b]
-        if not line.strip() or doc.in_table(a) or a < skip_until:
+        if not doc.text[a:b].strip() or doc.in_table(a) or a < skip_until:
             continue
+        b = _through_names(mentions, para_starts, paras, a, b)
+        if b != paras[pi][1]:
+            skip_until = b   # the next paragraph only finished a name: it is read here
+        line = doc.text[a:b]
         if _SKIP_LEADIN.match(line):
             # the addressee / distribution list that follows is not a task
             skip_until = _leadin_end(doc, pi, 0, st)
@@ -439,6 +443,18 @@ def _text_rows(doc: Document, col: _Collector) -> None:
         inherited = scopes[-1] if scopes and scopes[-1].start < a else None
         ends = [m.start() + 1 if m.group() == "." else m.start() for m in _SENT_END.finditer(text, a, b)]
         clauses = _split_clauses(text, a, b)
+        if b != paras[pi][1]:
+            # a line break inside a body name ends no clause
+            inside = [(m.start, m.end) for m in mentions.items[bisect.bisect_left(mentions.starts, a):
+                                                                bisect.bisect_left(mentions.starts, b)]]
+            ends = [e for e in ends if not any(x < e < y for x, y in inside)]
+            joined: list[tuple[int, int]] = []
+            for x, y in clauses:
+                if joined and any(u < y0 <= x < v for u, v in inside for y0 in (joined[-1][1],)):
+                    joined[-1] = (joined[-1][0], y)
+                else:
+                    joined.append((x, y))
+            clauses = joined
         if not clauses:
             continue
         own: Parsed | None = None
@@ -543,6 +559,22 @@ def _text_rows(doc: Document, col: _Collector) -> None:
         if sc.assists and not sc.acts:
             drop = {id(o) for o in sc.outs}
             col.outs = [o for o in col.outs if id(o) not in drop]
+
+
+def _through_names(ms: _Mentions, para_starts: list[int], paras, a: int, b: int) -> int:
+    """End of a paragraph, moved past a body name broken over a line ("Phối hợp Bộ Chỉ huy" /
+    "Quân sự tỉnh, Công an tỉnh ..."): the next paragraph then continues this one."""
+    for _ in range(3):
+        i = bisect.bisect_left(ms.starts, a)
+        j = bisect.bisect_left(ms.starts, b)
+        cross = max((m.end for m in ms.items[i:j] if m.end > b), default=None)
+        if cross is None:
+            return b
+        k = bisect.bisect_right(para_starts, cross - 1) - 1
+        if k < 0 or paras[k][1] <= b:
+            return b
+        b = paras[k][1]
+    return b
 
 
 def _other_doer(text: str, ca: int, cue: int) -> bool:

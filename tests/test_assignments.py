@@ -315,3 +315,14 @@ def test_body_that_only_assists_gets_no_block_lead(tmp_path):
     assert ("Sở Giáo dục và Đào tạo", "chu_tri") in got
     # a task of its own after the ';' keeps Sở Tài chính the lead of its block
     assert {("Sở Tài chính", "chu_tri"), ("Sở Tài chính", "phoi_hop"), ("Sở Công Thương", "chu_tri")} <= got
+
+
+def test_line_break_inside_a_partner_name(tmp_path):
+    # Đắk Lắk 2025: the bullet is hard-wrapped inside "Bộ Chỉ huy Quân sự tỉnh"
+    doc = plan(tmp_path, "1. Sở Công Thương:\n- Chủ trì điều phối nguồn hàng hỗ trợ.\n- Phối hợp Bộ Chỉ huy\n"
+                         "Quân sự tỉnh, Công an tỉnh và UBND các xã, phường tổ chức vận chuyển hàng đến các cụm "
+                         "dân cư bị chia cắt.", date=(5, 11, 2025))
+    rows = {(r["agency"], r["role"]): r["quote"] for r in doc.rows["assignments"]}
+    assert ("Sở Công Thương", "phoi_hop") in rows
+    for body in ("Bộ Chỉ huy Quân sự tỉnh", "Công an tỉnh", "Ủy ban nhân dân cấp xã"):
+        assert "tổ chức vận chuyển" in rows[(body, "chu_tri")]
