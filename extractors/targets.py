@@ -647,13 +647,17 @@ def _scan_table(ctx: _Ctx, t: Table, in_objectives: bool) -> Iterator[TargetRow]
     numeric = sum(parse_number(c) is not None for c in cells_all)
     text_primary = in_objectives and numeric * 2 < len(cells_all)
     rows, merged = _rejoined_rows(t) if unit_col is not None else (t.rows, set())
+    parents: dict[int, str] = {}
     for row in rows:
         cells = row.cells
         filled = [c for c in cells if c.text.strip()]
         first = cells[0].text.strip().casefold().rstrip(".") if cells else ""
+        if len(filled) == 1 and _BULLET.sub("", filled[0].text).strip(" :").casefold() in _D["table_breakdown_labels"]:
+            continue                                    # "Trong đó:" opens a breakdown, not a group
         if filled and (first in labels and len(filled) <= 2 or len(filled) == 1 and len(cells) > 2):
             ys = _heading_years(" ".join(c.text for c in filled))
             group_year = ys[0][1] if ys else None
+            parents = {}
             continue
         if unit_col is not None:
             sub = [_SUB_YEAR.fullmatch(c.text.strip()) for c in cells]
@@ -666,7 +670,8 @@ def _scan_table(ctx: _Ctx, t: Table, in_objectives: bool) -> Iterator[TargetRow]
         if value_cols:
             if any(len(c.text) > 30 and _TABLE_TITLE.search(c.text) for c in cells):
                 return                                  # another (budget) table glued after this one
-            yield from _table_values(ctx, t, row, unit_col, value_cols, group_year, id(row) in merged)
+            parent = _table_parent(row, parents, labels)
+            yield from _table_values(ctx, t, row, unit_col, value_cols, group_year, id(row) in merged, parent)
             continue
         for i, c in enumerate(cells):
             if i in skip or not c.text.strip():
@@ -677,6 +682,27 @@ def _scan_table(ctx: _Ctx, t: Table, in_objectives: bool) -> Iterator[TargetRow]
 def _numeric_cell(text: str) -> bool:
     """A figure or a range of figures ("5,21", "1-1,5")."""
     return parse_number(regex.split(r"\s*[-–]\s*", text.strip())[0]) is not None
+
+
+def _table_parent(row, parents: dict[int, str], labels) -> str | None:
+    """The indicator a sub-row breaks down ("6 | Kim ngạch xuất khẩu" above "Tốc độ tăng trưởng | %",
+    "- Số giường bệnh" above "+ Giường bệnh cấp tỉnh"), tracked in `parents` by level: a numbered
+    row 0, an unnumbered row 1 ('-' or no marker), a '+' row 2. "Trong đó:" rows are skipped."""
+    texts = [c.text.strip() for c in row.cells]
+    label = next((x for x in texts if x and not _numeric_cell(x) and x.casefold().rstrip(".") not in labels), None)
+    if not label:
+        return None
+    name = _BULLET.sub("", label).strip().rstrip(":").strip()
+    if not name or name.casefold() in _D["table_breakdown_labels"]:
+        return None
+    numbered = texts[0] != label and (_numeric_cell(texts[0]) or texts[0].casefold().rstrip(".") in labels)
+    level = 0 if numbered else 2 if label.startswith("+") else 1
+    above = [lv for lv in parents if lv < level]
+    parent = parents[max(above)] if above else None
+    for lv in [lv for lv in parents if lv >= level]:
+        del parents[lv]
+    parents[level] = name
+    return parent
 
 
 def _rejoined_rows(t: Table) -> tuple[list, set]:
@@ -727,7 +753,7 @@ def _quantity_unit(header_cell: str) -> str | None:
 
 
 def _table_values(ctx: _Ctx, t: Table, row, unit_col: int, value_cols, group_year,
-                  rejoined: bool = False) -> Iterator[TargetRow]:
+                  rejoined: bool = False, parent: str | None = None) -> Iterator[TargetRow]:
     """Targets of an indicator | unit | value-per-year table row; the unit is taken as printed.
     Rows shorter or longer than the header (spanned header cells) align values on the right
     and take as unit the last text cell before the run of numbers. A rejoined row has lost its
@@ -757,6 +783,8 @@ def _table_values(ctx: _Ctx, t: Table, row, unit_col: int, value_cols, group_yea
         if not _unit_cell(unit):
             return
         indicator = _BULLET.sub("", cells[unit_i - 1].text).strip()
+    if parent and indicator:
+        indicator = f"{parent} - {indicator}"
     for i, year, col_unit in value_cols:
         i -= shift
         if not unit_i < i < len(cells):

@@ -299,8 +299,10 @@ def test_rows_split_at_an_empty_cell_are_rejoined(tmp_path):
         ["STT", "Nội dung", "Đơn vị tính", "Năm hiện hành 2025", "Năm 2026", "Năm 2027", "Năm 2028"],
         ["", "", "", "Kế hoạch", "Ước thực hiện", "", "", ""],
         ["1", "2", "3", "4", "5", "6", "7", "8"],
-        ["4", "Chỉ số giá tiêu dùng (CPI)", "%", "", "5,04", "5,21", "5,0", "4,8"],
+        ["3", "Cơ cấu kinh tế", "", "", "", "", "", ""],
         ["", "- Thuế nhập khẩu, thuế sản phẩm trừ trợ cấp sản phẩm", "%", "", "", "4,31", "4,19", "4,07"],
+        ["4", "Chỉ số giá tiêu dùng (CPI)", "%", "", "5,04", "5,21", "5,0", "4,8"],
+        ["13", "Số đối tượng mua bảo hiểm y tế", "", "", "", "", "", ""],
         ["", "+ Trẻ em dưới 6 tuổi", "Người", "", "169.559", "171.242", "172.000", "173.500"],
         ["", "+ Đối tượng được miễn, giảm học phí", "Người", "", "57.955", "52.000", "", ""],
     ])
@@ -308,23 +310,36 @@ def test_rows_split_at_an_empty_cell_are_rejoined(tmp_path):
     path.write_text(HEADER + "PHỤ LỤC\nDỰ BÁO MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI\n\n" + table + "\n", encoding="utf-8")
     rows = [(r["indicator"], r["value"], r["unit"], r["target_year"]) for r in _run(path).rows.get("targets", [])]
     # figures right-aligned under the years; the numbering row and the half-filled row give nothing
-    assert rows == [("Chỉ số giá tiêu dùng (CPI)", 5.21, "%", 2026), ("Chỉ số giá tiêu dùng (CPI)", 5.0, "%", 2027),
-                    ("Chỉ số giá tiêu dùng (CPI)", 4.8, "%", 2028),
-                    ("Thuế nhập khẩu, thuế sản phẩm trừ trợ cấp sản phẩm", 4.31, "%", 2026),
-                    ("Thuế nhập khẩu, thuế sản phẩm trừ trợ cấp sản phẩm", 4.19, "%", 2027),
-                    ("Thuế nhập khẩu, thuế sản phẩm trừ trợ cấp sản phẩm", 4.07, "%", 2028),
-                    ("Trẻ em dưới 6 tuổi", 171242.0, "Người", 2026), ("Trẻ em dưới 6 tuổi", 172000.0, "Người", 2027),
-                    ("Trẻ em dưới 6 tuổi", 173500.0, "Người", 2028)]
+    tax, cpi, kids = ("Cơ cấu kinh tế - Thuế nhập khẩu, thuế sản phẩm trừ trợ cấp sản phẩm",
+                      "Chỉ số giá tiêu dùng (CPI)", "Số đối tượng mua bảo hiểm y tế - Trẻ em dưới 6 tuổi")
+    assert [r[1:] for r in rows] == [(4.31, "%", 2026), (4.19, "%", 2027), (4.07, "%", 2028), (5.21, "%", 2026),
+                                     (5.0, "%", 2027), (4.8, "%", 2028), (171242.0, "Người", 2026),
+                                     (172000.0, "Người", 2027), (173500.0, "Người", 2028)]
+    assert [r[0] for r in rows] == [tax] * 3 + [cpi] * 3 + [kids] * 3
 
 
-def test_split_row_in_pipe_table(tmp_path):
+def test_split_row_in_pipe_table_and_sub_row_indicators(tmp_path):
     body = ("| STT | Chỉ tiêu | Đơn vị tính | Năm 2026 | Năm 2027 |\n"
             "| 6 | Kim ngạch xuất khẩu hàng hóa | Triệu USD | 2.800 | 3.100 |\n"
             "| Tốc độ tăng trưởng | % |\n"
-            "| 107,2 | 105,8 |")
-    rows = rows_of(tmp_path, body, "PHỤ LỤC\nCHỈ TIÊU KINH TẾ - XÃ HỘI")
-    assert [(r[0], r[2], r[4]) for r in rows] == [(2800.0, "Triệu USD", 2026), (3100.0, "Triệu USD", 2027),
-                                                  (107.2, "%", 2026), (105.8, "%", 2027)]
+            "| 107,2 | 105,8 |\n"
+            "| 7 | Y tế: | | | |\n"
+            "| | - Số giường bệnh | Giường | 7.060 | 7.100 |\n"
+            "| | Trong đó: | | | |\n"
+            "| | + Giường bệnh cấp tỉnh | Giường | 6.740 | 6.800 |\n"
+            "| 8 | Dân số | Triệu người | 2,150 | 2,155 |")
+    path = tmp_path / "plan.txt"
+    path.write_text(HEADER + "PHỤ LỤC\nCHỈ TIÊU KINH TẾ - XÃ HỘI\n\n" + body + "\n", encoding="utf-8")
+    rows = [(r["indicator"], r["value"], r["unit"], r["target_year"]) for r in _run(path).rows.get("targets", [])]
+    # a sub-row names the indicator it breaks down; "Trong đó:" is no indicator
+    assert rows == [("Kim ngạch xuất khẩu hàng hóa", 2800.0, "Triệu USD", 2026),
+                    ("Kim ngạch xuất khẩu hàng hóa", 3100.0, "Triệu USD", 2027),
+                    ("Kim ngạch xuất khẩu hàng hóa - Tốc độ tăng trưởng", 107.2, "%", 2026),
+                    ("Kim ngạch xuất khẩu hàng hóa - Tốc độ tăng trưởng", 105.8, "%", 2027),
+                    ("Y tế - Số giường bệnh", 7060.0, "Giường", 2026), ("Y tế - Số giường bệnh", 7100.0, "Giường", 2027),
+                    ("Số giường bệnh - Giường bệnh cấp tỉnh", 6740.0, "Giường", 2026),
+                    ("Số giường bệnh - Giường bệnh cấp tỉnh", 6800.0, "Giường", 2027),
+                    ("Dân số", 2.15, "Triệu người", 2026), ("Dân số", 2.155, "Triệu người", 2027)]
 
 
 def test_scoring_grid_percentages_are_not_targets(tmp_path):
