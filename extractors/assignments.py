@@ -70,6 +70,8 @@ _SKIP_LEADIN = regex.compile(r"\s*(?:Kính gửi|Nơi nhận)\b", regex.I)
 _SKIP_START = tuple(_data()["skip_paragraph_starts"])
 _PURPOSE = regex.compile(r"(?:" + _alt(_data()["purpose_cues"]) + r")", regex.I)
 _STEER = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["steer"]) + r")(?!\p{L})", regex.I)
+_STEER_OBJECT = regex.compile(rf"[\s,]*(?:(?:{_alt(_CUES['adverbs'])})\s+)*(?:(?:{_alt(_CUES['steer_objects'])})(?!\p{{L}})|(?-i:\p{{Lu}}))",
+                           regex.I)
 _OTHER_SUBJECT = regex.compile(r"(?:" + _alt(_CUES["other_subject_starts"]) + r")\s+\p{Ll}", regex.I)
 _DETERMINER_WORD = regex.compile(r"^\s*(?:các|những)\s+", regex.I)
 _TABLE_LEAD = ("chủ trì",)
@@ -585,8 +587,7 @@ def _other_doer(text: str, ca: int, cue: int) -> bool:
     before = text[at:cue].rstrip()
     if before.endswith(",") or not before:
         return False   # "Chỉ đạo phòng, ban chuyên môn, phối hợp ...": a second verb of the same body
-    s = _STEER.search(text, at, cue)
-    if s and len(_WORD.findall(text, s.end(), cue)) >= 1 and s.start() - at < 40:
+    if any(s.start() - at < 40 and _STEER_OBJECT.match(text, s.end(), cue) for s in _STEER.finditer(text, at, cue)):
         return True
     return bool(_OTHER_SUBJECT.match(text, at, cue))
 

@@ -326,3 +326,10 @@ def test_line_break_inside_a_partner_name(tmp_path):
     assert ("Sở Công Thương", "phoi_hop") in rows
     for body in ("Bộ Chỉ huy Quân sự tỉnh", "Công an tỉnh", "Ủy ban nhân dân cấp xã"):
         assert "tổ chức vận chuyển" in rows[(body, "chu_tri")]
+
+
+def test_steering_verb_without_an_object_keeps_the_body_coordinating(tmp_path):
+    # "hướng dẫn và phối hợp": two verbs of the same body, no steered body in between
+    doc = plan(tmp_path, "2. Sở Nội vụ:\n- Chủ động hướng dẫn và phối hợp với Sở Y tế thẩm định hồ sơ khen thưởng.",
+               date=(5, 9, 2025))
+    assert {("Sở Nội vụ", "phoi_hop"), ("Sở Y tế", "chu_tri")} <= roles(doc)
