@@ -200,3 +200,9 @@ def test_a_body_does_not_coordinate_with_itself(tmp_path):
     got = {(r["agency"], r["role"]) for r in doc.rows["assignments"]}
     assert ("Cấp ủy đảng các cấp", "phoi_hop") in got and ("Cấp ủy đảng các cấp", "chu_tri") not in got
     assert ("Chính quyền các cấp", "chu_tri") in got
+
+
+def test_commune_departments_after_2025(tmp_path):
+    doc = plan(tmp_path, "3. Các phòng, ban chuyên môn thuộc Ủy ban nhân dân xã, phường chủ trì rà soát, cập nhật "
+                         "danh sách hộ nghèo.", date=(5, 9, 2025))
+    assert {r["name"]: r["level"] for r in doc.rows["agencies"]} == {"Phòng, ban, ngành cấp xã": "xa"}
