@@ -206,3 +206,9 @@ def test_commune_departments_after_2025(tmp_path):
     doc = plan(tmp_path, "3. Các phòng, ban chuyên môn thuộc Ủy ban nhân dân xã, phường chủ trì rà soát, cập nhật "
                          "danh sách hộ nghèo.", date=(5, 9, 2025))
     assert {r["name"]: r["level"] for r in doc.rows["agencies"]} == {"Phòng, ban, ngành cấp xã": "xa"}
+
+
+def test_information_and_media_bodies_group(tmp_path):
+    doc = plan(tmp_path, "5. Các cơ quan thông tin, truyền thông của tỉnh: Xây dựng Kế hoạch và đẩy mạnh công tác "
+                         "tuyên truyền trong Phong trào thi đua.", date=(5, 9, 2025))
+    assert names(doc) == {"Cơ quan thông tin, truyền thông"}
