@@ -9,7 +9,9 @@
   `Hội`, `Chi cục` ...) followed by a capitalized name, optional level word and place.
 Each mention carries its canonical name(s), level and kind: `body`, `group`, `central`
 (ministries, other bodies a provincial plan cannot task), `issuer` (the issuing committee),
-`vague` or `local` (`địa phương`, a body only beside a group of departments).
+`vague`, `local` (`địa phương`, a body only beside a group of departments) or `business`
+(read only when a task item is addressed to it). One name for two levels ("cấp tỉnh, cấp xã")
+is two bodies; in plans issued from 1 July 2025 there is no district level.
 
 The agencies table (`extract`) lists the bodies the assignments made responsible; the
 assignments extractor records which mentions it used in `doc.meta["agency_use"]`.

@@ -8,7 +8,9 @@ How a plan states responsibility, and what this reads from it:
 - roles: "chủ trì" (also "chịu trách nhiệm chính", "làm đầu mối") makes the subject lead and
   the bodies after "phối hợp (với)" coordinate, for the rest of the sentence; "A phối hợp với B"
   with B a named body makes B lead and A coordinate on that clause; a sole named body leads;
-  several bodies and no lead each implement (thuc_hien).
+  several bodies and no lead each implement (thuc_hien). A heading body whose tasks all
+  assist a named lead gets no lead row of its own; when it steers others ("Chỉ đạo các ngân hàng
+  ... phối hợp với Sở Y tế") the steered ones, not it, coordinate.
 - task tables: "Cơ quan chủ trì" / "Cơ quan phối hợp" / "Đơn vị thực hiện" columns.
 Bodies that only receive reports or advice, authors of cited documents and objects of a task
 are never the subject of an item nor after "phối hợp", so they are not read; central
