@@ -61,6 +61,7 @@ _TIME_UNIT = regex.compile(r"^\s*" + _alt(_D["time_units"]), regex.I)
 _NON_UNIT = set(_D["non_unit_words"])
 _REFERENCE_BEFORE = regex.compile(_alt(_D["reference_words_before"]) + r"\s*[:.]?\s*(?:\d+\s*(?:,|"
                                    + _alt(_D["list_joiners"]) + r")\s*)*$", regex.I)   # "số 02, 03"
+_LABEL_WORD_BEFORE = regex.compile(r"\p{L}[ \t]+" + _alt(_D["label_words"]) + r"[ \t]*:[ \t]*$", regex.I)
 _SCORE_BEFORE = regex.compile(_alt(_D["score_verbs"]) + r"(?:\s+[\p{L}]+){0,2}\s*$", regex.I)
 _FORMULA_BEFORE = regex.compile(r"(?:^|[\s\d)])(?:" + "|".join(regex.escape(w) for w in _D["formula_marks"]) + r")\s*$")
 _PER_WORD_BEFORE = regex.compile(_alt(_D["per_words"]) + r"\s*$", regex.I)
@@ -73,6 +74,7 @@ _RATE_SPEC = regex.compile(r"^\s*" + _alt(_D["rate_spec_suffixes"], False), rege
 # "- Đổi mới công nghệ trong khu công nghiệp: " right before the figure of an item
 _QUOTA_AFTER = regex.compile(r"\s*/\s*\d")      # "01 cá nhân/01 ban": a quota per unit
 _LABEL = regex.compile(r"^[^\d:;()]+:\s*$")
+_LABEL_NOT_TARGET = regex.compile(_alt(_D["label_not_target_starts"]), regex.I)
 _COMMIT = regex.compile(_alt(_D["commitment_cues"]), regex.I)
 _PAST = regex.compile(_alt(_D["past_cues"]), regex.I)
 _PAST_AFTER = regex.compile(r"^\s*" + _alt(_D["past_after"]), regex.I)
@@ -428,8 +430,9 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
     if _SCORE_BEFORE.search(before[-30:]) or _FORMULA_BEFORE.search(before[-6:]):
         return None                                     # points of a scoring grid; a formula
     ref = _REFERENCE_BEFORE.search(before[-20:])
-    if ref and not _PER_WORD_BEFORE.search(before[-20:][:ref.start()]):
-        return None
+    if ref and not _PER_WORD_BEFORE.search(before[-20:][:ref.start()]) and not _LABEL_WORD_BEFORE.search(
+            before[-25:]) and not text[e:e + 3].lstrip().startswith("%"):
+        return None                                     # "Số: 15", "Điều 3"; never "Chuyển đổi số: 100%"
     value = parse_number(m.group(0))
     if value is None:
         return None
@@ -540,10 +543,14 @@ def _indicator(text: str, f: _Found, clause: tuple[int, int]) -> str:
     return ind[:1].lower() + ind[1:] if ind[1:2].islower() else ind
 
 
-def _item_opening(before: str) -> bool:
-    """Nothing, or only a short label and a colon, stands between an item's bullet and its figure."""
+def _item_opening(before: str, unit: str) -> bool:
+    """Nothing, or only a short label and a colon, stands between an item's bullet and its figure
+    (not the particulars of an event or an award: "Thành phần: 150 đại biểu")."""
     before = before.strip()
-    return not before or bool(_LABEL.match(before)) and len(before.split()) <= _D["label_max_words"]
+    if not before:
+        return True
+    return bool(_LABEL.match(before)) and len(before.split()) <= _D["label_max_words"] \
+        and not _LABEL_NOT_TARGET.match(before) and unit not in _D["label_not_target_units"]
 
 
 def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = None) -> Iterator[TargetRow]:
@@ -584,7 +591,7 @@ def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = Non
                 if not primary and not _COMMIT.search(sentence_before) and not _POST_CMP.match(
                         text[f.unit_end:f.unit_end + 20]) and not (
                         f.start == m.start() and text[a:m.start()].strip()
-                        and _item_opening(_BULLET.sub("", text[a:m.start()], count=1))
+                        and _item_opening(_BULLET.sub("", text[a:m.start()], count=1), f.unit)
                         and not _QUOTA_AFTER.match(text, f.unit_end)):
                     continue
                 # a comparator word covers a list joined by commas / "và"

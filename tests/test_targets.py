@@ -359,8 +359,14 @@ def test_scoring_grid_percentages_are_not_targets(tmp_path):
     # real, hard-wrapped: an item opening with its figure
     ("(1) 100% số người hưởng trợ cấp\nxã hội, trợ cấp hưu trí xã hội chưa có tài khoản được tuyên truyền, giải thích\n"
      "lợi ích mang lại từ việc giao dịch thanh toán không dùng tiền mặt;", [(100.0, "%")]),
-    # an award quota per body, a label followed by prose, a long sentence are no such items
+    # "số" closing a label is "digital", no document number
+    ("- Chuyển đổi số: 100% hồ sơ công việc được xử lý trên môi trường mạng.", [(100.0, "%")]),
+    ("- Tập huấn kỹ năng số: 500 lượt cán bộ, công chức được tập huấn.", [(500.0, "lượt")]),
+    # an award quota per body, an event's particulars, a label followed by prose, a long sentence
+    # are no such items
     ("- Ban bầu cử đại biểu Quốc hội: 01 cá nhân/01 ban;", []),
+    ("- Sở Y tế: 02 cá nhân;", []),
+    ("- Thành phần: 150 đại biểu là lãnh đạo các sở, ngành.", []),
     ("- Về cơ sở vật chất: đầu tư xây dựng mới cho 12 trường học.", []),
     ("- Tổ chức kiểm tra việc thực hiện tại các cơ sở giáo dục, báo cáo kết quả cho Ủy ban nhân dân tỉnh "
      "trước khi tổng kết năm học: 100% cơ sở.", []),
