@@ -212,3 +212,11 @@ def test_information_and_media_bodies_group(tmp_path):
     doc = plan(tmp_path, "5. Các cơ quan thông tin, truyền thông của tỉnh: Xây dựng Kế hoạch và đẩy mạnh công tác "
                          "tuyên truyền trong Phong trào thi đua.", date=(5, 9, 2025))
     assert names(doc) == {"Cơ quan thông tin, truyền thông"}
+
+
+def test_military_and_police_abbreviations(tmp_path):
+    doc = plan(tmp_path, "7. BCH Quân sự tỉnh, CAT phối hợp với UBND cấp xã tổ chức diễn tập phòng thủ dân sự.",
+               date=(12, 9, 2025))
+    got = {(r["agency"], r["role"]) for r in doc.rows["assignments"]}
+    assert got == {("Bộ Chỉ huy Quân sự tỉnh", "phoi_hop"), ("Công an tỉnh", "phoi_hop"),
+                   ("Ủy ban nhân dân cấp xã", "chu_tri")}
