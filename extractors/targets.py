@@ -61,6 +61,9 @@ _TIME_UNIT = regex.compile(r"^\s*" + _alt(_D["time_units"]), regex.I)
 _NON_UNIT = set(_D["non_unit_words"])
 _REFERENCE_BEFORE = regex.compile(_alt(_D["reference_words_before"]) + r"\s*[:.]?\s*(?:\d+\s*(?:,|"
                                    + _alt(_D["list_joiners"]) + r")\s*)*$", regex.I)   # "số 02, 03"
+# "từ 88 - 90% cộng 02 điểm": the figure is the condition of a score
+_SCORE_AFTER = regex.compile(r"^\s*(?:\p{L}+\s+){0,2}?" + _alt(_D["score_verbs"]) + r"\s*(?:\d+(?:,\d+)?\s*)?"
+                             + _alt(_D["score_nouns"]), regex.I)
 _LABEL_WORD_BEFORE = regex.compile(r"\p{L}[ \t]+" + _alt(_D["label_words"]) + r"[ \t]*:[ \t]*$", regex.I)
 _SCORE_BEFORE = regex.compile(_alt(_D["score_verbs"]) + r"(?:\s+[\p{L}]+){0,2}\s*$", regex.I)
 _FORMULA_BEFORE = regex.compile(r"(?:^|[\s\d)])(?:" + "|".join(regex.escape(w) for w in _D["formula_marks"]) + r")\s*$")
@@ -472,6 +475,8 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
     per = bool(_PER_SUFFIX.match(text[num_end:num_end + 12]) or _PER_SUFFIX.match(text[unit_end:unit_end + 12]))
     if per and unit in _FREQUENCY:
         return None                                     # "02 lần/năm": a frequency
+    if _SCORE_AFTER.match(text[unit_end:unit_end + 40]):
+        return None                                     # a scoring rule
     if _RATE_SPEC.match(text[unit_end:unit_end + 12]):
         return None                                     # "10 Gigabit mỗi giây": a technical speed
     return _Found(start, end, value, value_max, unit, comparator, cmp_from_word, per, unit_end)

@@ -388,6 +388,13 @@ def test_yearly_cue_after_the_figure(tmp_path):
                                               (5.0, None, "%", "eq", None, True)]
 
 
+def test_scoring_rules_in_prose_are_not_targets(tmp_path):
+    body = ("- Đơn vị đạt tỷ lệ 100% được cộng 05 điểm, không đạt tỷ lệ 100% không cộng điểm.\n\n"
+            "- Từ 88 - 90% cộng 02 điểm; từ 90-95% cộng 03 điểm; đạt 100% cộng 05 điểm.\n\n"
+            "- Phấn đấu 100% xã đạt chuẩn, cộng đồng dân cư tham gia giám sát.")
+    assert [(r[0], r[2]) for r in rows_of(tmp_path, body)] == [(100.0, "%")]
+
+
 def test_technical_speed_is_not_a_target(tmp_path):
     body = ("- Triển khai hoàn thiện hệ thống cáp quang Internet thế hệ mới (cho phép truyền dữ liệu với tốc độ "
             "10 Gigabit mỗi giây (10 Gbps) đối xứng); phấn đấu 100% khu công nghiệp được phủ sóng 5G.")
