@@ -466,7 +466,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
         for ci, (ca, cb) in enumerate(clauses):
             if ca < consumed:
                 continue
-            addressed = ci == 0 and h is not None
+            addressed = ci == 0 and (h is not None or line.rstrip(" *").endswith(":"))
             p = _parse(text, ca, cb, mentions, run_limit=b, addressed=addressed)
             if p.subjects and p.subjects[-1].end > cb:
                 # the list of bodies ran over a ';': the clause ends after it

@@ -333,3 +333,10 @@ def test_steering_verb_without_an_object_keeps_the_body_coordinating(tmp_path):
     doc = plan(tmp_path, "2. Sở Nội vụ:\n- Chủ động hướng dẫn và phối hợp với Sở Y tế thẩm định hồ sơ khen thưởng.",
                date=(5, 9, 2025))
     assert {("Sở Nội vụ", "phoi_hop"), ("Sở Y tế", "chu_tri")} <= roles(doc)
+
+
+def test_lead_in_addressed_to_named_businesses(tmp_path):
+    doc = plan(tmp_path, "Nhiệm vụ cụ thể như sau:\n- Các doanh nghiệp viễn thông:\n+ Bảo đảm thông tin liên lạc "
+                         "thông suốt phục vụ chỉ đạo, điều hành.\n+ Hỗ trợ nhắn tin miễn phí khi cần thiết.",
+               date=(12, 9, 2025))
+    assert ("Doanh nghiệp viễn thông", "chu_tri") in roles(doc)
