@@ -2,8 +2,10 @@
 
 A target is a number with a unit (`%` or a counted noun) stated as something to reach.
 Numbers are found in paragraphs and table cells; each is kept when its context commits to
-it (an objectives section, or a commitment cue such as "phấn đấu" before it) and dropped
-when it counts the past, labels a document or an article, or is a date or a duration.
+it (an objectives section, a commitment cue such as "phấn đấu" before it, or an item opening
+with its figure, bare or after a short label: "- Đổi mới công nghệ: 100% khu công nghiệp ...")
+and dropped when it counts the past, labels a document or an article, is a date, a duration,
+a technical rate ("10 Gigabit mỗi giây") or the condition of a score ("từ 88% cộng 02 điểm").
 
 Normalization (FORMAT.md "targets"): `value`/`value_max` from Vietnamese numerals, `unit`
 canonical (listed nouns and abbreviations; an unlisted noun is the head noun that underthesea's
@@ -12,7 +14,10 @@ number (covering a list joined by commas/"và", not across ";" or "với") or "t
 `per_year` for rates per period, and `target_year` decided in one place, `target_year()`.
 Tables: a cell holding a target sentence yields its targets (group rows such as
 "I | MỤC TIÊU CỤ THỂ ĐẾN NĂM 2030" give the year of the rows below them); an indicator | unit |
-value-per-year table yields one target per future-year cell, its unit taken as printed.
+value-per-year table yields one target per future-year cell, its unit taken as printed, the
+figures right-aligned under the year columns; a row that an export split at an empty cell
+("4 | CPI | %" then "5,04 | 5,21 | ...") is rejoined; a sub-row ("Tốc độ tăng trưởng",
+"+ Giường bệnh cấp tỉnh") is named with the row it breaks down. Scoring grids yield nothing.
 All words and cues live in `pipeline/data/targets.json`.
 """
 from __future__ import annotations
@@ -74,8 +79,8 @@ _PER_CUE_AFTER = regex.compile(_alt(_D["per_year_after_cues"]), regex.I)
 _PER_SUFFIX = regex.compile(r"^\s*(?:%\s*)?(?:/\s*[\p{L}]+(?:\s[\p{L}]+)?\s*(?=/))?"      # "triệu đồng/người/năm"
                             + _alt(_D["per_period_suffixes"], False), regex.I)
 _RATE_SPEC = regex.compile(r"^\s*" + _alt(_D["rate_spec_suffixes"], False), regex.I)
-# "- Đổi mới công nghệ trong khu công nghiệp: " right before the figure of an item
 _QUOTA_AFTER = regex.compile(r"\s*/\s*\d")      # "01 cá nhân/01 ban": a quota per unit
+# "- Đổi mới công nghệ trong khu công nghiệp: " right before the figure of an item
 _LABEL = regex.compile(r"^[^\d:;()]+:\s*$")
 _LABEL_NOT_TARGET = regex.compile(_alt(_D["label_not_target_starts"]), regex.I)
 _COMMIT = regex.compile(_alt(_D["commitment_cues"]), regex.I)
