@@ -80,6 +80,17 @@ P_RELATIVE = regex.compile(
     r"\s+(?:kể\s+từ|sau)\s+(?:ngày|khi)\s+[^.;:,()\n|]{1,70}?(?=\s*(?:[.;:,()\n|]|$))"
     r"|chậm\s+nhất\s+(?:là\s+)?\d+\s+(?:ngày|tháng|giờ)(?:\s+làm\s+việc)?\s+(?:sau|trước|kể\s+từ)\s+(?:ngày|khi)?\s*[^.;:,()\n|]{1,70}?(?=\s*(?:[.;:,()\n|]|$))",
     _F)
+# Every pattern above needs one of these cues (a year, a number next to a date word, a recurrence,
+# "lần", "khi", "thường xuyên"): a paragraph without any holds no time expression and is skipped.
+P_TIME_CUE = regex.compile(
+    rf"(?:19|20)\d\d|(?:ngày|tháng)\s+\d|\d\s*/\s*\d|\d\s*(?:h|giờ)|\d\s+(?:ngày|tháng|giờ|tuần)"
+    rf"|{EVERY}\s+(?:{UNITS})|định\s+kỳ|{HALF}|lần|khi|{_alt(_T['ongoing'])}", _F)
+# cues single patterns need: a year (the dated ones), "giờ"/"h" after a digit (a time of day),
+# "lần" (a rate), "khi" (an event; the other relative forms have a digit)
+G_YEAR = regex.compile(r"(?:19|20)\d\d", _F)
+G_CLOCK = regex.compile(r"\d\s*(?:h|giờ)", _F)
+G_TIMES = regex.compile(r"lần", _F)
+G_WHEN = regex.compile(r"khi", _F)
 
 # --- context ---------------------------------------------------------------------------------
 P_PREFIX = regex.compile(rf"(?:(?<![\p{{L}}\d])(?:{_alt(_T['prefix_words'])})\s+)+$", _F)
@@ -190,46 +201,56 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
     def add(m, kind, ps=None, pe=None, rec=None, core=""):
         out.append(Cand(m.start(), m.end(), kind, ps, pe, rec, core))
 
-    for m in P_DMY.finditer(text, lo, hi):
+    # a pattern runs only where the cue it cannot match without is present
+    year = G_YEAR.search(text, lo, hi) is not None
+    digit = year or P_DIGIT.search(text, lo, hi) is not None
+    clock = digit and G_CLOCK.search(text, lo, hi) is not None
+    times = G_TIMES.search(text, lo, hi) is not None
+    relative = digit or G_WHEN.search(text, lo, hi) is not None
+
+    def scan(pattern, on):
+        return pattern.finditer(text, lo, hi) if on else ()
+
+    for m in scan(P_DMY, year):
         d, mo, y = map(int, _groups(m))
         iso = _iso(y, mo, d)
         if iso:
             add(m, "date", iso, iso, core="dmy")
-    for m in P_DAY_RANGE.finditer(text, lo, hi):
+    for m in scan(P_DAY_RANGE, year):
         d1, d2, mo, y = map(int, _groups(m))
         a, b = _iso(y, mo, d1), _iso(y, mo, d2)
         if a and b and a < b:
             add(m, "range", a, b, core="drange")
-    for m in P_MY.finditer(text, lo, hi):
+    for m in scan(P_MY, year):
         mo, y = map(int, _groups(m)[-2:])
         if 1 <= mo <= 12:
             add(m, "date", _iso(y, mo, 1), _month_end(y, mo), core="my")
-    for m in P_QY.finditer(text, lo, hi):
+    for m in scan(P_QY, year):
         g = _groups(m)
         q = _quarter(g[0])
         y = int(g[-1])
         add(m, "date", _iso(y, 3 * q - 2, 1), _month_end(y, 3 * q), core="qy")
-    for m in P_HY.finditer(text, lo, hi):
+    for m in scan(P_HY, year):
         part, y = m.group(1).casefold(), int(m.group(2))
         last = _T["half_year_parts"][part]
         add(m, "date", _iso(y, last - 5, 1), _month_end(y, last), core="hy")
-    for m in P_YEAR.finditer(text, lo, hi):
+    for m in scan(P_YEAR, year):
         y = int(m.group(1))
         add(m, "year", _iso(y, 1, 1), _iso(y, 12, 31), core="year")
-    for m in P_YEAR_RANGE.finditer(text, lo, hi):
+    for m in scan(P_YEAR_RANGE, year):
         a, b = int(m.group(1)), int(m.group(2))
         if a < b:
             add(m, "range", _iso(a, 1, 1), _iso(b, 12, 31), core="yrange")
-    for m in P_DM.finditer(text, lo, hi):
+    for m in scan(P_DM, digit):
         d, mo = map(int, _groups(m))
         iso = _recurring_date(mo, d)
         if iso:
             add(m, "recurring", None, iso, "yearly", core="dm")
-    for m in P_DAY_MONTHLY.finditer(text, lo, hi):
+    for m in scan(P_DAY_MONTHLY, digit):
         d = int(m.group(1))
         if 1 <= d <= 31:
             add(m, "recurring", None, f"---{d:02d}", "monthly", core="dmonthly")
-    for m in P_MONTH_YEARLY.finditer(text, lo, hi):
+    for m in scan(P_MONTH_YEARLY, digit):
         mo = int(m.group(1))
         if 1 <= mo <= 12:
             add(m, "recurring", None, _recurring_date(mo, calendar.monthrange(2023, mo)[1]), "yearly", core="myearly")
@@ -239,24 +260,24 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
         unit = m.group(2)
         rec = _T["recurrence_units"][unit.casefold()] if unit else "half_yearly"
         add(m, "recurring", None, None, rec, core="periodic")
-    for m in P_PER.finditer(text, lo, hi):
+    for m in scan(P_PER, times):
         unit = (m.group(1) or m.group(2) or m.group(3)).casefold()
         rec = _T["recurrence_units"].get(unit, "half_yearly")
         add(m, "recurring", None, None, rec, core="per")
-    for m in P_CLOCK_TIME.finditer(text, lo, hi):
+    for m in scan(P_CLOCK_TIME, clock):
         if not P_DURATION_BEFORE.search(text, max(lo, m.start() - 20), m.start()):
             add(m, "recurring", None, None, "daily", core="clock")
-    for m in P_DAY_ONLY.finditer(text, lo, hi):
+    for m in scan(P_DAY_ONLY, digit):
         d = int(m.group(1))
         if 1 <= d <= 31:
             add(m, "recurring", None, f"---{d:02d}", "monthly", core="donly")
-    for m in P_NEXT_YEARS.finditer(text, lo, hi):
+    for m in scan(P_NEXT_YEARS, year):
         add(m, "ongoing", _iso(int(m.group(1)), 1, 1), None, core="next")
-    for m in P_FROM_YEAR.finditer(text, lo, hi):
+    for m in scan(P_FROM_YEAR, year):
         add(m, "range", _iso(int(m.group(1)), 1, 1), None, core="from")
     for m in P_ONGOING.finditer(text, lo, hi):
         add(m, "ongoing", core="ongoing")
-    for m in P_RELATIVE.finditer(text, lo, hi):
+    for m in scan(P_RELATIVE, relative):
         add(m, "relative", core="relative")
     return out
 
@@ -604,8 +625,8 @@ def _skip_paragraph(doc: Document, a: int, b: int, body_start: int) -> bool:
     title = (doc.rows.get("documents") or [{}])[0].get("title")
     if title and para.startswith(title.strip()[:60]):
         return True      # the plan's own title ("Kế hoạch ... năm 2025") names it
-    letters = [ch for ch in para[:TITLE_CHARS] if ch.isalpha()]
-    if len(letters) > 8 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8 \
+    letters = "".join(filter(str.isalpha, para[:TITLE_CHARS]))
+    if len(letters) > 8 and sum(map(str.isupper, letters)) / len(letters) > 0.8 \
             and not W_TIME_HEADER.search(para):
         return True      # title lines in capitals (a "THỜI GIAN THỰC HIỆN: ..." heading still counts)
     section = doc.section_at(a)
@@ -653,7 +674,8 @@ def find(doc: Document) -> list[Cand]:
     this_year = issued if _one_off(doc, issued, body_start) else None
     rows: list[Cand] = _tables(doc, this_year, issued)
     for a, b in doc.paragraphs:
-        if doc.text[a:b].lstrip().startswith("|") or _skip_paragraph(doc, a, b, body_start):
+        if not P_TIME_CUE.search(doc.text, a, b) or doc.text[a:b].lstrip().startswith("|") \
+                or _skip_paragraph(doc, a, b, body_start):
             continue       # table lines are read cell by cell above
         rows.extend(_prose(doc, a, b, preamble=a < first_section, this_year=this_year, issued=issued))
     rows = sorted((c for c in rows if not _in_past(c, issued)), key=lambda c: c.start)
