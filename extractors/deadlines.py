@@ -80,17 +80,31 @@ P_RELATIVE = regex.compile(
     r"\s+(?:kể\s+từ|sau)\s+(?:ngày|khi)\s+[^.;:,()\n|]{1,70}?(?=\s*(?:[.;:,()\n|]|$))"
     r"|chậm\s+nhất\s+(?:là\s+)?\d+\s+(?:ngày|tháng|giờ)(?:\s+làm\s+việc)?\s+(?:sau|trước|kể\s+từ)\s+(?:ngày|khi)?\s*[^.;:,()\n|]{1,70}?(?=\s*(?:[.;:,()\n|]|$))",
     _F)
-# Every pattern above needs one of these cues (a year, a number next to a date word, a recurrence,
-# "lần", "khi", "thường xuyên"): a paragraph without any holds no time expression and is skipped.
-P_TIME_CUE = regex.compile(
-    rf"(?:19|20)\d\d|(?:ngày|tháng)\s+\d|\d\s*/\s*\d|\d\s*(?:h|giờ)|\d\s+(?:ngày|tháng|giờ|tuần)"
-    rf"|{EVERY}\s+(?:{UNITS})|định\s+kỳ|{HALF}|lần|khi|{_alt(_T['ongoing'])}", _F)
-# cues single patterns need: a year (the dated ones), "giờ"/"h" after a digit (a time of day),
-# "lần" (a rate), "khi" (an event; the other relative forms have a digit)
+# Cues the patterns above cannot match without: each pattern runs only where its cues are, and a
+# paragraph with none of them holds no time expression.
 G_YEAR = regex.compile(r"(?:19|20)\d\d", _F)
+G_NUM_SEP = regex.compile(r"\d\s*[/.-]\s*\d", _F)                       # "15/6", "15-6-2025"
+G_NUM_UNIT = regex.compile(r"\d\s+(?:ngày|tháng|giờ|tuần)", _F)           # "trong 30 ngày"
 G_CLOCK = regex.compile(r"\d\s*(?:h|giờ)", _F)
+G_DAY_NUM = regex.compile(r"ngày\s+\d", _F)
+G_MONTH_NUM = regex.compile(r"tháng\s+\d", _F)
 G_TIMES = regex.compile(r"lần", _F)
 G_WHEN = regex.compile(r"khi", _F)
+P_CUE_WORDS = regex.compile(rf"{EVERY}\s+(?:{UNITS})|định\s+kỳ|{HALF}|lần|khi|{_alt(_T['ongoing'])}", _F)
+# a word each match of P_CUE_WORDS holds: a plain substring test on the casefolded text comes first
+CUE_ANCHORS = tuple(sorted({w.split()[0].casefold() for w in
+                            [*_T["every"], "định", *_T["half_year"], "lần", "khi", *_T["ongoing"]]}))
+EVERY_ANCHORS = tuple(w.casefold() for w in _T["every"])
+
+
+def _has_time_cue(text: str, lo: int, hi: int) -> bool:
+    """Whether text[lo:hi] holds a cue some time expression needs (a cheap test before the patterns)."""
+    if P_DIGIT.search(text, lo, hi) and (G_YEAR.search(text, lo, hi) or G_NUM_SEP.search(text, lo, hi)
+                                         or G_CLOCK.search(text, lo, hi) or G_NUM_UNIT.search(text, lo, hi)
+                                         or G_DAY_NUM.search(text, lo, hi) or G_MONTH_NUM.search(text, lo, hi)):
+        return True
+    low = text[lo:hi].casefold()
+    return any(w in low for w in CUE_ANCHORS) and P_CUE_WORDS.search(text, lo, hi) is not None
 
 # --- context ---------------------------------------------------------------------------------
 P_PREFIX = regex.compile(rf"(?:(?<![\p{{L}}\d])(?:{_alt(_T['prefix_words'])})\s+)+$", _F)
@@ -201,17 +215,22 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
     def add(m, kind, ps=None, pe=None, rec=None, core=""):
         out.append(Cand(m.start(), m.end(), kind, ps, pe, rec, core))
 
-    # a pattern runs only where the cue it cannot match without is present
-    year = G_YEAR.search(text, lo, hi) is not None
-    digit = year or P_DIGIT.search(text, lo, hi) is not None
+    # a pattern runs only where the cues it cannot match without are present
+    low = text[lo:hi].casefold()
+    digit = P_DIGIT.search(text, lo, hi) is not None
+    year = digit and G_YEAR.search(text, lo, hi) is not None
+    month = digit and G_MONTH_NUM.search(text, lo, hi) is not None
+    slash = text.find("/", lo, hi) >= 0
+    dmy = year and (month or G_NUM_SEP.search(text, lo, hi) is not None)
     clock = digit and G_CLOCK.search(text, lo, hi) is not None
     times = G_TIMES.search(text, lo, hi) is not None
-    relative = digit or G_WHEN.search(text, lo, hi) is not None
+    relative = G_WHEN.search(text, lo, hi) is not None or (digit and G_NUM_UNIT.search(text, lo, hi) is not None)
+    every = any(w in low for w in EVERY_ANCHORS)
 
     def scan(pattern, on):
         return pattern.finditer(text, lo, hi) if on else ()
 
-    for m in scan(P_DMY, year):
+    for m in scan(P_DMY, dmy):
         d, mo, y = map(int, _groups(m))
         iso = _iso(y, mo, d)
         if iso:
@@ -221,7 +240,7 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
         a, b = _iso(y, mo, d1), _iso(y, mo, d2)
         if a and b and a < b:
             add(m, "range", a, b, core="drange")
-    for m in scan(P_MY, year):
+    for m in scan(P_MY, year and (month or slash)):
         mo, y = map(int, _groups(m)[-2:])
         if 1 <= mo <= 12:
             add(m, "date", _iso(y, mo, 1), _month_end(y, mo), core="my")
@@ -241,26 +260,26 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
         a, b = int(m.group(1)), int(m.group(2))
         if a < b:
             add(m, "range", _iso(a, 1, 1), _iso(b, 12, 31), core="yrange")
-    for m in scan(P_DM, digit):
+    for m in scan(P_DM, slash or month):
         d, mo = map(int, _groups(m))
         iso = _recurring_date(mo, d)
         if iso:
             add(m, "recurring", None, iso, "yearly", core="dm")
-    for m in scan(P_DAY_MONTHLY, digit):
+    for m in scan(P_DAY_MONTHLY, digit and every):
         d = int(m.group(1))
         if 1 <= d <= 31:
             add(m, "recurring", None, f"---{d:02d}", "monthly", core="dmonthly")
-    for m in scan(P_MONTH_YEARLY, digit):
+    for m in scan(P_MONTH_YEARLY, month):
         mo = int(m.group(1))
         if 1 <= mo <= 12:
             add(m, "recurring", None, _recurring_date(mo, calendar.monthrange(2023, mo)[1]), "yearly", core="myearly")
-    for m in P_EVERY.finditer(text, lo, hi):
+    for m in scan(P_EVERY, every):
         add(m, "recurring", None, None, _T["recurrence_units"][m.group(1).casefold()], core="every")
-    for m in P_PERIODIC.finditer(text, lo, hi):
+    for m in scan(P_PERIODIC, times or "định" in low):
         unit = m.group(2)
         rec = _T["recurrence_units"][unit.casefold()] if unit else "half_yearly"
         add(m, "recurring", None, None, rec, core="periodic")
-    for m in scan(P_PER, times):
+    for m in scan(P_PER, times and slash):
         unit = (m.group(1) or m.group(2) or m.group(3)).casefold()
         rec = _T["recurrence_units"].get(unit, "half_yearly")
         add(m, "recurring", None, None, rec, core="per")
@@ -271,7 +290,7 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
         d = int(m.group(1))
         if 1 <= d <= 31:
             add(m, "recurring", None, f"---{d:02d}", "monthly", core="donly")
-    for m in scan(P_NEXT_YEARS, year):
+    for m in scan(P_NEXT_YEARS, year and "và" in low):
         add(m, "ongoing", _iso(int(m.group(1)), 1, 1), None, core="next")
     for m in scan(P_FROM_YEAR, year):
         add(m, "range", _iso(int(m.group(1)), 1, 1), None, core="from")
@@ -674,7 +693,7 @@ def find(doc: Document) -> list[Cand]:
     this_year = issued if _one_off(doc, issued, body_start) else None
     rows: list[Cand] = _tables(doc, this_year, issued)
     for a, b in doc.paragraphs:
-        if not P_TIME_CUE.search(doc.text, a, b) or doc.text[a:b].lstrip().startswith("|") \
+        if not _has_time_cue(doc.text, a, b) or doc.text[a:b].lstrip().startswith("|") \
                 or _skip_paragraph(doc, a, b, body_start):
             continue       # table lines are read cell by cell above
         rows.extend(_prose(doc, a, b, preamble=a < first_section, this_year=this_year, issued=issued))
