@@ -84,6 +84,7 @@ P_RELATIVE = regex.compile(
 # paragraph with none of them holds no time expression.
 G_YEAR = regex.compile(r"(?:19|20)\d\d", _F)
 G_NUM_SEP = regex.compile(r"\d\s*[/.-]\s*\d", _F)                       # "15/6", "15-6-2025"
+G_NUM_SLASH = regex.compile(r"\d\s*/\s*\d", _F)
 G_NUM_UNIT = regex.compile(r"\d\s+(?:ngày|tháng|giờ|tuần)", _F)           # "trong 30 ngày"
 G_CLOCK = regex.compile(r"\d\s*(?:h|giờ)", _F)
 G_DAY_NUM = regex.compile(r"ngày\s+\d", _F)
@@ -99,12 +100,15 @@ EVERY_ANCHORS = tuple(w.casefold() for w in _T["every"])
 
 def _has_time_cue(text: str, lo: int, hi: int) -> bool:
     """Whether text[lo:hi] holds a cue some time expression needs (a cheap test before the patterns)."""
-    if P_DIGIT.search(text, lo, hi) and (G_YEAR.search(text, lo, hi) or G_NUM_SEP.search(text, lo, hi)
+    if P_DIGIT.search(text, lo, hi) and (G_YEAR.search(text, lo, hi) or G_NUM_SLASH.search(text, lo, hi)
                                          or G_CLOCK.search(text, lo, hi) or G_NUM_UNIT.search(text, lo, hi)
                                          or G_DAY_NUM.search(text, lo, hi) or G_MONTH_NUM.search(text, lo, hi)):
         return True
     low = text[lo:hi].casefold()
-    return any(w in low for w in CUE_ANCHORS) and P_CUE_WORDS.search(text, lo, hi) is not None
+    for w in CUE_ANCHORS:
+        if w in low:
+            return P_CUE_WORDS.search(text, lo, hi) is not None
+    return False
 
 # --- context ---------------------------------------------------------------------------------
 P_PREFIX = regex.compile(rf"(?:(?<![\p{{L}}\d])(?:{_alt(_T['prefix_words'])})\s+)+$", _F)
@@ -693,9 +697,9 @@ def find(doc: Document) -> list[Cand]:
     this_year = issued if _one_off(doc, issued, body_start) else None
     rows: list[Cand] = _tables(doc, this_year, issued)
     for a, b in doc.paragraphs:
-        if not _has_time_cue(doc.text, a, b) or doc.text[a:b].lstrip().startswith("|") \
+        if doc.text[a:b].lstrip().startswith("|") or not _has_time_cue(doc.text, a, b) \
                 or _skip_paragraph(doc, a, b, body_start):
-            continue       # table lines are read cell by cell above
+            continue       # table lines are read cell by cell above; no cue, no time expression
         rows.extend(_prose(doc, a, b, preamble=a < first_section, this_year=this_year, issued=issued))
     rows = sorted((c for c in rows if not _in_past(c, issued)), key=lambda c: c.start)
     for c in rows:
