@@ -81,7 +81,7 @@ P_RELATIVE = regex.compile(
     r"|chậm\s+nhất\s+(?:là\s+)?\d+\s+(?:ngày|tháng|giờ)(?:\s+làm\s+việc)?\s+(?:sau|trước|kể\s+từ)\s+(?:ngày|khi)?\s*[^.;:,()\n|]{1,70}?(?=\s*(?:[.;:,()\n|]|$))",
     _F)
 # Cues the patterns above cannot match without: each pattern runs only where its cues are, and a
-# paragraph with none of them holds no time expression.
+# paragraph with none of them holds no time expression (a new or widened pattern needs its cue here).
 G_YEAR = regex.compile(r"(?:19|20)\d\d", _F)
 G_NUM_SEP = regex.compile(r"\d\s*[/.-]\s*\d", _F)                       # "15/6", "15-6-2025"
 G_NUM_SLASH = regex.compile(r"\d\s*/\s*\d", _F)
@@ -109,6 +109,7 @@ def _has_time_cue(text: str, lo: int, hi: int) -> bool:
         if w in low:
             return P_CUE_WORDS.search(text, lo, hi) is not None
     return False
+
 
 # --- context ---------------------------------------------------------------------------------
 P_PREFIX = regex.compile(rf"(?:(?<![\p{{L}}\d])(?:{_alt(_T['prefix_words'])})\s+)+$", _F)
