@@ -107,6 +107,7 @@ class _Compiled:
             forms = [body["name"], *body.get("aliases", [])]
             self.matcher.add(key, [self.nlp.make_doc(unify(f)) for f in forms])
         flags = regex.V1
+        cues = data["scan_cues"]
         self.families = [(f, regex.compile(f["pattern"], flags)) for f in data["families"]]
         self.groups = [(g, regex.compile(g["pattern"], flags | regex.I)) for g in data["groups"]]
         self.subject_groups = [(g, regex.compile(r"(?<!\p{L})(?:" + g["pattern"] + r")(?!\p{L})", flags | regex.I))
@@ -149,10 +150,67 @@ class _Compiled:
                                      + r")(?![\p{L}&])")
         self.word_re = regex.compile(r"[\p{L}\d]+(?:[&\-][\p{L}\d]+)*|[^\s\p{L}\d]")
         self.bare_council = regex.compile(r"(?<!\p{L})(Hội đồng nhân dân|Ủy ban nhân dân|HĐND|UBND)(?!\s+(?:tỉnh|Tỉnh|huyện|xã|phường|các|cấp|thành|Thành|thị|quận|TP|\p{Lu}))", flags)
-        self.locals = [(regex.compile(r"(?<!\p{L})(?:" + lp["pattern"] + r")(?!\p{L})", flags), lp["name"])
+        self.locals = [(regex.compile(r"(?<!\p{L})(?:" + lp["pattern"] + r")(?!\p{L})", flags), lp["name"], lp["cues"])
                        for lp in data["local_places"]]
+        self.central_cues = data["central"]["cues"]
+        self.mttq_cues = data["mttq"]["cues"]
+        self.issuer_cues = cues["issuer_committee"]
+        self.bare_cues = cues["bare_council"]
+        self.dept_cues = cues["dept_list"]
+        self.vague_cues = cues["vague"]
         self.vague_re = regex.compile(r"(?<!\p{L})(?:các\s+)?(?:cơ quan|đơn vị|tổ chức|ngành)(?:,\s*(?:cơ quan|đơn vị|tổ chức|địa phương|cá nhân|ngành))*"
                                       r"(?:\s+(?:chức năng|có liên quan|liên quan|khác))*(?!\p{L})", flags | regex.I)
+
+
+_SCAN_BEFORE = 40    # chars before a cue where a match may start (a prefix like "thủ trưởng các")
+_SCAN_MARGIN = 120   # chars after a cue where a match may end (matches are far shorter)
+_SCAN_GUARD = 40     # a match ending this near a window's end is re-read with more text after it
+
+
+def cued(rx, text: str, low: str | None, cues, pos: int = 0):
+    """`rx.finditer(text)` read only around the cue words (lower-case, one of which every match
+    contains) in `low` (text.lower(), same length): the same matches, without scanning the whole text."""
+    if low is None:
+        yield from rx.finditer(text, pos)
+        return
+    n = len(text)
+    occ = []
+    for cue in cues:
+        i = low.find(cue, pos)
+        while i >= 0:
+            occ.append((i, i + len(cue)))
+            i = low.find(cue, i + 1)
+    if not occ:
+        return
+    occ.sort()
+    windows: list[list[int]] = []
+    for a, b in occ:
+        a, b = max(pos, a - _SCAN_BEFORE), min(n, b + _SCAN_MARGIN)
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], b)
+        else:
+            windows.append([a, b])
+    last = pos
+    k = 0
+    while k < len(windows):
+        a, b = windows[k]
+        s = max(a, last)
+        again = False
+        for m in rx.finditer(text, s, b):
+            if b < n and m.end() + _SCAN_GUARD > b:
+                # the match may continue (or a lookahead differ) past the window: widen it
+                b = min(n, m.end() + _SCAN_GUARD + _SCAN_MARGIN)
+                while k + 1 < len(windows) and windows[k + 1][0] <= b:
+                    b = max(b, windows[k + 1][1])
+                    del windows[k + 1]
+                windows[k] = [m.start(), b]
+                last = m.start()
+                again = True
+                break
+            last = m.end()
+            yield m
+        if not again:
+            k += 1
 
 
 def _head_pattern(head: str) -> str:
@@ -295,6 +353,9 @@ def find_mentions(doc: Document) -> list[Mention]:
     c = compiled()
     data = _data()
     text = unified_text(doc)
+    low = text.lower()
+    if len(low) != len(text):
+        low = None   # a letter whose lower case is longer: offsets would not hold, scan everything
     issuer, unit, _ = _issuer_info(doc)
     issuer_key = fold(expand(issuer)) if issuer else ""
     place_m = _PLACE_TAIL.search(issuer) if issuer else None
@@ -329,23 +390,23 @@ def find_mentions(doc: Document) -> list[Mention]:
         add(6, Mention(a, b, [name.strip()], entry["level"], "body", doc.text[a:b]))
     # forms of one body
     for fam, rx in c.families:
-        for m in rx.finditer(text):
+        for m in cued(rx, text, low, fam["cues"]):
             name = fam.get("name") or _clean_printed(m.group())
             add(4, Mention(m.start(), m.end(), [name], fam["level"], "body", doc.text[m.start():m.end()], family=fam["key"]))
     # one head shared by a list of departments
-    for m in c.dept_list.finditer(text):
+    for m in cued(c.dept_list, text, low, c.dept_cues):
         for j, (x, y) in enumerate(m.spans("x")):
             a = m.start() if j == 0 else x
             name = c.dept_short.get(fold(text[x:y]))
             if name:
                 add(7, Mention(a, y, [name], "tinh", "body", doc.text[a:y]))
     # the Fatherland Front, named in full with the level word
-    for m in c.mttq.finditer(text):
+    for m in cued(c.mttq, text, low, c.mttq_cues):
         word = (m.group(1) or unit).casefold()
         add(4, Mention(m.start(), m.end(), [f"{data['mttq']['name']} {word}"], "doan_the", "body", doc.text[m.start():m.end()]))
     # collectives
     for g, rx in c.groups:
-        for m in rx.finditer(text):
+        for m in cued(rx, text, low, g["cues"]):
             if m.start() > 0 and text[m.start() - 1].isalpha():
                 continue
             if m.end() < len(text) and text[m.end()].isalpha():
@@ -367,25 +428,25 @@ def find_mentions(doc: Document) -> list[Mention]:
             levels = [issuer_level if own_district else g.get("level") or _group_level(n, issuer_level) for n in names]
             add(2, Mention(m.start(), m.end(), names, levels[0], "group", doc.text[m.start():m.end()], levels=levels))
     # 'địa phương' counts only beside a group of departments (checked by the assignments)
-    for rx, lname in c.locals:
+    for rx, lname, lcues in c.locals:
         lname = local if lname == "{local}" else lname
-        for m in rx.finditer(text):
+        for m in cued(rx, text, low, lcues):
             add(1, Mention(m.start(), m.end(), [lname], _group_level(lname, issuer_level), "local",
                            doc.text[m.start():m.end()]))
     # bodies a provincial plan cannot task
-    for m in c.central.finditer(text):
+    for m in cued(c.central, text, low, c.central_cues):
         add(5 if m.group().startswith(("các", "Bộ", "bộ")) else 1, Mention(m.start(), m.end(), [_clean_printed(m.group())], "trung_uong", "central", doc.text[m.start():m.end()]))
     # the issuing people's committee (never tasked by its own plan)
     # (a party committee's plan does task the people's committee)
     state_issuer = (fold(expand(issuer)).startswith(("ủy ban nhân dân", "văn phòng")) if issuer
                     else not _PARTY_HEADER.search(text[:800]))
-    for m in c.issuer_committee.finditer(text):
+    for m in cued(c.issuer_committee, text, low, c.issuer_cues):
         name = _clean_printed(expand(m.group()))
         own = state_issuer or (issuer_place and issuer_place not in fold(name)) is True
         add(2, Mention(m.start(), m.end(), [name if own else regex.sub(r"(?<=tỉnh|thành phố)\s.*$", "", name)],
                        "tinh", "issuer" if own else "body", doc.text[m.start():m.end()]))
     # bare council / committee: the issuing level's own body
-    for m in c.bare_council.finditer(text):
+    for m in cued(c.bare_council, text, low, c.bare_cues):
         base = expand(m.group(1))
         name = f"{base} {unit}"
         kind = "issuer" if fold(name) == issuer_key or (base == "Ủy ban nhân dân" and unit in ("tỉnh", "thành phố")) else "body"
@@ -422,12 +483,12 @@ def find_mentions(doc: Document) -> list[Mention]:
         add(0, Mention(a, b, [name], level, kind, doc.text[a:b]))
     # businesses: read only as the addressee of a task item (checked by the assignments)
     for g, rx in c.subject_groups:
-        for m in rx.finditer(text):
+        for m in cued(rx, text, low, g["cues"]):
             n = _clean_printed(_DETERMINER.sub("", doc.text[m.start():m.end()]))
             add(0, Mention(m.start(), m.end(), [n[:1].upper() + n[1:]], g.get("level", "other"), "business",
                            doc.text[m.start():m.end()]))
     # vague partners ("các cơ quan, đơn vị liên quan"): not bodies, but they continue a list
-    for m in c.vague_re.finditer(text):
+    for m in cued(c.vague_re, text, low, c.vague_cues):
         if m.group().strip():
             add(-1, Mention(m.start(), m.end(), [], "other", "vague", doc.text[m.start():m.end()]))
 

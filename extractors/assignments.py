@@ -119,20 +119,31 @@ _WS = regex.compile(r"\s+")
 _WORD = regex.compile(r"\p{L}+")
 _TASK_LEAD = regex.compile(rf"^[\s,:;.\-–+]*(?:(?:{_alt(_CUES['task_lead_words'])})[\s,:]*)*", regex.I)
 _PAREN = regex.compile(r"\([^()\n]*\)")
+_NOT_UPPER_LETTER = regex.compile(r"[\p{L}--\p{Lu}]", regex.V1)
 
 
 def _parens(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Bracket spans in text[a:b], not nested; one left open runs to `b`."""
     out = []
-    depth_start = None
-    for i in range(a, min(b, len(text))):
-        if text[i] == "(" and depth_start is None:
-            depth_start = i
-        elif text[i] == ")" and depth_start is not None:
-            out.append((depth_start, i))
-            depth_start = None
-    if depth_start is not None:
-        out.append((depth_start, b))
+    e = min(b, len(text))
+    i = a
+    while (o := text.find("(", i, e)) >= 0:
+        c = text.find(")", o + 1, e)
+        if c < 0:
+            out.append((o, b))
+            break
+        out.append((o, c))
+        i = c + 1
     return out
+
+
+def _all_caps(line: str) -> bool:
+    """Every letter is a capital (a title line)."""
+    x = _NOT_UPPER_LETTER.search(line)
+    if x and x.group().isalpha() and not x.group().isupper():
+        return False   # the usual case, found without a loop over every character
+    letters = [ch for ch in line if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters)
 
 
 @dataclass
@@ -438,8 +449,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             continue
         if line.lstrip().startswith(_SKIP_START) or not _allowed(doc, a, st):
             continue
-        letters = [ch for ch in line if ch.isalpha()]
-        if letters and all(ch.isupper() for ch in letters):
+        if _all_caps(line):
             continue
         h = heads_at.get(a)
         while scopes and scopes[-1].end <= a:
