@@ -132,6 +132,7 @@ class _Compiled:
         self.head_re = regex.compile(r"(?<![\p{L}\d])(?:" + "|".join(_head_pattern(h["head"]) for h in heads)
                                      + r")(?=[\s,])", flags)
         self.head_canon = {fold(h["head"]): h["head"] for h in heads}
+        self.head_cues = sorted({h["head"].split()[0] for h in heads})   # first words as printed
         self.head_excl = tuple(unify(x) for x in data["head_exclusions"])
         self.head_first_words = {h["head"].split()[0] for h in heads} | {"UBND", "Ủy", "Sở", "Ban"}
         self.function_caps = set(data["function_caps"])
@@ -167,30 +168,40 @@ _SCAN_MARGIN = 120   # chars after a cue where a match may end (matches are far 
 _SCAN_GUARD = 40     # a match ending this near a window's end is re-read with more text after it
 
 
-def cued(rx, text: str, low: str | None, cues, pos: int = 0):
-    """`rx.finditer(text)` read only around the cue words (lower-case, one of which every match
-    contains) in `low` (text.lower(), same length): the same matches, without scanning the whole text."""
-    if low is None:
-        yield from rx.finditer(text, pos)
-        return
-    n = len(text)
+def _windows(low: str, cues, cache: dict) -> list[tuple[int, int]]:
+    """Merged spans of low around the occurrences of the cue words (cached per document)."""
+    key = tuple(cues)
+    got = cache.get(key)
+    if got is not None:
+        return got
+    n = len(low)
     occ = []
     for cue in cues:
-        i = low.find(cue, pos)
+        i = low.find(cue)
         while i >= 0:
             occ.append((i, i + len(cue)))
             i = low.find(cue, i + 1)
-    if not occ:
-        return
     occ.sort()
     windows: list[list[int]] = []
     for a, b in occ:
-        a, b = max(pos, a - _SCAN_BEFORE), min(n, b + _SCAN_MARGIN)
+        a, b = max(0, a - _SCAN_BEFORE), min(n, b + _SCAN_MARGIN)
         if windows and a <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], b)
         else:
             windows.append([a, b])
-    last = pos
+    got = cache[key] = [(a, b) for a, b in windows]
+    return got
+
+
+def cued(rx, text: str, low: str | None, cues, cache: dict | None = None):
+    """`rx.finditer(text)` read only around the cue words (lower-case, one of which every match
+    contains) in `low` (text.lower(), same length): the same matches, without scanning the whole text."""
+    if low is None:
+        yield from rx.finditer(text)
+        return
+    n = len(text)
+    windows = [list(w) for w in _windows(low, cues, {} if cache is None else cache)]
+    last = 0
     k = 0
     while k < len(windows):
         a, b = windows[k]
@@ -356,6 +367,7 @@ def find_mentions(doc: Document) -> list[Mention]:
     low = text.lower()
     if len(low) != len(text):
         low = None   # a letter whose lower case is longer: offsets would not hold, scan everything
+    wins: dict = {}   # cue windows shared by the patterns
     issuer, unit, _ = _issuer_info(doc)
     issuer_key = fold(expand(issuer)) if issuer else ""
     place_m = _PLACE_TAIL.search(issuer) if issuer else None
@@ -390,23 +402,23 @@ def find_mentions(doc: Document) -> list[Mention]:
         add(6, Mention(a, b, [name.strip()], entry["level"], "body", doc.text[a:b]))
     # forms of one body
     for fam, rx in c.families:
-        for m in cued(rx, text, low, fam["cues"]):
+        for m in cued(rx, text, low, fam["cues"], wins):
             name = fam.get("name") or _clean_printed(m.group())
             add(4, Mention(m.start(), m.end(), [name], fam["level"], "body", doc.text[m.start():m.end()], family=fam["key"]))
     # one head shared by a list of departments
-    for m in cued(c.dept_list, text, low, c.dept_cues):
+    for m in cued(c.dept_list, text, low, c.dept_cues, wins):
         for j, (x, y) in enumerate(m.spans("x")):
             a = m.start() if j == 0 else x
             name = c.dept_short.get(fold(text[x:y]))
             if name:
                 add(7, Mention(a, y, [name], "tinh", "body", doc.text[a:y]))
     # the Fatherland Front, named in full with the level word
-    for m in cued(c.mttq, text, low, c.mttq_cues):
+    for m in cued(c.mttq, text, low, c.mttq_cues, wins):
         word = (m.group(1) or unit).casefold()
         add(4, Mention(m.start(), m.end(), [f"{data['mttq']['name']} {word}"], "doan_the", "body", doc.text[m.start():m.end()]))
     # collectives
     for g, rx in c.groups:
-        for m in cued(rx, text, low, g["cues"]):
+        for m in cued(rx, text, low, g["cues"], wins):
             if m.start() > 0 and text[m.start() - 1].isalpha():
                 continue
             if m.end() < len(text) and text[m.end()].isalpha():
@@ -430,30 +442,30 @@ def find_mentions(doc: Document) -> list[Mention]:
     # 'địa phương' counts only beside a group of departments (checked by the assignments)
     for rx, lname, lcues in c.locals:
         lname = local if lname == "{local}" else lname
-        for m in cued(rx, text, low, lcues):
+        for m in cued(rx, text, low, lcues, wins):
             add(1, Mention(m.start(), m.end(), [lname], _group_level(lname, issuer_level), "local",
                            doc.text[m.start():m.end()]))
     # bodies a provincial plan cannot task
-    for m in cued(c.central, text, low, c.central_cues):
+    for m in cued(c.central, text, low, c.central_cues, wins):
         add(5 if m.group().startswith(("các", "Bộ", "bộ")) else 1, Mention(m.start(), m.end(), [_clean_printed(m.group())], "trung_uong", "central", doc.text[m.start():m.end()]))
     # the issuing people's committee (never tasked by its own plan)
     # (a party committee's plan does task the people's committee)
     state_issuer = (fold(expand(issuer)).startswith(("ủy ban nhân dân", "văn phòng")) if issuer
                     else not _PARTY_HEADER.search(text[:800]))
-    for m in cued(c.issuer_committee, text, low, c.issuer_cues):
+    for m in cued(c.issuer_committee, text, low, c.issuer_cues, wins):
         name = _clean_printed(expand(m.group()))
         own = state_issuer or (issuer_place and issuer_place not in fold(name)) is True
         add(2, Mention(m.start(), m.end(), [name if own else regex.sub(r"(?<=tỉnh|thành phố)\s.*$", "", name)],
                        "tinh", "issuer" if own else "body", doc.text[m.start():m.end()]))
     # bare council / committee: the issuing level's own body
-    for m in cued(c.bare_council, text, low, c.bare_cues):
+    for m in cued(c.bare_council, text, low, c.bare_cues, wins):
         base = expand(m.group(1))
         name = f"{base} {unit}"
         kind = "issuer" if fold(name) == issuer_key or (base == "Ủy ban nhân dân" and unit in ("tỉnh", "thành phố")) else "body"
         add(1, Mention(m.start(), m.end(), [name], issuer_level, kind, doc.text[m.start():m.end()]))
     lex_end = {x.start: x.end for _, _, _, x in cands if x.kind == "body" and x.family is None}
     # grammar rule: head word + capitalized name (+ level word and place)
-    for m in c.head_re.finditer(text):
+    for m in cued(c.head_re, text, text, c.head_cues):   # the first word is case-sensitive
         a = m.start()
         if text.startswith(c.head_excl, a):
             continue
@@ -483,12 +495,12 @@ def find_mentions(doc: Document) -> list[Mention]:
         add(0, Mention(a, b, [name], level, kind, doc.text[a:b]))
     # businesses: read only as the addressee of a task item (checked by the assignments)
     for g, rx in c.subject_groups:
-        for m in cued(rx, text, low, g["cues"]):
+        for m in cued(rx, text, low, g["cues"], wins):
             n = _clean_printed(_DETERMINER.sub("", doc.text[m.start():m.end()]))
             add(0, Mention(m.start(), m.end(), [n[:1].upper() + n[1:]], g.get("level", "other"), "business",
                            doc.text[m.start():m.end()]))
     # vague partners ("các cơ quan, đơn vị liên quan"): not bodies, but they continue a list
-    for m in cued(c.vague_re, text, low, c.vague_cues):
+    for m in cued(c.vague_re, text, low, c.vague_cues, wins):
         if m.group().strip():
             add(-1, Mention(m.start(), m.end(), [], "other", "vague", doc.text[m.start():m.end()]))
 

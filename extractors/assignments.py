@@ -120,6 +120,46 @@ _WORD = regex.compile(r"\p{L}+")
 _TASK_LEAD = regex.compile(rf"^[\s,:;.\-–+]*(?:(?:{_alt(_CUES['task_lead_words'])})[\s,:]*)*", regex.I)
 _PAREN = regex.compile(r"\([^()\n]*\)")
 _NOT_UPPER_LETTER = regex.compile(r"[\p{L}--\p{Lu}]", regex.V1)
+# lower-case words one of which every match of a pattern contains: the pattern runs only where one is
+_LEAD_WORDS = [w.lower() for w in _CUES["lead"]]
+_DIRECTIVE_WORDS = [w.lower() for w in _CUES["directive"]]
+_COORD_WORDS = [w.lower() for w in _CUES["coordinate_words"]]
+_BETWEEN_WORDS = [w.lower() for w in _CUES["joint"]["verbs"]]
+_LOWER: tuple = (None, None, {})   # text, text.lower() and the cue positions of the last document read
+
+
+def _low(text: str) -> tuple:
+    """(text, text.lower(), cue cache), once per document; the lower text is None if a letter's
+    lower case changes the length. One tuple, so threads reading other documents stay correct."""
+    global _LOWER
+    got = _LOWER
+    if got[0] is not text:
+        low = text.lower()
+        got = _LOWER = (text, low if len(low) == len(text) else None, {})
+    return got
+
+
+def _has(lc: tuple, words: list[str], a: int, b: int) -> bool:
+    """One of `words` lies in the lower-case text [a:b] (always True without one)."""
+    low = lc[1]
+    if low is None:
+        return True
+    found = lc[2].get(id(words))
+    if found is None:
+        occ = []
+        for w in words:
+            i = low.find(w)
+            while i >= 0:
+                occ.append((i, i + len(w)))
+                i = low.find(w, i + 1)
+        occ.sort()
+        ends = [e for _, e in occ]
+        for k in range(len(ends) - 2, -1, -1):   # the least end of the occurrences from k on
+            ends[k] = min(ends[k], ends[k + 1])
+        found = lc[2][id(words)] = ([x for x, _ in occ], ends)
+    starts, ends = found
+    k = bisect.bisect_left(starts, a)
+    return k < len(starts) and ends[k] <= b
 
 
 def _parens(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -211,6 +251,7 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
     ("Các Sở, ban, ngành cấp tỉnh; Ủy ban nhân dân các huyện ..."). `addressed`: the clause opens
     a heading, so businesses it names are its doers."""
     p = Parsed(task_start=a)
+    lc = _low(text)   # the cue gates below
     m = _LABEL.match(text, a, b)
     pos = m.end() if m else a
     for rx, name in ((_LABEL_LEAD, "lead"), (_LABEL_COORD, "coord"), (_LABEL_DOERS, "doers")):
@@ -222,8 +263,9 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
     limit = max(b, run_limit or b)
     run = _businesses(_run(text, ms, pos, limit), addressed)
     if not run or not _named(run):
-        d = _DIRECTIVE.search(text, pos, b)
-        if d and d.start() - pos < 160 and not _COORD.search(text, pos, d.start()):
+        d = _DIRECTIVE.search(text, pos, b) if _has(lc, _DIRECTIVE_WORDS, pos, b) else None
+        if d and d.start() - pos < 160 and not (_has(lc, _COORD_WORDS, pos, d.start())
+                                                and _COORD.search(text, pos, d.start())):
             run = _run(text, ms, d.end(), limit)
     if run and _named(run) and _PAST.match(text, run[-1].end, b):
         return p   # "Sở Y tế đã phối hợp ...": a result, not a task
@@ -236,15 +278,16 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
         elif _COORD_AFTER.match(text, after, b):
             p.coord_first = True
     lead_at = None
-    lm = _LEAD.search(text, p.task_start, b)
+    lm = _LEAD.search(text, p.task_start, b) if _has(lc, _LEAD_WORDS, p.task_start, b) else None
     if lm:
         lead_at = lm.start()
         if p.subjects and not p.coord_first:
             p.lead = True
-    j = _BETWEEN.search(text, pos, b)
+    j = _BETWEEN.search(text, pos, b) if _has(lc, _BETWEEN_WORDS, pos, b) else None
     if j:
         p.joint = _run(text, ms, j.end(), b)
-    for c in _COORD.finditer(text, p.task_start if p.subjects else pos, b):
+    c_from = p.task_start if p.subjects else pos
+    for c in (_COORD.finditer(text, c_from, b) if _has(lc, _COORD_WORDS, c_from, b) else ()):
         if j and c.start() == j.start():
             continue
         run = _businesses(_run(text, ms, c.end(), limit), False)
