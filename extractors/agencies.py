@@ -132,7 +132,6 @@ class _Compiled:
         self.head_re = regex.compile(r"(?<![\p{L}\d])(?:" + "|".join(_head_pattern(h["head"]) for h in heads)
                                      + r")(?=[\s,])", flags)
         self.head_canon = {fold(h["head"]): h["head"] for h in heads}
-        self.head_cues = sorted({h["head"].split()[0] for h in heads})   # first words as printed
         self.head_excl = tuple(unify(x) for x in data["head_exclusions"])
         self.head_first_words = {h["head"].split()[0] for h in heads} | {"UBND", "Ủy", "Sở", "Ban"}
         self.function_caps = set(data["function_caps"])
@@ -177,10 +176,15 @@ def _windows(low: str, cues, cache: dict) -> list[tuple[int, int]]:
     n = len(low)
     occ = []
     for cue in cues:
-        i = low.find(cue)
-        while i >= 0:
-            occ.append((i, i + len(cue)))
-            i = low.find(cue, i + 1)
+        found = cache.get(cue)
+        if found is None:
+            found = cache[cue] = []
+            i = low.find(cue)
+            while i >= 0:
+                found.append(i)
+                i = low.find(cue, i + 1)
+        k = len(cue)
+        occ.extend((i, i + k) for i in found)
     occ.sort()
     windows: list[list[int]] = []
     for a, b in occ:
@@ -465,7 +469,7 @@ def find_mentions(doc: Document) -> list[Mention]:
         add(1, Mention(m.start(), m.end(), [name], issuer_level, kind, doc.text[m.start():m.end()]))
     lex_end = {x.start: x.end for _, _, _, x in cands if x.kind == "body" and x.family is None}
     # grammar rule: head word + capitalized name (+ level word and place)
-    for m in cued(c.head_re, text, text, c.head_cues):   # the first word is case-sensitive
+    for m in c.head_re.finditer(text):   # (gating by the head words is slower: they are frequent)
         a = m.start()
         if text.startswith(c.head_excl, a):
             continue

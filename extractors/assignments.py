@@ -121,10 +121,16 @@ _TASK_LEAD = regex.compile(rf"^[\s,:;.\-–+]*(?:(?:{_alt(_CUES['task_lead_words
 _PAREN = regex.compile(r"\([^()\n]*\)")
 _NOT_UPPER_LETTER = regex.compile(r"[\p{L}--\p{Lu}]", regex.V1)
 # lower-case words one of which every match of a pattern contains: the pattern runs only where one is
-_LEAD_WORDS = [w.lower() for w in _CUES["lead"]]
-_DIRECTIVE_WORDS = [w.lower() for w in _CUES["directive"]]
-_COORD_WORDS = [w.lower() for w in _CUES["coordinate_words"]]
-_BETWEEN_WORDS = [w.lower() for w in _CUES["joint"]["verbs"]]
+def _cue_words(words) -> list[str]:
+    """The words lower-cased, without those containing another one (which is found in them)."""
+    low = {w.lower() for w in words}
+    return sorted(w for w in low if not any(v != w and v in w for v in low))
+
+
+_LEAD_WORDS = _cue_words(_CUES["lead"])
+_DIRECTIVE_WORDS = _cue_words(_CUES["directive"])
+_COORD_WORDS = _cue_words(_CUES["coordinate_words"])
+_BETWEEN_WORDS = _cue_words(_CUES["joint"]["verbs"])
 _LOWER: tuple = (None, None, {})   # text, text.lower() and the cue positions of the last document read
 
 
