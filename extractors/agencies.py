@@ -5,6 +5,8 @@
   through a spaCy PhraseMatcher on lower-cased, tone-unified tokens;
 - collective names (`các sở, ban, ngành`, `UBND các huyện, thị xã, thành phố`, ...) and
   forms of one body printed differently (the State Bank branch), by patterns from the lexicon;
+  Each pattern runs only around the lower-case cue words one of which all its matches contain
+  (`cues` in the lexicon, `cued`): the same matches as a scan of the whole text, several times faster;
 - a grammar rule for bodies the lexicon does not list: a head word (`Sở`, `Ban`, `Trung tâm`,
   `Hội`, `Chi cục` ...) followed by a capitalized name, optional level word and place.
 Each mention carries its canonical name(s), level and kind: `body`, `group`, `central`

@@ -260,7 +260,8 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
     lc = _low(text)   # the cue gates below
     m = _LABEL.match(text, a, b)
     pos = m.end() if m else a
-    for rx, name in ((_LABEL_LEAD, "lead"), (_LABEL_COORD, "coord"), (_LABEL_DOERS, "doers")):
+    labels = ((_LABEL_LEAD, "lead"), (_LABEL_COORD, "coord"), (_LABEL_DOERS, "doers"))
+    for rx, name in (labels if text.find(":", pos, b) >= 0 else ()):   # a label ends in ':'
         lm = rx.match(text, pos, b)
         if lm:
             p.label = name
