@@ -26,7 +26,7 @@ def _block_start() -> regex.Pattern:
     return regex.compile(
         r"^(?:"
         r"[IVXLC]{1,6}\s*[.\-–:)]\s"          # I.  II-  III)
-        r"|\d{1,2}(?:\.\d{1,2})*\s*[.)]\s*\S"  # 1.  2.1.  3)
+        r"|\d{1,2}(?:\.\d{1,2})*\s*[.)](?![\d,])\s*\S"  # 1.  2.1.  3)  (not 11.400)
         r"|\d{1,2}(?:\.\d{1,2})+\s"            # 2.1 Title
         r"|[a-zđ]\s*\)\s"                      # a)  đ)
         r"|[-–+•]\s*\p{Lu}"                    # - Bullet  + Sub-bullet

@@ -72,3 +72,9 @@ def test_short_opening_line_of_a_wrapped_paragraph_joins_the_next():
     doc = normalize(Document(doc_id="t", source_path="t", raw=raw))
     assert "Phối hợp với Sở Công Thương và các đơn vị liên quan" in doc.text
     assert "Phối hợp Sở Nội vụ (Ban Thi đua - Khen thưởng)" in doc.text
+
+
+def test_number_with_thousands_separator_continues_the_line_before():
+    raw = "- Đến năm 2030, số doanh nghiệp đang hoạt động đạt khoảng\n11.400 doanh nghiệp.\n"
+    doc = normalize(Document(doc_id="t", source_path="t", raw=raw))
+    assert doc.text == "- Đến năm 2030, số doanh nghiệp đang hoạt động đạt khoảng 11.400 doanh nghiệp."
