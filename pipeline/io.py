@@ -18,6 +18,9 @@ import pyarrow.parquet as pq
 from .schemas import DOCUMENT_TABLES, TABLES, to_table
 
 MANIFEST = "_manifest.json"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+FILE_MODE = 0o666 & ~_UMASK
 ALL_TABLES = DOCUMENT_TABLES + ("errors",)
 # A zero-row file per table folder so an empty table still loads (pyarrow skips names starting with "_" or ".").
 SCHEMA_FILE = "schema-only.parquet"
@@ -26,6 +29,7 @@ SCHEMA_FILE = "schema-only.parquet"
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.chmod(tmp, FILE_MODE)   # mkstemp makes 0600; outputs are meant to be shared like any file
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -46,6 +50,7 @@ def _tmp_parquet(path: Path, table) -> str:
     data = buf.getvalue()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.chmod(tmp, FILE_MODE)   # mkstemp makes 0600; outputs are meant to be shared like any file
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -34,8 +34,8 @@ def _tables():
 def detect(text: str) -> str | None:
     """'tcvn3', 'vni' or None (Unicode or plain ASCII)."""
     _, _, _, tcvn_signs, vni_signs = _tables()
-    n_tcvn = sum(1 for c in text if c in tcvn_signs)
-    n_vni = sum(1 for c in text if c in vni_signs)
+    n_tcvn = sum(map(text.count, set(tcvn_signs)))
+    n_vni = sum(map(text.count, set(vni_signs)))
     n_unicode = len(_UNICODE_VI.findall(text))
     if n_tcvn >= MIN_SIGNS and n_tcvn >= MIN_SHARE * (n_tcvn + n_unicode):
         return "tcvn3"

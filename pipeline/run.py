@@ -388,10 +388,23 @@ def _results(todo, workers, engine, scheduler, progress, done: set[str]):
             yield result
 
 
+def _cluster_failure(item, exc) -> tuple[str, str, str, dict[str, int], list[dict]]:
+    """A task the Dask cluster could not run (its worker died): this document's failure only."""
+    from .io import write_failure
+    doc_id, path, out_dir = item
+    error = _error(doc_id, path, "crash", f"the cluster could not run this file: {type(exc).__name__}: {exc}")
+    try:
+        write_failure(Path(out_dir), doc_id, [error])
+    except Exception:  # noqa: BLE001 - the error is still reported in the summary
+        pass
+    return doc_id, path, "", {}, [error]
+
+
 def _map(todo, workers, engine, scheduler, progress):
     if engine == "dask":
         from .engines import dask_map
-        yield from dask_map(_worker, todo, scheduler=scheduler, progress=progress)
+        yield from dask_map(_worker, todo, scheduler=scheduler, progress=progress, n_workers=workers,
+                            on_error=_cluster_failure)
         return
     bar = None
     if progress and len(todo) > 3:
