@@ -55,7 +55,7 @@ def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = Fal
         _BLOCK_START = _block_start()
         _CONTINUATION = frozenset(lexicon("normalize")["continuation_words"])
         _STANDALONE = frozenset(lexicon("normalize")["standalone_lines"])
-    if _BLOCK_START.match(nxt) or _APPENDIX_LINE.match(prev) or prev in _STANDALONE:
+    if _BLOCK_START.match(nxt) or _APPENDIX_LINE.match(prev) or prev in _STANDALONE or nxt in _STANDALONE:
         return False
     first = nxt[0]
     if prev.endswith(","):
