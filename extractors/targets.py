@@ -126,6 +126,18 @@ _SUB_YEAR = regex.compile(r"(?:" + _alt(_D["year_cue_words"] + [_D["year_word"]]
                           regex.I)
 _PERIOD_END = regex.compile(r"(?:19|20)\d\d\s*[-–]\s*(?P<y>(?:19|20)\d\d)")   # a column "Giai đoạn 2026-2030"
 _YEARLESS = regex.compile(r"(?:19|20)\d\d")
+_ISSUE_YEAR = regex.compile(r"\d{4}")
+_FIGURE_END = regex.compile(r"[\d%]\s*$")          # "60% năm 2025": a bare year right after a value
+_DIGIT_AHEAD = regex.compile(r"\s*\d")
+_UNLISTED_WORDS = regex.compile(r"^\s*((?:[\p{L}]+\s?){1," + str(_D["max_unit_words"]) + "})")
+_LINE_START = regex.compile(r"(?:^|\|)\s*$")
+_LABEL_END = regex.compile(r"\s*[.)]\s")
+_NEXT_FIGURE = regex.compile(r"(?:,|\s" + _alt(_D["list_joiners"]) + r")?\s*\d")
+_POST_CMP_LEAD = regex.compile(r"^\s*(?:" + _alt(list(_POST_WORD_TO_CMP)) + r")")
+_SPACES = regex.compile(r"\s+")
+_DASH_SPLIT = regex.compile(r"\s*[-–]\s*")
+_CELL_VALUE = regex.compile(r"(?P<cmp>[≥≤><]=?|" + _alt(list(_PRE_WORD_TO_CMP)) + r")?\s*(?P<a>" + NUMBER.pattern
+                            + r")(?:\s*[-–]\s*(?P<b>" + NUMBER.pattern + r"))?\s*%?", regex.I)
 
 
 @lru_cache(maxsize=4096)
@@ -163,7 +175,7 @@ def _issue_year(doc: Document) -> int | None:
     d = rows[0].get("issue_date") if rows else None
     if isinstance(d, (dt.date, dt.datetime)):
         return d.year
-    if isinstance(d, str) and regex.match(r"\d{4}", d):
+    if isinstance(d, str) and _ISSUE_YEAR.match(d):
         return int(d[:4])
     return None
 
@@ -171,18 +183,28 @@ def _issue_year(doc: Document) -> int | None:
 def _years_in(text: str, issue_year: int | None = None) -> list[tuple[int, int]]:
     """(position, year) of each target-year cue in text; baselines, periods and dates excluded."""
     out = []
+    if "19" not in text and "20" not in text:           # every year cue holds one
+        return out
     for m in _YEAR.finditer(text):
-        before = text[:m.start()]
-        if _BASELINE.search(before[-25:] + m["cue"]) or _DATE_BEFORE.search(before[-12:]) \
-                or _PERIOD_BEFORE.search(before[-8:]):
+        s = m.start()
+        if _BASELINE.search(text[max(0, s - 25):s] + m["cue"]) or _DATE_BEFORE.search(text[max(0, s - 12):s]) \
+                or _PERIOD_BEFORE.search(text[max(0, s - 8):s]):
             continue
-        if m["cue"].casefold().startswith(_YEAR_WORD) and regex.search(r"[\d%]\s*$", before):
+        if m["cue"].casefold().startswith(_YEAR_WORD) and _figure_ends(text, s):
             continue                                    # "60% năm 2025": the year of a baseline value
         y = int(m["y"])
         if issue_year and y < issue_year:
             continue
         out.append((m.start(), y))
     return out
+
+
+def _figure_ends(text: str, end: int) -> bool:
+    """text[:end] ends with a digit or "%" (then only spaces), read from its tail."""
+    lo = max(0, end - 40)
+    if lo and not text[lo:end].strip():                 # a long run of spaces: read it all
+        lo = 0
+    return bool(_FIGURE_END.search(text, lo, end))
 
 
 def _heading_years(text: str) -> list[tuple[int, int]]:
@@ -403,13 +425,13 @@ def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
                 m2 = _UNIT.match(text[end + len(joiner):end + len(joiner) + 60])
                 if m2 and not NUMBER.match(text[end + len(joiner):].lstrip()):
                     after2 = text[end + len(joiner) + m2.end():end + len(joiner) + m2.end() + 3]
-                    if not regex.match(r"\s*\d", after2):
+                    if not _DIGIT_AHEAD.match(after2):
                         unit2 = _canon(m2["u"])
                         if unit2 != unit:
                             return f"{unit}, {unit2}", end + len(joiner) + m2.end(), scale
                 break
         return unit, end, scale
-    words = regex.match(r"^\s*((?:[\p{L}]+\s?){1," + str(_D["max_unit_words"]) + "})", rest)
+    words = _UNLISTED_WORDS.match(rest)
     if not words:
         return None, i, scale
     phrase = words.group(1).strip()
@@ -433,7 +455,7 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
         return None
     if before.rstrip().endswith(("(", "[")):
         return None                                     # "(1)" label, "(10 Gbps)" restatement
-    if regex.search(r"(?:^|\|)\s*$", before) and regex.match(r"\s*[.)]\s", after):
+    if _LINE_START.search(before) and _LABEL_END.match(after):
         return None                                     # list label "1." / "2)"
     if _SCORE_BEFORE.search(before[-30:]) or _FORMULA_BEFORE.search(before[-6:]):
         return None                                     # points of a scoring grid; a formula
@@ -500,9 +522,11 @@ def _sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 def _clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
     out, cur = [], a
-    for m in regex.finditer(r";", text[a:b]):
-        out.append((cur, a + m.end()))
-        cur = a + m.end()
+    k = text.find(";", a, b)
+    while k >= 0:
+        out.append((cur, k + 1))
+        cur = k + 1
+        k = text.find(";", cur, b)
     out.append((cur, b))
     return out
 
@@ -528,13 +552,13 @@ def _indicator(text: str, f: _Found, clause: tuple[int, int]) -> str:
     """Short readable description: 'tỷ lệ <what>' for a percentage, 'số <unit> <qualifier>' for a
     count, the phrase before the number for an amount (money, area, length)."""
     tail = text[f.unit_end:clause[1]]
-    nxt = regex.search(r"(?:,|\s" + _alt(_D["list_joiners"]) + r")?\s*\d", tail)
+    nxt = _NEXT_FIGURE.search(tail)
     cut = nxt.start() if nxt else len(tail)
     for stop in _D["indicator_stops"]:
         k = tail.find(stop)
         if 0 <= k < cut:
             cut = k
-    tail = regex.sub(r"^\s*(?:" + _alt(list(_POST_WORD_TO_CMP)) + r")", "", tail[:cut]).strip(" ,.")
+    tail = _POST_CMP_LEAD.sub("", tail[:cut]).strip(" ,.")
     tail = _LEAD_TRIM.sub("", tail).strip(" ,.")
     words = tail.split()[:_D["indicator_max_words"]]
     noun_tail = bool(words) and not _NON_NOUN_START.match(tail)
@@ -549,7 +573,7 @@ def _indicator(text: str, f: _Found, clause: tuple[int, int]) -> str:
     else:
         ind = f"số {f.unit} " + (" ".join(words[:6]) if words and not tail.startswith(("so ", "/")) else "")
     ind = _ABBREV.sub(lambda m: _ABBREVIATIONS[m.group(0)], ind)
-    ind = regex.sub(r"\s+", " ", ind).strip(" ,")
+    ind = _SPACES.sub(" ", ind).strip(" ,")
     return ind[:1].lower() + ind[1:] if ind[1:2].islower() else ind
 
 
@@ -629,9 +653,14 @@ def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = Non
 
 # --- tables ---------------------------------------------------------------------------
 
+@lru_cache(maxsize=None)
+def _words_pattern(words: tuple) -> regex.Pattern:
+    return regex.compile(_alt(words))
+
+
 def _col_has(name: str, words) -> bool:
-    low = name.casefold()
-    return any(regex.search(_alt([w]), low) for w in words)
+    """The (header) cell names one of the words, as a whole word."""
+    return bool(_words_pattern(tuple(words)).search(name.casefold()))
 
 
 def _scan_table(ctx: _Ctx, t: Table, in_objectives: bool) -> Iterator[TargetRow]:
@@ -698,7 +727,7 @@ def _scan_table(ctx: _Ctx, t: Table, in_objectives: bool) -> Iterator[TargetRow]
 
 def _numeric_cell(text: str) -> bool:
     """A figure or a range of figures ("5,21", "1-1,5")."""
-    return parse_number(regex.split(r"\s*[-–]\s*", text.strip())[0]) is not None
+    return parse_number(_DASH_SPLIT.split(text.strip())[0]) is not None
 
 
 def _table_parent(row, parents: dict[int, str], labels) -> str | None:
@@ -810,8 +839,7 @@ def _table_values(ctx: _Ctx, t: Table, row, unit_col: int, value_cols, group_yea
             unit = col_unit
         c = cells[i]
         raw = c.text.strip()
-        m = regex.fullmatch(r"(?P<cmp>[≥≤><]=?|" + _alt(list(_PRE_WORD_TO_CMP)) + r")?\s*(?P<a>" + NUMBER.pattern
-                            + r")(?:\s*[-–]\s*(?P<b>" + NUMBER.pattern + r"))?\s*%?", raw, flags=regex.I)
+        m = _CELL_VALUE.fullmatch(raw)
         if not m:
             continue
         v = parse_number(m["a"])

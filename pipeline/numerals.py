@@ -6,21 +6,26 @@ that is not three digits is read as a decimal point (`8.5` = 8.5), as some texts
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 # one numeral: thousands groups and/or a decimal part; never part of a word or a code
 NUMBER = regex.compile(r"(?<![\p{L}\d.,/])\d+(?:\.\d{3})*(?:,\d+)?(?:\.\d+)?(?![\d\p{L}])")
 _THOUSANDS = regex.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+_NUMERAL_CHARS = regex.compile(r"[\d.,]+")
+_ENGLISH_THOUSANDS = regex.compile(r"\d{1,3}(?:,\d{3})+")
 
 
+@lru_cache(maxsize=1 << 16)          # the same cells and figures recur across a corpus
 def parse_number(text: str) -> float | None:
     """Float value of a numeral, or None when the text is not one."""
     s = text.strip().replace(" ", "")
-    if not s or not regex.fullmatch(r"[\d.,]+", s) or not s[0].isdigit():
+    if not s or not _NUMERAL_CHARS.fullmatch(s) or not s[0].isdigit():
         return None
     if "," in s:
         if s.count(",") > 1:                     # "1,200,000": English thousands commas
-            return float(s.replace(",", "")) if regex.fullmatch(r"\d{1,3}(?:,\d{3})+", s) else None
+            return float(s.replace(",", "")) if _ENGLISH_THOUSANDS.fullmatch(s) else None
         whole, frac = s.split(",")
         return float(whole.replace(".", "") + "." + frac) if frac.isdigit() else None
     if "." in s:
