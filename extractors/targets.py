@@ -127,6 +127,8 @@ _SUB_YEAR = regex.compile(r"(?:" + _alt(_D["year_cue_words"] + [_D["year_word"]]
 _PERIOD_END = regex.compile(r"(?:19|20)\d\d\s*[-–]\s*(?P<y>(?:19|20)\d\d)")   # a column "Giai đoạn 2026-2030"
 _YEARLESS = regex.compile(r"(?:19|20)\d\d")
 _ISSUE_YEAR = regex.compile(r"\d{4}")
+_DIGIT = regex.compile(r"\d")
+_SENT_PUNCT = ".!?…"                    # what _SENT_END must see before a break
 _FIGURE_END = regex.compile(r"[\d%]\s*$")          # "60% năm 2025": a bare year right after a value
 _DIGIT_AHEAD = regex.compile(r"\s*\d")
 _UNLISTED_WORDS = regex.compile(r"^\s*((?:[\p{L}]+\s?){1," + str(_D["max_unit_words"]) + "})")
@@ -210,7 +212,10 @@ def _figure_ends(text: str, end: int) -> bool:
 def _heading_years(text: str) -> list[tuple[int, int]]:
     """Years a heading, a year line or a table group row names: its year cues, else the end of
     the period it names ("Giai đoạn 2031 - 2035" -> 2035)."""
-    return _years_in(text, None) or [(m.start(), int(m["y"])) for m in _PERIOD_END.finditer(text)]
+    years = _years_in(text, None)
+    if years or ("-" not in text and "–" not in text):     # a period needs its dash
+        return years
+    return [(m.start(), int(m["y"])) for m in _PERIOD_END.finditer(text)]
 
 
 def _past_year(ctx: _Ctx, text: str) -> bool:
@@ -219,6 +224,12 @@ def _past_year(ctx: _Ctx, text: str) -> bool:
         return False
     years = _years_in(text, None)
     return bool(years) and years[-1][1] < ctx.issue_year        # the nearest year before the number
+
+
+@lru_cache(maxsize=4096)
+def _lists_objectives(title: str) -> bool:
+    """A heading title with objectives among its topics ("NHIỆM VỤ VÀ CHỈ TIÊU")."""
+    return any(t.strip().startswith(_OBJECTIVE_CUES) for t in _TOPIC_SPLIT.split(title.casefold()))
 
 
 def context_map(doc: Document, positions) -> dict[int, tuple[str | None, bool, int]]:
@@ -257,8 +268,7 @@ def context_map(doc: Document, positions) -> dict[int, tuple[str | None, bool, i
         kind, titled = (stack[-1][1], stack[-1][2]) if stack else (None, None)
         if kind in (None, "other") and sstack:
             kind = sstack[-1].kind
-        objectives = bool(titled) and any(t.strip().startswith(_OBJECTIVE_CUES)
-                                          for t in _TOPIC_SPLIT.split(titled.title.casefold()))
+        objectives = bool(titled) and _lists_objectives(titled.title)
         out[pos] = (kind, objectives, stack[-1][0].end if stack else len(doc.text))
     return out
 
@@ -455,7 +465,7 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
         return None
     if before.rstrip().endswith(("(", "[")):
         return None                                     # "(1)" label, "(10 Gbps)" restatement
-    if _LINE_START.search(before) and _LABEL_END.match(after):
+    if _LABEL_END.match(after) and _LINE_START.search(before):
         return None                                     # list label "1." / "2)"
     if _SCORE_BEFORE.search(before[-30:]) or _FORMULA_BEFORE.search(before[-6:]):
         return None                                     # points of a scoring grid; a formula
@@ -513,6 +523,8 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
 
 def _sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
     out, cur = [], a
+    if not any(c in text[max(0, a - 1):b] for c in _SENT_PUNCT):
+        return [(a, b)]
     for m in _SENT_END.finditer(text, a, b):
         out.append((cur, m.start()))
         cur = m.end()
@@ -590,7 +602,9 @@ def _item_opening(before: str, unit: str) -> bool:
 def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = None) -> Iterator[TargetRow]:
     """Targets in the span [a, b) of the normalized text (a paragraph or a table cell)."""
     doc, text = ctx.doc, ctx.doc.text
-    quoted = [(m.start() + a, m.end() + a) for m in _QUOTED.finditer(text[a:b])]
+    if not _DIGIT.search(text, a, b):
+        return                                          # every target holds a figure
+    quoted = None                                       # quotations, read once a figure is kept
     for ss, se in _sentences(text, a, b):
         for cs, ce in _clauses(text, ss, se):
             prev_in_clause: _Found | None = None
@@ -600,6 +614,8 @@ def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = Non
                 f = _read_number(text, m, max(a, m.start() - 60))
                 if f is None:
                     continue
+                if quoted is None:
+                    quoted = [(q.start() + a, q.end() + a) for q in _QUOTED.finditer(text[a:b])]
                 if any(qs <= m.start() < qe for qs, qe in quoted):
                     continue
                 # cues are looked for in a bounded window: a clause of thousands of figures stays linear
