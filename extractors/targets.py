@@ -347,6 +347,8 @@ def _year_blocks(doc: Document, issue_year: int | None) -> list[_Block]:
 
 def _is_year_line(line: str) -> bool:
     """A short line naming a year ("Đến năm 2030", "- Đến năm 2030:") or a lead-in ending with ":"."""
+    if "19" not in line and "20" not in line:           # no year in it
+        return False
     body = _BULLET.sub("", line.strip(), count=1)
     if not _heading_years(body):
         return False
