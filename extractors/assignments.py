@@ -27,7 +27,7 @@ import regex
 
 from extractors.agencies import (Mention, find_mentions, fold, record_use, resolve_names, table_mentions,
                                  unified_text)
-from pipeline.document import Document, Heading
+from pipeline.document import Document, Heading, enclosing_map
 from pipeline.lexicon import lexicon
 from pipeline.rows import AssignmentRow
 
@@ -320,32 +320,13 @@ _TASK_HEADING = regex.compile(r"(?:" + _alt(_data()["task_heading_cues"]) + r")"
 _SKIP_HEADINGS = regex.compile(r"(?:" + _alt(_data()["skip_heading_cues"]) + r")", regex.I)
 
 
-def _nested(items: list, positions: list[int]) -> dict[int, list]:
-    """For each position (ascending), the items (with start/end) containing it, outermost first;
-    one sweep, so long documents with thousands of headings stay linear."""
-    items = sorted(items, key=lambda x: (x.start, -x.end))
-    out: dict[int, list] = {}
-    stack: list = []
-    i = 0
-    for pos in positions:
-        while i < len(items) and items[i].start <= pos:
-            while stack and stack[-1].end <= items[i].start:
-                stack.pop()
-            stack.append(items[i])
-            i += 1
-        while stack and stack[-1].end <= pos:
-            stack.pop()
-        out[pos] = [x for x in stack if x.start <= pos < x.end]
-    return out
-
-
 class _Structure:
     """Enclosing headings and section of every paragraph start, computed once."""
 
     def __init__(self, doc: Document):
         starts = [a for a, _ in doc.paragraphs]
-        self.headings = _nested(doc.headings, starts)
-        self.sections = _nested(doc.sections, starts)
+        self.headings = enclosing_map(doc.headings, starts)
+        self.sections = enclosing_map(doc.sections, starts)
 
     def enclosing(self, doc: Document, pos: int) -> list[Heading]:
         got = self.headings.get(pos)

@@ -30,7 +30,7 @@ from typing import Iterator
 
 import regex
 
-from pipeline.document import Document, Table, TableRow
+from pipeline.document import Document, Table, TableRow, enclosing_map
 from pipeline.lexicon import lexicon
 from pipeline.numerals import NUMBER, parse_number, scaled
 from pipeline.rows import TargetRow
@@ -236,41 +236,26 @@ def context_map(doc: Document, positions) -> dict[int, tuple[str | None, bool, i
     """For each position: the kind of the text there, whether its innermost titled heading lists
     objectives among its topics ("NHIỆM VỤ VÀ CHỈ TIÊU"), and where its innermost heading ends.
     The kind comes from the enclosing title-line headings, outermost first, each sub-heading taking
-    a cue only when it opens its title (`segment.section_kind`); else from the section.
-    One pass over the (nested) heading blocks, so documents with thousands of headings stay fast."""
-    heads = sorted(doc.headings, key=lambda h: (h.start, -h.end))
-    secs = sorted(doc.sections, key=lambda x: (x.start, -x.end))
-    stack: list[tuple] = []            # (heading, kind, innermost titled heading)
-    sstack: list = []
+    a cue only when it opens its title (`segment.section_kind`); else from the section."""
+    positions = sorted(set(positions))
+    heads = enclosing_map(doc.headings, positions)
+    secs = enclosing_map(doc.sections, positions)
     out: dict[int, tuple[str | None, bool, int]] = {}
-    i = j = 0
-    for pos in sorted(set(positions)):
-        while i < len(heads) and heads[i].start <= pos:
-            h = heads[i]
-            i += 1
-            while stack and stack[-1][0].end <= h.start:
-                stack.pop()
-            kind, titled = (stack[-1][1], stack[-1][2]) if stack else (None, None)
+    for pos in positions:
+        kind, titled = None, None
+        for h in heads[pos]:
             if h.style == "appendix":
                 kind = "phu_luc"
             elif h.is_title_line:
-                kind, titled = section_kind(h.title, kind), h
-            stack.append((h, kind, titled))
-        while stack and stack[-1][0].end <= pos:
-            stack.pop()
-        while j < len(secs) and secs[j].start <= pos:
-            while sstack and sstack[-1].end <= secs[j].start:
-                sstack.pop()
-            sstack.append(secs[j])
-            j += 1
-        while sstack and sstack[-1].end <= pos:
-            sstack.pop()
-        kind, titled = (stack[-1][1], stack[-1][2]) if stack else (None, None)
-        if kind in (None, "other") and sstack:
-            kind = sstack[-1].kind
+                kind, titled = _heading_kind(h.title, kind), h
+        if kind in (None, "other") and secs[pos]:
+            kind = secs[pos][-1].kind
         objectives = bool(titled) and _lists_objectives(titled.title)
-        out[pos] = (kind, objectives, stack[-1][0].end if stack else len(doc.text))
+        out[pos] = (kind, objectives, heads[pos][-1].end if heads[pos] else len(doc.text))
     return out
+
+
+_heading_kind = lru_cache(maxsize=4096)(section_kind)   # the same titles recur at every position below them
 
 
 def context_kind(doc: Document, pos: int) -> str | None:

@@ -131,3 +131,22 @@ class Document:
 
     def in_table(self, pos: int) -> bool:
         return any(t.start <= pos < t.end for t in self.tables)
+
+
+def enclosing_map(items: list, positions) -> dict[int, list]:
+    """For each position (ascending), the items (headings, sections: anything with start/end)
+    containing it, outermost first; one sweep, so documents with thousands of headings stay linear."""
+    items = sorted(items, key=lambda x: (x.start, -x.end))
+    out: dict[int, list] = {}
+    stack: list = []
+    i = 0
+    for pos in positions:
+        while i < len(items) and items[i].start <= pos:
+            while stack and stack[-1].end <= items[i].start:
+                stack.pop()
+            stack.append(items[i])
+            i += 1
+        while stack and stack[-1].end <= pos:
+            stack.pop()
+        out[pos] = [x for x in stack if x.start <= pos < x.end]
+    return out
