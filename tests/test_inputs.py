@@ -103,7 +103,8 @@ def unicode_font() -> str | None:
         return None
 
 
-def make_pdf(text: str) -> bytes:
+def new_pdf(size: int):
+    """An fpdf2 document with one page and a Vietnamese-capable font (the test skips without one)."""
     from fpdf import FPDF
     font = unicode_font()
     if font is None:
@@ -111,7 +112,12 @@ def make_pdf(text: str) -> bytes:
     pdf = FPDF()
     pdf.add_page()
     pdf.add_font("dejavu", fname=font)
-    pdf.set_font("dejavu", size=10)
+    pdf.set_font("dejavu", size=size)
+    return pdf
+
+
+def make_pdf(text: str) -> bytes:
+    pdf = new_pdf(10)
     for kind, body in _blocks(text):
         if kind == "p":
             for ln in body:
@@ -406,14 +412,7 @@ def test_portal_page_and_word_file_with_layout_tables(tmp_path):
 
 def test_pdf_two_column_header_and_signature(tmp_path):
     """Issuer | motto and recipients | signature stand side by side on a PDF page: read by column."""
-    from fpdf import FPDF
-    font = unicode_font()
-    if font is None:
-        pytest.skip("no TTF font with Vietnamese glyphs to write a test PDF")
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.add_font("dejavu", fname=font)
-    pdf.set_font("dejavu", size=11)
+    pdf = new_pdf(11)
 
     def two_columns(y, rows, right_x):
         for left, right in rows:
