@@ -7,9 +7,9 @@ file; `_manifest.json` records what each document was extracted from.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,46 +18,51 @@ import pyarrow.parquet as pq
 from .schemas import DOCUMENT_TABLES, TABLES, to_table
 
 MANIFEST = "_manifest.json"
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-FILE_MODE = 0o666 & ~_UMASK
 ALL_TABLES = DOCUMENT_TABLES + ("errors",)
 # A zero-row file per table folder so an empty table still loads (pyarrow skips names starting with "_" or ".").
 SCHEMA_FILE = "schema-only.parquet"
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.chmod(tmp, FILE_MODE)   # mkstemp makes 0600; outputs are meant to be shared like any file
+_TEMP_SEQ = itertools.count()
+
+
+def _write_temp(path: Path, data: bytes, sync: bool = False) -> str:
+    """Write `data` to a new hidden temporary file next to `path`; returns its name.
+
+    One `open` with O_EXCL under a name unique to this process (no mkstemp name search, no
+    chmod: the mode is the one any new file gets, 0666 less the umask)."""
+    while True:
+        tmp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{next(_TEMP_SEQ)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue   # left by a killed process that had the same pid
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _tmp_parquet(path: Path, table) -> str:
-    # serialized in memory, then written through mkstemp's descriptor: one file open per table
-    # (per-document tables are small; the file system's opens dominated the write time)
-    buf = pa.BufferOutputStream()
-    pq.write_table(table, buf)
-    data = buf.getvalue()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.chmod(tmp, FILE_MODE)   # mkstemp makes 0600; outputs are meant to be shared like any file
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
     except BaseException:
         os.unlink(tmp)
         raise
     return tmp
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path = Path(path)
+    os.replace(_write_temp(path, data, sync=True), path)
+
+
+def _tmp_parquet(path: Path, table) -> str:
+    # serialized in memory, then written in one go: per-document tables are small, and the
+    # file system's calls dominated the write time
+    buf = pa.BufferOutputStream()
+    pq.write_table(table, buf)
+    return _write_temp(path, buf.getvalue().to_pybytes())
 
 
 def table_path(out_dir: Path, table: str, doc_id: str) -> Path:
