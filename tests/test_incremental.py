@@ -289,3 +289,17 @@ def test_every_field_plan_is_a_plan_and_their_readme_is_not():
             assert not [e for e in result.errors if e["stage"] == "check"], path.name
             checked += 1
     assert checked >= 10
+
+
+def test_written_files_get_the_usual_mode_and_no_temp_is_left(tmp_path):
+    """Outputs are shared like any new file (0666 less the umask), and only final names remain."""
+    raw, out = _corpus(tmp_path, 2), tmp_path / "out"
+    old = os.umask(0o027)
+    try:
+        _run(raw, out)
+    finally:
+        os.umask(old)
+    files = [p for p in out.rglob("*") if p.is_file() and p.name != ".lock"]
+    assert len([p for p in files if p.parent.name == "assignments"]) == 3   # 2 documents + the schema file
+    assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(0o640)}
+    assert not [p for p in files if p.name.endswith(".tmp")]
