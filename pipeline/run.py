@@ -39,7 +39,8 @@ STRUCTURAL = ("normalize", "segment", "tables")
 FATAL_STAGES = ("load", "check", "timeout", "crash") + STRUCTURAL
 # a document taking longer than this is stopped and reported (a parser looping on a hostile file)
 DOC_TIMEOUT = float(os.environ.get("PIPELINE_DOC_TIMEOUT", "300"))
-MANIFEST_EVERY = 2.0   # seconds between manifest saves during a run (and one at the end)
+MANIFEST_EVERY = 2.0   # seconds between manifest saves during a run (and one at the end) ...
+MANIFEST_SHARE = 0.05  # ... or more, so that saving a large manifest takes at most this share of the run
 IGNORED_PREFIXES = (".", "~$")   # hidden files, Word's lock files
 
 
@@ -337,7 +338,7 @@ def _extract_locked(files, problems, out_dir, workers, force, progress, engine, 
     write_manifest(out_dir, manifest)
 
     if todo:
-        last_save = time.monotonic()
+        last_save, save_cost = time.monotonic(), 0.0
         done: set[str] = set()
         for doc_id, path, sha, counts, errors in _results(todo, workers, engine, scheduler, progress, done):
             st = _stat(path)
@@ -349,9 +350,11 @@ def _extract_locked(files, problems, out_dir, workers, force, progress, engine, 
                 summary.failures.extend(errors)
             else:
                 summary.processed += 1
-            if time.monotonic() - last_save > MANIFEST_EVERY:
+            if manifest_save_due(time.monotonic() - last_save, save_cost):
+                t = time.monotonic()
                 write_manifest(out_dir, manifest)   # progress survives a killed run
                 last_save = time.monotonic()
+                save_cost = last_save - t
     write_manifest(out_dir, manifest)
     from .schemas import DOCUMENT_TABLES
     summary.rows = {t: 0 for t in DOCUMENT_TABLES}
@@ -360,6 +363,12 @@ def _extract_locked(files, problems, out_dir, workers, force, progress, engine, 
             summary.rows[table] = summary.rows.get(table, 0) + n
     summary.rows["errors"] = sum(len(e.get("errors", ())) for e in manifest.values())
     return summary
+
+
+def manifest_save_due(since_last: float, last_cost: float) -> bool:
+    """Save the manifest every MANIFEST_EVERY seconds, less often when saving it is slow (tens of
+    thousands of documents), so the saves never take more than MANIFEST_SHARE of the run."""
+    return since_last > max(MANIFEST_EVERY, last_cost / MANIFEST_SHARE)
 
 
 def _stat(path: str):

@@ -303,3 +303,11 @@ def test_written_files_get_the_usual_mode_and_no_temp_is_left(tmp_path):
     assert len([p for p in files if p.parent.name == "assignments"]) == 3   # 2 documents + the schema file
     assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(0o640)}
     assert not [p for p in files if p.name.endswith(".tmp")]
+
+
+def test_manifest_saves_grow_apart_when_saving_is_slow():
+    """Every 2 s for a small manifest; a save taking 0.3 s (about 30 000 documents) waits 6 s."""
+    assert not run_mod.manifest_save_due(1.9, 0.002)
+    assert run_mod.manifest_save_due(2.1, 0.002)
+    assert not run_mod.manifest_save_due(5.9, 0.3)
+    assert run_mod.manifest_save_due(6.1, 0.3)
