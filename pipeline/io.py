@@ -26,7 +26,7 @@ SCHEMA_FILE = "schema-only.parquet"
 _TEMP_SEQ = itertools.count()
 
 
-def _write_temp(path: Path, data: bytes, sync: bool = False) -> str:
+def _write_temp(path: Path, data, sync: bool = False) -> str:
     """Write `data` to a new hidden temporary file next to `path`; returns its name.
 
     One `open` with O_EXCL under a name unique to this process (no mkstemp name search, no
@@ -62,7 +62,7 @@ def _tmp_parquet(path: Path, table) -> str:
     # file system's calls dominated the write time
     buf = pa.BufferOutputStream()
     pq.write_table(table, buf)
-    return _write_temp(path, buf.getvalue().to_pybytes())
+    return _write_temp(path, buf.getvalue())   # an Arrow buffer: written without a copy
 
 
 def table_path(out_dir: Path, table: str, doc_id: str) -> Path:
