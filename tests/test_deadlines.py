@@ -501,3 +501,19 @@ def test_bench_says_how_to_install_dateparser(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_dateparser)
     with pytest.raises(SystemExit, match="dateparser is not installed"):
         _bench()._dateparser()
+
+
+def test_case_insensitive_patterns_need_no_full_case_folding():
+    """The patterns match with simple case folding (fast); that equals full folding as long as no
+    pattern spells what a single character folds to (ß -> 'ss', ﬁ -> 'fi', ﬆ -> 'st')."""
+    import sys
+
+    import regex
+
+    import extractors.deadlines as d
+    multi = {f for f in (chr(i).casefold() for i in range(sys.maxunicode + 1)
+                         if not 0xD800 <= i < 0xE000) if len(f) > 1}
+    for name, p in vars(d).items():
+        if isinstance(p, regex.Pattern) and p.flags & regex.I:
+            assert not p.flags & regex.V1, name
+            assert not any(f in p.pattern.casefold() for f in multi), name
