@@ -110,7 +110,9 @@ _YEAR = regex.compile(r"(?<![\p{L}\d])(?P<cue>" + _alt(_D["year_cue_words"], Fal
                       + _YEAR_WORD + r"\s+)(?P<y>(?:19|20)\d\d)(?!\s*[-–]\s*(?:19|20)\d\d)(?![\d/])", regex.I)
 _DATE_BEFORE = regex.compile(_alt(_D["date_words"]) + r"\s*\d{1,2}\s*$", regex.I)
 _PERIOD_BEFORE = regex.compile(r"(?:19|20)\d\d\s*[-–]\s*$")
-_SENT_END = regex.compile(r"(?<=[.!?…])\s+(?=[\p{Lu}\-+•(])")
+# the spaces (group 1) after sentence punctuation, before a capital or a bullet; the punctuation is
+# matched, not looked behind at, so the engine can jump to it (read from one character before a span)
+_SENT_END = regex.compile(r"[.!?…](\s+)(?=[\p{Lu}\-+•(])")
 _BULLET = regex.compile(r"^\s*(?:[-+•*–]\s*|\(?\d{1,2}[.)]\s+|\(?[a-zđ]\)\s*|\d+(?:\.\d+)+\.?\s+)")
 _QUOTED = regex.compile(r"“[^”]*”|\"[^\"\n]*\"")
 _LIST_JOIN = regex.compile(r"(?:,|" + _alt(_D["list_joiners"]) + r")\s*$")
@@ -510,10 +512,11 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
 
 def _sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
     out, cur = [], a
-    if not any(c in text[max(0, a - 1):b] for c in _SENT_PUNCT):
+    span = text[max(0, a - 1):b]
+    if not any(c in span for c in _SENT_PUNCT):
         return [(a, b)]
-    for m in _SENT_END.finditer(text, a, b):
-        out.append((cur, m.start()))
+    for m in _SENT_END.finditer(text, max(0, a - 1), b):
+        out.append((cur, m.start(1)))
         cur = m.end()
     out.append((cur, b))
     return out
@@ -863,13 +866,17 @@ def _logical_paragraphs(doc: Document, tables: _Spans) -> list[tuple[int, int]]:
     """Paragraphs with a hard-wrapped sentence rejoined ("... đạt khoảng" + "11.400 doanh nghiệp.")."""
     heading_starts = {h.start for h in doc.headings}
     out: list[tuple[int, int]] = []
+    text = doc.text
     for a, b in doc.paragraphs:
         if out:
+            # the first and last characters decide; most paragraphs open with a capital or a bullet
+            first = text[a] if a < b and not text[a].isspace() else text[a:b].lstrip()[:1]
+            if not (first.isdigit() or first.islower()):
+                out.append((a, b))
+                continue
             pa, pb = out[-1]
-            prev = doc.text[pa:pb].rstrip()
-            nxt = doc.text[a:b].lstrip()
-            if (prev and nxt and prev[-1] not in ".;:!?|" and not nxt.startswith("|")
-                    and (nxt[0].isdigit() or nxt[0].islower()) and tables.index(a) is None
+            prev = text[pa:pb].rstrip()
+            if (prev and prev[-1] not in ".;:!?|" and tables.index(a) is None
                     and a not in heading_starts):
                 out[-1] = (pa, b)
                 continue
@@ -886,19 +893,22 @@ def extract(doc: Document) -> Iterator[TargetRow]:
     primary_kinds = set(_D["target_kinds"])
     tables = sorted(doc.tables, key=lambda t: t.start)
     spans = _Spans((t.start, t.end) for t in tables)
-    paragraphs = _logical_paragraphs(doc, spans)
-    where = context_map(doc, [a for a, _ in paragraphs] + [t.start for t in tables])
-    done_tables = set()
-    for a, b in paragraphs:
+    # (table index or None, span) of the paragraphs worth reading: every target holds a numeral
+    todo = []
+    for a, b in _logical_paragraphs(doc, spans):
         k = spans.index(a)
+        if k is not None or _DIGIT.search(doc.text, a, b) and NUMBER.search(doc.text, a, b):
+            todo.append((k, a, b))
+    # the context of those paragraphs only (a position's context does not depend on the others)
+    where = context_map(doc, [a for k, a, _ in todo if k is None] + [t.start for t in tables])
+    done_tables = set()
+    for k, a, b in todo:
         if k is not None:
             if k not in done_tables:
                 done_tables.add(k)
                 kind = where[tables[k].start][0]
                 if kind not in rejected:
                     yield from _scan_table(ctx, tables[k], kind in primary_kinds)
-            continue
-        if not NUMBER.search(doc.text, a, b):
             continue
         kind, objectives, _ = where[a]
         if kind in rejected:
