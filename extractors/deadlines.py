@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
+
+import re
 
 import regex
 
@@ -94,24 +97,39 @@ G_DAY_NUM = regex.compile(r"ngày\s+\d", _F)
 G_MONTH_NUM = regex.compile(r"tháng\s+\d", _F)
 G_TIMES = regex.compile(r"lần", _F)
 G_WHEN = regex.compile(r"khi", _F)
-P_CUE_WORDS = regex.compile(rf"{EVERY}\s+(?:{UNITS})|định\s+kỳ|{HALF}|lần|khi|{_alt(_T['ongoing'])}", _F)
+CUE_WORDS = ["lần", "khi"]           # cues of one word (the others are phrases)
+P_CUE_WORDS = regex.compile(rf"{EVERY}\s+(?:{UNITS})|định\s+kỳ|{HALF}|{'|'.join(CUE_WORDS)}|{_alt(_T['ongoing'])}", _F)
 # a word each match of P_CUE_WORDS holds: a plain substring test on the casefolded text comes first
 CUE_ANCHORS = tuple(sorted({w.split()[0].casefold() for w in
-                            [*_T["every"], "định", *_T["half_year"], "lần", "khi", *_T["ongoing"]]}))
+                            [*_T["every"], "định", *_T["half_year"], *CUE_WORDS, *_T["ongoing"]]}))
+# literal words, searched in casefolded text: the standard library's engine is the faster one there
+P_CUE_ANCHOR = re.compile("|".join(map(re.escape, CUE_ANCHORS)))
+P_CUE_WORD = re.compile("|".join(re.escape(w.casefold()) for w in CUE_WORDS))
 EVERY_ANCHORS = tuple(w.casefold() for w in _T["every"])
 
 
-def _has_time_cue(text: str, lo: int, hi: int) -> bool:
-    """Whether text[lo:hi] holds a cue some time expression needs (a cheap test before the patterns)."""
+def _casefolded(text: str) -> str | None:
+    """text casefolded when that keeps every offset (no character folds to several), else None."""
+    low = text.casefold()
+    return low if len(low) == len(text) else None
+
+
+def _has_time_cue(text: str, lo: int, hi: int, low: str | None = None) -> bool:
+    """Whether text[lo:hi] holds a cue some time expression needs (a cheap test before the patterns).
+    `low` is `_casefolded(text)`, when the caller has it."""
     if P_DIGIT.search(text, lo, hi) and (G_YEAR.search(text, lo, hi) or G_NUM_SLASH.search(text, lo, hi)
                                          or G_CLOCK.search(text, lo, hi) or G_NUM_UNIT.search(text, lo, hi)
                                          or G_DAY_NUM.search(text, lo, hi) or G_MONTH_NUM.search(text, lo, hi)):
         return True
-    low = text[lo:hi].casefold()
-    for w in CUE_ANCHORS:
-        if w in low:
+    a, b = lo, hi
+    if low is None:
+        low, a, b = _casefolded(text[lo:hi]), 0, hi - lo
+        if low is None:
             return P_CUE_WORDS.search(text, lo, hi) is not None
-    return False
+    if not P_CUE_ANCHOR.search(low, a, b):
+        return False
+    # a one-word cue is its own anchor: found casefolded, the case-insensitive pattern matches it
+    return P_CUE_WORD.search(low, a, b) is not None or P_CUE_WORDS.search(text, lo, hi) is not None
 
 
 # --- context ---------------------------------------------------------------------------------
@@ -119,6 +137,13 @@ P_PREFIX = regex.compile(rf"(?:(?<![\p{{L}}\d])(?:{_alt(_T['prefix_words'])})\s+
 # a document number ("45/KH-UBND", "20-NQ/TW", "71/NQ -CP", "số 12") and its date
 P_CITATION = regex.compile(r"(?:(?:\d+[\w.]*\s*[/-]\s*)+\p{Lu}[\p{L}\d&.\-/ ]{0,20}?|[Ss]ố\s+\S+)\s*,?\s*(?:ngày\s*)?$",
                            regex.V1)
+
+
+def _citation(before: str) -> bool:
+    """before ends with a document number or 'số ...' (and its date); a number needs '/' or '-'."""
+    return ("/" in before or "-" in before or "ố" in before) and P_CITATION.search(before) is not None
+
+
 P_CLAUSE_BREAK = regex.compile(r"[.;:!?]\s|[;:]|\n")
 P_TARGET_NUM = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['target_number_cues'])})\s+\d", _F)
 P_TARGET_WORD = regex.compile(rf"(?:{_alt(_T['target_words'])})|%", _F)
@@ -185,6 +210,7 @@ class Cand:
         return self.end - self.start
 
 
+@lru_cache(maxsize=1 << 14)       # the same days recur in every paragraph
 def _iso(y: int, m: int, d: int) -> str | None:
     try:
         calendar.monthrange(y, m)
@@ -386,6 +412,7 @@ def _sentence(text: str, lo: int, hi: int, pos: int) -> str:
     return text[a:m.start() if m else hi]
 
 
+@lru_cache(maxsize=1024)          # candidates of one sentence ask about it in turn
 def _is_target_sentence(sent: str) -> bool:
     return bool(P_TARGET_WORD.search(sent) or P_TARGET_NUM.search(sent))
 
@@ -434,9 +461,9 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
         return c.recurrence != "yearly" and bool(verbs) and len(P_WORD.findall(clause[verbs[-1].end():])) <= MERGE_WORDS \
             and not W_RECUR_NOUN.search(clause[verbs[-1].end():])
     if c.kind == "recurring":          # a date without a year, every year / month
-        return not P_CITATION.search(before)
+        return not _citation(before)
     # dated: date, year, range, ongoing-from
-    if P_CITATION.search(before):
+    if _citation(before):
         return False
     clock = P_CLOCK.search(before)
     bound = bool(W_BOUND.search(before[:clock.start()] if clock else before)) or (c.core == "year" and _review_year(clause, before))
@@ -700,9 +727,11 @@ def find(doc: Document) -> list[Cand]:
     first_section = min((s.start for s in doc.sections), default=len(doc.text))
     this_year = issued if _one_off(doc, issued, body_start) else None
     rows: list[Cand] = _tables(doc, this_year, issued)
+    text = doc.text
+    low = _casefolded(text)
     for a, b in doc.paragraphs:
-        if doc.text[a:b].lstrip().startswith("|") or not _has_time_cue(doc.text, a, b) \
-                or _skip_paragraph(doc, a, b, body_start):
+        if a < body_start or a >= b or text[a] == "|" or text[a].isspace() and text[a:b].lstrip().startswith("|") \
+                or not _has_time_cue(text, a, b, low) or _skip_paragraph(doc, a, b, body_start):
             continue       # table lines are read cell by cell above; no cue, no time expression
         rows.extend(_prose(doc, a, b, preamble=a < first_section, this_year=this_year, issued=issued))
     rows = sorted((c for c in rows if not _in_past(c, issued)), key=lambda c: c.start)
