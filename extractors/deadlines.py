@@ -98,14 +98,12 @@ G_DAY_NUM = regex.compile(r"ngày\s+\d", _F)
 G_MONTH_NUM = regex.compile(r"tháng\s+\d", _F)
 G_TIMES = regex.compile(r"lần", _F)
 G_WHEN = regex.compile(r"khi", _F)
-CUE_WORDS = ["lần", "khi"]           # cues of one word (the others are phrases)
-P_CUE_WORDS = regex.compile(rf"{EVERY}\s+(?:{UNITS})|định\s+kỳ|{HALF}|{'|'.join(CUE_WORDS)}|{_alt(_T['ongoing'])}", _F)
-# a word each match of P_CUE_WORDS holds: a plain substring test on the casefolded text comes first
+P_CUE_WORDS = regex.compile(rf"{EVERY}\s+(?:{UNITS})|định\s+kỳ|{HALF}|lần|khi|{_alt(_T['ongoing'])}", _F)
+# the word each match of P_CUE_WORDS starts with: a plain substring test on the casefolded text comes first
 CUE_ANCHORS = tuple(sorted({w.split()[0].casefold() for w in
-                            [*_T["every"], "định", *_T["half_year"], *CUE_WORDS, *_T["ongoing"]]}))
+                            [*_T["every"], "định", *_T["half_year"], "lần", "khi", *_T["ongoing"]]}))
 # literal words, searched in casefolded text: the standard library's engine is the faster one there
 P_CUE_ANCHOR = re.compile("|".join(map(re.escape, CUE_ANCHORS)))
-P_CUE_WORD = re.compile("|".join(re.escape(w.casefold()) for w in CUE_WORDS))
 EVERY_ANCHORS = tuple(w.casefold() for w in _T["every"])
 
 
@@ -122,15 +120,19 @@ def _has_time_cue(text: str, lo: int, hi: int, low: str | None = None) -> bool:
                                          or G_CLOCK.search(text, lo, hi) or G_NUM_UNIT.search(text, lo, hi)
                                          or G_DAY_NUM.search(text, lo, hi) or G_MONTH_NUM.search(text, lo, hi)):
         return True
-    a, b = lo, hi
     if low is None:
-        low, a, b = _casefolded(text[lo:hi]), 0, hi - lo
-        if low is None:
-            return P_CUE_WORDS.search(text, lo, hi) is not None
-    if not P_CUE_ANCHOR.search(low, a, b):
+        span = text[lo:hi].casefold()
+        return any(w in span for w in CUE_ANCHORS) and P_CUE_WORDS.search(text, lo, hi) is not None
+    if not P_CUE_ANCHOR.search(low, lo, hi):
         return False
-    # a one-word cue is its own anchor: found casefolded, the case-insensitive pattern matches it
-    return P_CUE_WORD.search(low, a, b) is not None or P_CUE_WORDS.search(text, lo, hi) is not None
+    # `low` keeps offsets, so a cue starts where one of its anchors does: the pattern is tried there only
+    for w in CUE_ANCHORS:
+        k = low.find(w, lo, hi)
+        while k >= 0:
+            if P_CUE_WORDS.match(text, k, hi):
+                return True
+            k = low.find(w, k + 1, hi)
+    return False
 
 
 # --- context ---------------------------------------------------------------------------------

@@ -517,3 +517,20 @@ def test_case_insensitive_patterns_need_no_full_case_folding():
         if isinstance(p, regex.Pattern) and p.flags & regex.I:
             assert not p.flags & regex.V1, name
             assert not any(f in p.pattern.casefold() for f in multi), name
+
+
+def test_cue_test_reads_the_casefolded_document_like_each_paragraph():
+    """The paragraph gate gives the same answer from the document casefolded once as from each
+    paragraph alone; a text whose casefolding moves offsets (ß -> ss) is read paragraph by paragraph."""
+    from extractors.deadlines import _casefolded, _has_time_cue
+    lines = ["Báo cáo ĐỊNH KỲ 6 tháng", "HẰNG NĂM tổ chức hội nghị", "Khi cần thiết", "Ngân hàng chính sách",
+             "bình thường", "nửa cuối", "Không có gì", "06 THÁNG một lần", "Sáu tháng", "thường  xuyên"]
+    text = "\n".join(lines)
+    low = _casefolded(text)
+    assert low is not None and _casefolded("Straße") is None
+    pos = 0
+    for line in lines:
+        a, b = pos, pos + len(line)
+        assert _has_time_cue(text, a, b, low) == _has_time_cue(text, a, b), line
+        pos = b + 1
+    assert [_has_time_cue(t, 0, len(t)) for t in ("Straße hằng tuần", "Straße hàng hóa")] == [True, False]
