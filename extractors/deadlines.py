@@ -682,13 +682,21 @@ def _skip_paragraph(doc: Document, a: int, b: int, body_start: int) -> bool:
     title = (doc.rows.get("documents") or [{}])[0].get("title")
     if title and para.startswith(title.strip()[:60]):
         return True      # the plan's own title ("Kế hoạch ... năm 2025") names it
-    letters = "".join(filter(str.isalpha, para[:TITLE_CHARS]))
-    if len(letters) > 8 and sum(map(str.isupper, letters)) / len(letters) > 0.8 \
-            and not W_TIME_HEADER.search(para):
-        return True      # title lines in capitals (a "THỜI GIAN THỰC HIỆN: ..." heading still counts)
     section = doc.section_at(a)
     # "MỤC TIÊU, NHIỆM VỤ VÀ GIẢI PHÁP" holds tasks too: only a section about goals alone is skipped
-    return bool(section and section.kind in SKIP_KINDS and not W_TASK_SECTION.search(section.heading))
+    if section and section.kind in SKIP_KINDS and not W_TASK_SECTION.search(section.heading):
+        return True
+    # title lines in capitals (a "THỜI GIAN THỰC HIỆN: ..." heading still counts)
+    return _capitals(para[:TITLE_CHARS]) and not W_TIME_HEADER.search(para)
+
+
+def _capitals(head: str) -> bool:
+    """Over 80% of the letters (more than 8) are capitals."""
+    letters = sum(map(str.isalpha, head))
+    if letters <= 8 or 5 * sum(map(str.isupper, head)) < 4 * letters:
+        return False     # too few capitals even counting those that are no letters (Ⅻ): the usual case
+    letters = "".join(filter(str.isalpha, head))
+    return sum(map(str.isupper, letters)) / len(letters) > 0.8
 
 
 P_PLACE_DATE = regex.compile(r"^[^\n]{0,60}?,\s*ngày\s+\S+\s+tháng\s+\S+\s+năm\s+\d{4}", regex.M)

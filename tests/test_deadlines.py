@@ -534,3 +534,12 @@ def test_cue_test_reads_the_casefolded_document_like_each_paragraph():
         assert _has_time_cue(text, a, b, low) == _has_time_cue(text, a, b), line
         pos = b + 1
     assert [_has_time_cue(t, 0, len(t)) for t in ("Straße hằng tuần", "Straße hàng hóa")] == [True, False]
+
+
+def test_capitals_counts_letters_only():
+    from extractors.deadlines import _capitals
+    assert _capitals("KẾ HOẠCH TRIỂN KHAI NĂM 2025")
+    assert not _capitals("Kế hoạch triển khai năm 2025")
+    assert not _capitals("ABCDEFGH 12345")                     # 8 letters are too few
+    assert not _capitals("ⅫⅫⅫⅫⅫⅫⅫⅫⅫⅫ abcdefghij")           # capital numerals are no letters
+    assert _capitals("ABCDEFGHIJKLMNOPQ rst")                  # 17 of 20
