@@ -133,6 +133,7 @@ _DIGIT = regex.compile(r"\d")
 _SENT_PUNCT = ".!?…"                    # what _SENT_END must see before a break
 _FIGURE_END = regex.compile(r"[\d%]\s*$")          # "60% năm 2025": a bare year right after a value
 _DIGIT_AHEAD = regex.compile(r"\s*\d")
+_LETTER_AHEAD = regex.compile(r"\s*\p{L}")        # every unit, scale and time word starts with a letter
 _UNLISTED_WORDS = regex.compile(r"^\s*((?:[\p{L}]+\s?){1," + str(_D["max_unit_words"]) + "})")
 _LINE_START = regex.compile(r"(?:^|\|)\s*$")
 _LABEL_END = regex.compile(r"\s*[.)]\s")
@@ -399,6 +400,8 @@ def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
         j = rest.index("%") + 1
         return "%", i + j, 1.0
     scale = 1.0
+    if not _LETTER_AHEAD.match(rest):
+        return None, i, scale                           # "2025, ...", "15/6": no word follows the figure
     m = _SCALE.match(rest)
     if m:
         after = rest[m.end():]
@@ -893,11 +896,11 @@ def extract(doc: Document) -> Iterator[TargetRow]:
     primary_kinds = set(_D["target_kinds"])
     tables = sorted(doc.tables, key=lambda t: t.start)
     spans = _Spans((t.start, t.end) for t in tables)
-    # (table index or None, span) of the paragraphs worth reading: every target holds a numeral
+    # (table index or None, span) of the paragraphs worth reading: every target holds a figure
     todo = []
     for a, b in _logical_paragraphs(doc, spans):
         k = spans.index(a)
-        if k is not None or _DIGIT.search(doc.text, a, b) and NUMBER.search(doc.text, a, b):
+        if k is not None or _DIGIT.search(doc.text, a, b):
             todo.append((k, a, b))
     # the context of those paragraphs only (a position's context does not depend on the others)
     where = context_map(doc, [a for k, a, _ in todo if k is None] + [t.start for t in tables])
