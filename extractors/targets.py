@@ -393,6 +393,11 @@ def _canon(form: str) -> str:
     return _UNIT_FORMS.get(form.casefold(), form.casefold())
 
 
+def _unit_ahead(rest: str) -> bool:
+    """A unit may start the text: "%" or a letter (every unit, scale and time word starts with one)."""
+    return rest.lstrip().startswith("%") or _LETTER_AHEAD.match(rest) is not None
+
+
 def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
     """Unit starting at text[i:], its end, and the scale the number takes (1,2 triệu người)."""
     rest = text[i:i + 120]
@@ -451,6 +456,19 @@ def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
 def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
     """The target a numeral match starts, or None when it is a label, date, code or duration."""
     s, e = m.span()
+    value = parse_number(m.group(0))
+    if value is None:
+        return None
+    value_max = None
+    num_end = e
+    r = _RANGE.match(text[e:e + 40])
+    if r:
+        v2 = parse_number(r["num"])
+        sep = r["sep"]
+        if v2 is not None and v2 > value and not (sep.isalpha() and 1900 <= v2 <= 2100):
+            value_max, num_end = v2, e + r.end()
+    if not _unit_ahead(text[num_end:num_end + 120]):
+        return None                                     # most figures: nothing a unit can start with follows
     before = text[lo:s]
     after = text[e:e + 40]
     if _CODE_AFTER.match(after) and not after.lstrip().startswith("%"):
@@ -465,17 +483,6 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
     if ref and not _PER_WORD_BEFORE.search(before[-20:][:ref.start()]) and not _LABEL_WORD_BEFORE.search(
             before[-25:]) and not text[e:e + 3].lstrip().startswith("%"):
         return None                                     # "Số: 15", "Điều 3"; never "Chuyển đổi số: 100%"
-    value = parse_number(m.group(0))
-    if value is None:
-        return None
-    value_max = None
-    num_end = e
-    r = _RANGE.match(text[e:e + 40])
-    if r:
-        v2 = parse_number(r["num"])
-        sep = r["sep"]
-        if v2 is not None and v2 > value and not (sep.isalpha() and 1900 <= v2 <= 2100):
-            value_max, num_end = v2, e + r.end()
     unit, unit_end, scale = _unit_at(text, num_end)
     if unit is None:
         return None
