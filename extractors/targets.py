@@ -134,6 +134,9 @@ _SENT_PUNCT = ".!?…"                    # what _SENT_END must see before a bre
 _FIGURE_END = regex.compile(r"[\d%]\s*$")          # "60% năm 2025": a bare year right after a value
 _DIGIT_AHEAD = regex.compile(r"\s*\d")
 _LETTER_AHEAD = regex.compile(r"\s*\p{L}")        # every unit, scale and time word starts with a letter
+# what may follow a figure that has a range or a unit: "%", a letter or a range sign, after spaces
+# (\x1c-\x1f: spaces to str.strip, not to \s)
+_FIGURE_GOES_ON = regex.compile(r"[\s\x1c-\x1f]*[%\p{L}" + "".join(regex.escape(s[0]) for s in _D["range_separators"]) + "]")
 _UNLISTED_WORDS = regex.compile(r"^\s*((?:[\p{L}]+\s?){1," + str(_D["max_unit_words"]) + "})")
 _LINE_START = regex.compile(r"(?:^|\|)\s*$")
 _LABEL_END = regex.compile(r"\s*[.)]\s")
@@ -461,6 +464,8 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
         return None
     value_max = None
     num_end = e
+    if not _FIGURE_GOES_ON.match(text, e):
+        return None                                     # most figures: no range, no unit ("2025,", "15/6")
     r = _RANGE.match(text[e:e + 40])
     if r:
         v2 = parse_number(r["num"])
