@@ -341,10 +341,12 @@ def _is_year_line(line: str) -> bool:
     if "19" not in line and "20" not in line:           # no year in it
         return False
     body = _BULLET.sub("", line.strip(), count=1)
+    lead_in = body.endswith(":") and len(body) <= 200
+    if len(body) > _YEAR_LINE_MAX and not lead_in:      # a sentence: not read for years
+        return False
     if not _heading_years(body):
         return False
-    return (len(body) <= _YEAR_LINE_MAX and not NUMBER.search(_YEARLESS.sub("", body))) \
-        or (body.endswith(":") and len(body) <= 200)
+    return (len(body) <= _YEAR_LINE_MAX and not NUMBER.search(_YEARLESS.sub("", body))) or lead_in
 
 
 def target_year(ctx: _Ctx, pos: int, clause: tuple[int, int], sentence: tuple[int, int],
