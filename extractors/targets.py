@@ -130,7 +130,6 @@ _PERIOD_END = regex.compile(r"(?:19|20)\d\d\s*[-–]\s*(?P<y>(?:19|20)\d\d)")   
 _YEARLESS = regex.compile(r"(?:19|20)\d\d")
 _ISSUE_YEAR = regex.compile(r"\d{4}")
 _DIGIT = regex.compile(r"\d")
-_SENT_PUNCT = ".!?…"                    # what _SENT_END must see before a break
 _FIGURE_END = regex.compile(r"[\d%]\s*$")          # "60% năm 2025": a bare year right after a value
 _DIGIT_AHEAD = regex.compile(r"\s*\d")
 _LETTER_AHEAD = regex.compile(r"\s*\p{L}")        # every unit, scale and time word starts with a letter
@@ -529,9 +528,6 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
 
 def _sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
     out, cur = [], a
-    span = text[max(0, a - 1):b]
-    if not any(c in span for c in _SENT_PUNCT):
-        return [(a, b)]
     for m in _SENT_END.finditer(text, max(0, a - 1), b):
         out.append((cur, m.start(1)))
         cur = m.end()
