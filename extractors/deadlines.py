@@ -682,12 +682,20 @@ def _skip_paragraph(doc: Document, a: int, b: int, body_start: int) -> bool:
     title = (doc.rows.get("documents") or [{}])[0].get("title")
     if title and para.startswith(title.strip()[:60]):
         return True      # the plan's own title ("Kế hoạch ... năm 2025") names it
-    section = doc.section_at(a)
-    # "MỤC TIÊU, NHIỆM VỤ VÀ GIẢI PHÁP" holds tasks too: only a section about goals alone is skipped
-    if section and section.kind in SKIP_KINDS and not W_TASK_SECTION.search(section.heading):
-        return True
     # title lines in capitals (a "THỜI GIAN THỰC HIỆN: ..." heading still counts)
     return _capitals(para[:TITLE_CHARS]) and not W_TIME_HEADER.search(para)
+
+
+def _skipped_section(doc: Document, a: int, seen: dict[int, bool]) -> bool:
+    """The paragraph at a lies in a section about goals, grounds or views alone (`seen` remembers
+    each section's answer): "MỤC TIÊU, NHIỆM VỤ VÀ GIẢI PHÁP" holds tasks too and is read."""
+    section = doc.section_at(a)
+    if section is None:
+        return False
+    skip = seen.get(id(section))
+    if skip is None:
+        skip = seen[id(section)] = section.kind in SKIP_KINDS and not W_TASK_SECTION.search(section.heading)
+    return skip
 
 
 def _capitals(head: str) -> bool:
@@ -740,9 +748,11 @@ def find(doc: Document) -> list[Cand]:
     rows: list[Cand] = _tables(doc, this_year, issued)
     text = doc.text
     low = _casefolded(text)
+    sections: dict[int, bool] = {}
     for a, b in doc.paragraphs:
         if a < body_start or a >= b or text[a] == "|" or text[a].isspace() and text[a:b].lstrip().startswith("|") \
-                or not _has_time_cue(text, a, b, low) or _skip_paragraph(doc, a, b, body_start):
+                or _skipped_section(doc, a, sections) or not _has_time_cue(text, a, b, low) \
+                or _skip_paragraph(doc, a, b, body_start):
             continue       # table lines are read cell by cell above; no cue, no time expression
         rows.extend(_prose(doc, a, b, preamble=a < first_section, this_year=this_year, issued=issued))
     rows = sorted((c for c in rows if not _in_past(c, issued)), key=lambda c: c.start)
