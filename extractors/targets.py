@@ -99,6 +99,8 @@ _FUNDING = regex.compile(_alt(_D["funding_cues"]), regex.I)
 _NON_NOUN_START = regex.compile(r"^\s*(?:" + _alt([w for w in _D["non_noun_starts"] if w.isalpha() or " " in w])
                                 + r"|[/(])", regex.I)
 _LEAD_TRIM = regex.compile(r"(?:\s*(?:" + _alt(_D["indicator_lead_trim"]) + r"|[:,]))+\s*$", regex.I)
+_LEAD_TRIM_LAST = regex.compile(r"(?:" + _alt(_D["indicator_lead_trim"]) + r"|[:,])\s*$", regex.I)   # its last item
+_LEAD_TRIM_REACH = max(map(len, _D["indicator_lead_trim"]))
 _TABLE_TITLE = regex.compile(_alt(_D["table_title_cues"], False), regex.I)
 _RATIO_WORD = regex.compile(_alt(_D["ratio_words"]), regex.I)
 _STRIVE = regex.compile(_alt(_D["strive_words"]), regex.I)
@@ -546,6 +548,15 @@ def _clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
+def _trim_lead(s: str) -> str:
+    """s without the cue words and commas it ends with ("... đạt", "... tăng thêm,"). There are some
+    only if the last one ends s, so that is looked for first, in the last few characters (a cue
+    word's length before the trailing spaces) instead of from every position."""
+    if not _LEAD_TRIM_LAST.search(s, max(0, len(s.rstrip()) - _LEAD_TRIM_REACH)):
+        return s
+    return _LEAD_TRIM.sub("", s)
+
+
 def _lead(text: str, f: _Found, clause: tuple[int, int]) -> str:
     """The subject before the number: from "tỷ lệ" when the clause names a ratio, else its last
     comma piece; without bullet, strive word, trailing verb or comparator."""
@@ -559,7 +570,7 @@ def _lead(text: str, f: _Found, clause: tuple[int, int]) -> str:
         piece = lead.rsplit(",", 1)[-1]
         lead = piece if len(piece.split()) >= 3 else lead
     lead = _STRIVE.sub("", lead).strip(" ,:")
-    lead = _LEAD_TRIM.sub("", lead).strip(" ,:")
+    lead = _trim_lead(lead).strip(" ,:")
     return " ".join(lead.split()[:_D["indicator_max_words"]])
 
 
@@ -574,7 +585,7 @@ def _indicator(text: str, f: _Found, clause: tuple[int, int]) -> str:
         if 0 <= k < cut:
             cut = k
     tail = _POST_CMP_LEAD.sub("", tail[:cut]).strip(" ,.")
-    tail = _LEAD_TRIM.sub("", tail).strip(" ,.")
+    tail = _trim_lead(tail).strip(" ,.")
     words = tail.split()[:_D["indicator_max_words"]]
     noun_tail = bool(words) and not _NON_NOUN_START.match(tail)
     if f.unit == "%":

@@ -476,3 +476,13 @@ def test_unit_words_start_with_a_letter():
     import extractors.targets as t
     words = [*t._UNIT_FORMS, *t._D["scale_words"], *t._D["time_units"], *t._D["money_nouns"]]
     assert all(regex.match(r"\p{L}", w) for w in words)
+
+
+def test_trim_lead_equals_the_full_pattern():
+    """`_trim_lead` looks for the last cue word near the end first; it must cut what the pattern cuts."""
+    import extractors.targets as t
+    samples = ["tỷ lệ hộ nghèo giảm", "tỷ lệ hộ nghèo giảm còn", "Tốc độ tăng trưởng ĐẠT, ", "đạt:",
+               "số doanh nghiệp tăng thêm  \n", "có", "lao động có việc làm", "thu nhập bình quân\x1c",
+               "là, đạt ít nhất", "  ", "", "giảmx", "xgiảm", "đạt 5 có", "chiếm :\t"]
+    for s in samples:
+        assert t._trim_lead(s) == t._LEAD_TRIM.sub("", s), s
