@@ -10,11 +10,10 @@ Rows are numbered D1, D2, ... in text order; assignments link to them by id and 
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
-
-import re
 
 import regex
 
