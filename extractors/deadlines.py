@@ -104,6 +104,7 @@ CUE_ANCHORS = tuple(sorted({w.split()[0].casefold() for w in
 # literal words, searched in casefolded text: the standard library's engine is the faster one there
 P_CUE_ANCHOR = re.compile("|".join(map(re.escape, CUE_ANCHORS)))
 EVERY_ANCHORS = tuple(w.casefold() for w in _T["every"])
+NEXT_ANCHORS = tuple({w.split()[-1].casefold() for w in _T["next_years"]})     # "... tiếp theo", "... sau"
 
 
 def _casefolded(text: str) -> str | None:
@@ -296,7 +297,8 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
         a, b = int(m.group(1)), int(m.group(2))
         if a < b:
             add(m, "range", _iso(a, 1, 1), _iso(b, 12, 31), core="yrange")
-    for m in scan(P_DM, slash or month):
+    # a day and month follow "ngày" or "trước"
+    for m in scan(P_DM, (slash or month) and ("ngày" in low or "trước" in low)):
         d, mo = map(int, _groups(m))
         iso = _recurring_date(mo, d)
         if iso:
@@ -311,7 +313,7 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
             add(m, "recurring", None, _recurring_date(mo, calendar.monthrange(2023, mo)[1]), "yearly", core="myearly")
     for m in scan(P_EVERY, every):
         add(m, "recurring", None, None, _T["recurrence_units"][m.group(1).casefold()], core="every")
-    for m in scan(P_PERIODIC, times or "định" in low):
+    for m in scan(P_PERIODIC, "định" in low or times and "một" in low):
         unit = m.group(2)
         rec = _T["recurrence_units"][unit.casefold()] if unit else "half_yearly"
         add(m, "recurring", None, None, rec, core="periodic")
@@ -326,7 +328,7 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
         d = int(m.group(1))
         if 1 <= d <= 31:
             add(m, "recurring", None, f"---{d:02d}", "monthly", core="donly")
-    for m in scan(P_NEXT_YEARS, year and "và" in low):
+    for m in scan(P_NEXT_YEARS, year and "và" in low and any(w in low for w in NEXT_ANCHORS)):
         add(m, "ongoing", _iso(int(m.group(1)), 1, 1), None, core="next")
     for m in scan(P_FROM_YEAR, year):
         add(m, "range", _iso(int(m.group(1)), 1, 1), None, core="from")
