@@ -261,7 +261,9 @@ def _cores(text: str, lo: int, hi: int) -> list[Cand]:
     dmy = year and (month or G_NUM_SEP.search(text, lo, hi) is not None)
     clock = digit and G_CLOCK.search(text, lo, hi) is not None
     times = G_TIMES.search(text, lo, hi) is not None
-    relative = G_WHEN.search(text, lo, hi) is not None or (digit and G_NUM_UNIT.search(text, lo, hi) is not None)
+    # an event after "khi", or a duration after "trong" or "chậm nhất"
+    relative = G_WHEN.search(text, lo, hi) is not None or (
+        ("trong" in low or "chậm" in low) and digit and G_NUM_UNIT.search(text, lo, hi) is not None)
     every = any(w in low for w in EVERY_ANCHORS)
 
     def scan(pattern, on):
