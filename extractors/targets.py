@@ -99,6 +99,8 @@ _FUNDING = regex.compile(_alt(_D["funding_cues"]), regex.I)
 _NON_NOUN_START = regex.compile(r"^\s*(?:" + _alt([w for w in _D["non_noun_starts"] if w.isalpha() or " " in w])
                                 + r"|[/(])", regex.I)
 _LEAD_TRIM = regex.compile(r"(?:\s*(?:" + _alt(_D["indicator_lead_trim"]) + r"|[:,]))+\s*$", regex.I)
+_LEAD_TRIM_LAST = regex.compile(r"(?:" + _alt(_D["indicator_lead_trim"]) + r"|[:,])\s*$", regex.I)   # its last item
+_LEAD_TRIM_REACH = max(map(len, _D["indicator_lead_trim"]))
 _TABLE_TITLE = regex.compile(_alt(_D["table_title_cues"], False), regex.I)
 _RATIO_WORD = regex.compile(_alt(_D["ratio_words"]), regex.I)
 _STRIVE = regex.compile(_alt(_D["strive_words"]), regex.I)
@@ -110,7 +112,9 @@ _YEAR = regex.compile(r"(?<![\p{L}\d])(?P<cue>" + _alt(_D["year_cue_words"], Fal
                       + _YEAR_WORD + r"\s+)(?P<y>(?:19|20)\d\d)(?!\s*[-–]\s*(?:19|20)\d\d)(?![\d/])", regex.I)
 _DATE_BEFORE = regex.compile(_alt(_D["date_words"]) + r"\s*\d{1,2}\s*$", regex.I)
 _PERIOD_BEFORE = regex.compile(r"(?:19|20)\d\d\s*[-–]\s*$")
-_SENT_END = regex.compile(r"(?<=[.!?…])\s+(?=[\p{Lu}\-+•(])")
+# the spaces (group 1) after sentence punctuation, before a capital or a bullet; the punctuation is
+# matched, not looked behind at, so the engine can jump to it (read from one character before a span)
+_SENT_END = regex.compile(r"[.!?…](\s+)(?=[\p{Lu}\-+•(])")
 _BULLET = regex.compile(r"^\s*(?:[-+•*–]\s*|\(?\d{1,2}[.)]\s+|\(?[a-zđ]\)\s*|\d+(?:\.\d+)+\.?\s+)")
 _QUOTED = regex.compile(r"“[^”]*”|\"[^\"\n]*\"")
 _LIST_JOIN = regex.compile(r"(?:,|" + _alt(_D["list_joiners"]) + r")\s*$")
@@ -128,9 +132,12 @@ _PERIOD_END = regex.compile(r"(?:19|20)\d\d\s*[-–]\s*(?P<y>(?:19|20)\d\d)")   
 _YEARLESS = regex.compile(r"(?:19|20)\d\d")
 _ISSUE_YEAR = regex.compile(r"\d{4}")
 _DIGIT = regex.compile(r"\d")
-_SENT_PUNCT = ".!?…"                    # what _SENT_END must see before a break
 _FIGURE_END = regex.compile(r"[\d%]\s*$")          # "60% năm 2025": a bare year right after a value
 _DIGIT_AHEAD = regex.compile(r"\s*\d")
+_LETTER_AHEAD = regex.compile(r"\s*\p{L}")        # every unit, scale and time word starts with a letter
+# what may follow a figure that has a range or a unit: "%", a letter or a range sign, after spaces
+# (\x1c-\x1f: spaces to str.strip, not to \s)
+_FIGURE_GOES_ON = regex.compile(r"[\s\x1c-\x1f]*[%\p{L}" + "".join(regex.escape(s[0]) for s in _D["range_separators"]) + "]")
 _UNLISTED_WORDS = regex.compile(r"^\s*((?:[\p{L}]+\s?){1," + str(_D["max_unit_words"]) + "})")
 _LINE_START = regex.compile(r"(?:^|\|)\s*$")
 _LABEL_END = regex.compile(r"\s*[.)]\s")
@@ -335,10 +342,12 @@ def _is_year_line(line: str) -> bool:
     if "19" not in line and "20" not in line:           # no year in it
         return False
     body = _BULLET.sub("", line.strip(), count=1)
+    lead_in = body.endswith(":") and len(body) <= 200
+    if len(body) > _YEAR_LINE_MAX and not lead_in:      # a sentence: not read for years
+        return False
     if not _heading_years(body):
         return False
-    return (len(body) <= _YEAR_LINE_MAX and not NUMBER.search(_YEARLESS.sub("", body))) \
-        or (body.endswith(":") and len(body) <= 200)
+    return (len(body) <= _YEAR_LINE_MAX and not NUMBER.search(_YEARLESS.sub("", body))) or lead_in
 
 
 def target_year(ctx: _Ctx, pos: int, clause: tuple[int, int], sentence: tuple[int, int],
@@ -390,6 +399,11 @@ def _canon(form: str) -> str:
     return _UNIT_FORMS.get(form.casefold(), form.casefold())
 
 
+def _unit_ahead(rest: str) -> bool:
+    """A unit may start the text: "%" or a letter (every unit, scale and time word starts with one)."""
+    return rest.lstrip().startswith("%") or _LETTER_AHEAD.match(rest) is not None
+
+
 def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
     """Unit starting at text[i:], its end, and the scale the number takes (1,2 triệu người)."""
     rest = text[i:i + 120]
@@ -397,6 +411,8 @@ def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
         j = rest.index("%") + 1
         return "%", i + j, 1.0
     scale = 1.0
+    if not _LETTER_AHEAD.match(rest):
+        return None, i, scale                           # "2025, ...", "15/6": no word follows the figure
     m = _SCALE.match(rest)
     if m:
         after = rest[m.end():]
@@ -446,6 +462,21 @@ def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
 def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
     """The target a numeral match starts, or None when it is a label, date, code or duration."""
     s, e = m.span()
+    value = parse_number(m.group(0))
+    if value is None:
+        return None
+    value_max = None
+    num_end = e
+    if not _FIGURE_GOES_ON.match(text, e):
+        return None                                     # most figures: no range, no unit ("2025,", "15/6")
+    r = _RANGE.match(text[e:e + 40])
+    if r:
+        v2 = parse_number(r["num"])
+        sep = r["sep"]
+        if v2 is not None and v2 > value and not (sep.isalpha() and 1900 <= v2 <= 2100):
+            value_max, num_end = v2, e + r.end()
+    if not _unit_ahead(text[num_end:num_end + 120]):
+        return None                                     # most figures: nothing a unit can start with follows
     before = text[lo:s]
     after = text[e:e + 40]
     if _CODE_AFTER.match(after) and not after.lstrip().startswith("%"):
@@ -460,17 +491,6 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
     if ref and not _PER_WORD_BEFORE.search(before[-20:][:ref.start()]) and not _LABEL_WORD_BEFORE.search(
             before[-25:]) and not text[e:e + 3].lstrip().startswith("%"):
         return None                                     # "Số: 15", "Điều 3"; never "Chuyển đổi số: 100%"
-    value = parse_number(m.group(0))
-    if value is None:
-        return None
-    value_max = None
-    num_end = e
-    r = _RANGE.match(text[e:e + 40])
-    if r:
-        v2 = parse_number(r["num"])
-        sep = r["sep"]
-        if v2 is not None and v2 > value and not (sep.isalpha() and 1900 <= v2 <= 2100):
-            value_max, num_end = v2, e + r.end()
     unit, unit_end, scale = _unit_at(text, num_end)
     if unit is None:
         return None
@@ -510,10 +530,8 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
 
 def _sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
     out, cur = [], a
-    if not any(c in text[max(0, a - 1):b] for c in _SENT_PUNCT):
-        return [(a, b)]
-    for m in _SENT_END.finditer(text, a, b):
-        out.append((cur, m.start()))
+    for m in _SENT_END.finditer(text, max(0, a - 1), b):
+        out.append((cur, m.start(1)))
         cur = m.end()
     out.append((cur, b))
     return out
@@ -530,6 +548,15 @@ def _clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
+def _trim_lead(s: str) -> str:
+    """s without the cue words and commas it ends with ("... đạt", "... tăng thêm,"). There are some
+    only if the last one ends s, so that is looked for first, in the last few characters (a cue
+    word's length before the trailing spaces) instead of from every position."""
+    if not _LEAD_TRIM_LAST.search(s, max(0, len(s.rstrip()) - _LEAD_TRIM_REACH)):
+        return s
+    return _LEAD_TRIM.sub("", s)
+
+
 def _lead(text: str, f: _Found, clause: tuple[int, int]) -> str:
     """The subject before the number: from "tỷ lệ" when the clause names a ratio, else its last
     comma piece; without bullet, strive word, trailing verb or comparator."""
@@ -543,7 +570,7 @@ def _lead(text: str, f: _Found, clause: tuple[int, int]) -> str:
         piece = lead.rsplit(",", 1)[-1]
         lead = piece if len(piece.split()) >= 3 else lead
     lead = _STRIVE.sub("", lead).strip(" ,:")
-    lead = _LEAD_TRIM.sub("", lead).strip(" ,:")
+    lead = _trim_lead(lead).strip(" ,:")
     return " ".join(lead.split()[:_D["indicator_max_words"]])
 
 
@@ -558,7 +585,7 @@ def _indicator(text: str, f: _Found, clause: tuple[int, int]) -> str:
         if 0 <= k < cut:
             cut = k
     tail = _POST_CMP_LEAD.sub("", tail[:cut]).strip(" ,.")
-    tail = _LEAD_TRIM.sub("", tail).strip(" ,.")
+    tail = _trim_lead(tail).strip(" ,.")
     words = tail.split()[:_D["indicator_max_words"]]
     noun_tail = bool(words) and not _NON_NOUN_START.match(tail)
     if f.unit == "%":
@@ -863,13 +890,17 @@ def _logical_paragraphs(doc: Document, tables: _Spans) -> list[tuple[int, int]]:
     """Paragraphs with a hard-wrapped sentence rejoined ("... đạt khoảng" + "11.400 doanh nghiệp.")."""
     heading_starts = {h.start for h in doc.headings}
     out: list[tuple[int, int]] = []
+    text = doc.text
     for a, b in doc.paragraphs:
         if out:
+            # the first and last characters decide; most paragraphs open with a capital or a bullet
+            first = text[a] if a < b and not text[a].isspace() else text[a:b].lstrip()[:1]
+            if not (first.isdigit() or first.islower()):
+                out.append((a, b))
+                continue
             pa, pb = out[-1]
-            prev = doc.text[pa:pb].rstrip()
-            nxt = doc.text[a:b].lstrip()
-            if (prev and nxt and prev[-1] not in ".;:!?|" and not nxt.startswith("|")
-                    and (nxt[0].isdigit() or nxt[0].islower()) and tables.index(a) is None
+            prev = text[pa:pb].rstrip()
+            if (prev and prev[-1] not in ".;:!?|" and tables.index(a) is None
                     and a not in heading_starts):
                 out[-1] = (pa, b)
                 continue
@@ -886,19 +917,22 @@ def extract(doc: Document) -> Iterator[TargetRow]:
     primary_kinds = set(_D["target_kinds"])
     tables = sorted(doc.tables, key=lambda t: t.start)
     spans = _Spans((t.start, t.end) for t in tables)
-    paragraphs = _logical_paragraphs(doc, spans)
-    where = context_map(doc, [a for a, _ in paragraphs] + [t.start for t in tables])
-    done_tables = set()
-    for a, b in paragraphs:
+    # (table index or None, span) of the paragraphs worth reading: every target holds a figure
+    todo = []
+    for a, b in _logical_paragraphs(doc, spans):
         k = spans.index(a)
+        if k is not None or _DIGIT.search(doc.text, a, b):
+            todo.append((k, a, b))
+    # the context of those paragraphs only (a position's context does not depend on the others)
+    where = context_map(doc, [a for k, a, _ in todo if k is None] + [t.start for t in tables])
+    done_tables = set()
+    for k, a, b in todo:
         if k is not None:
             if k not in done_tables:
                 done_tables.add(k)
                 kind = where[tables[k].start][0]
                 if kind not in rejected:
                     yield from _scan_table(ctx, tables[k], kind in primary_kinds)
-            continue
-        if not NUMBER.search(doc.text, a, b):
             continue
         kind, objectives, _ = where[a]
         if kind in rejected:

@@ -501,3 +501,45 @@ def test_bench_says_how_to_install_dateparser(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_dateparser)
     with pytest.raises(SystemExit, match="dateparser is not installed"):
         _bench()._dateparser()
+
+
+def test_case_insensitive_patterns_need_no_full_case_folding():
+    """The patterns match with simple case folding (fast); that equals full folding as long as no
+    pattern spells what a single character folds to (ß -> 'ss', ﬁ -> 'fi', ﬆ -> 'st')."""
+    import sys
+
+    import regex
+
+    import extractors.deadlines as d
+    multi = {f for f in (chr(i).casefold() for i in range(sys.maxunicode + 1)
+                         if not 0xD800 <= i < 0xE000) if len(f) > 1}
+    for name, p in vars(d).items():
+        if isinstance(p, regex.Pattern) and p.flags & regex.I:
+            assert not p.flags & regex.V1, name
+            assert not any(f in p.pattern.casefold() for f in multi), name
+
+
+def test_cue_test_reads_the_casefolded_document_like_each_paragraph():
+    """The paragraph gate gives the same answer from the document casefolded once as from each
+    paragraph alone; a text whose casefolding moves offsets (ß -> ss) is read paragraph by paragraph."""
+    from extractors.deadlines import _casefolded, _has_time_cue
+    lines = ["Báo cáo ĐỊNH KỲ 6 tháng", "HẰNG NĂM tổ chức hội nghị", "Khi cần thiết", "Ngân hàng chính sách",
+             "bình thường", "nửa cuối", "Không có gì", "06 THÁNG một lần", "Sáu tháng", "thường  xuyên"]
+    text = "\n".join(lines)
+    low = _casefolded(text)
+    assert low is not None and _casefolded("Straße") is None
+    pos = 0
+    for line in lines:
+        a, b = pos, pos + len(line)
+        assert _has_time_cue(text, a, b, low) == _has_time_cue(text, a, b), line
+        pos = b + 1
+    assert [_has_time_cue(t, 0, len(t)) for t in ("Straße hằng tuần", "Straße hàng hóa")] == [True, False]
+
+
+def test_capitals_counts_letters_only():
+    from extractors.deadlines import _capitals
+    assert _capitals("KẾ HOẠCH TRIỂN KHAI NĂM 2025")
+    assert not _capitals("Kế hoạch triển khai năm 2025")
+    assert not _capitals("ABCDEFGH 12345")                     # 8 letters are too few
+    assert not _capitals("ⅫⅫⅫⅫⅫⅫⅫⅫⅫⅫ abcdefghij")           # capital numerals are no letters
+    assert _capitals("ABCDEFGHIJKLMNOPQ rst")                  # 17 of 20

@@ -466,3 +466,23 @@ def test_long_clause_of_figures_stays_linear(tmp_path):
     rows = rows_of(tmp_path, "- Phấn đấu " + "đạt 10% hợp tác xã có lãi, " * 3000 + "và 5% hợp tác xã xuất khẩu.")
     assert len(rows) == 3001 and rows[-1][0] == 5.0
     assert time.perf_counter() - started < 10
+
+
+def test_unit_words_start_with_a_letter():
+    """`_unit_at` gives up at once when no letter follows a figure: every unit, scale, money and
+    time word must start with one."""
+    import regex
+
+    import extractors.targets as t
+    words = [*t._UNIT_FORMS, *t._D["scale_words"], *t._D["time_units"], *t._D["money_nouns"]]
+    assert all(regex.match(r"\p{L}", w) for w in words)
+
+
+def test_trim_lead_equals_the_full_pattern():
+    """`_trim_lead` looks for the last cue word near the end first; it must cut what the pattern cuts."""
+    import extractors.targets as t
+    samples = ["tỷ lệ hộ nghèo giảm", "tỷ lệ hộ nghèo giảm còn", "Tốc độ tăng trưởng ĐẠT, ", "đạt:",
+               "số doanh nghiệp tăng thêm  \n", "có", "lao động có việc làm", "thu nhập bình quân\x1c",
+               "là, đạt ít nhất", "  ", "", "giảmx", "xgiảm", "đạt 5 có", "chiếm :\t"]
+    for s in samples:
+        assert t._trim_lead(s) == t._LEAD_TRIM.sub("", s), s
