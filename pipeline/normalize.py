@@ -6,17 +6,25 @@ and `doc.offsets`, the raw position of every character of `doc.text`.
 """
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 import regex
 
-from .document import Document
+from .document import Document, OffsetMap
 from .lexicon import lexicon
 
-_MARKUP = set("*")
 _DEBRIS = regex.compile(r"^[\s\-_=.~·•|*]*$|^(?:Trang|Page)\s+\d+(?:\s*/\s*\d+)?$", regex.I)
-_TABLE_ROW = regex.compile(r"^\|.*\|$")
 _SENTENCE_END = tuple(".;:!?")
+
+
+def _is_debris(text: str) -> bool:
+    """A page-break debris line: rules, bullets, bars or a page number ("Trang 3", "Page 2/10")."""
+    # a line opening with a letter or digit other than T/P is neither: skip the costly match
+    c = text[:1]
+    if c.isalnum() and c not in "TtPp":
+        return False
+    return _DEBRIS.match(text) is not None
 _APPENDIX_LINE = regex.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:SỐ\s+|số\s+)?[0-9IVX]{1,5})?\s*$")
 
 
@@ -93,50 +101,93 @@ _STANDALONE: frozenset = frozenset()
 
 
 _EDGE_SPACE = " \t\r\xa0\u200b\ufeff"
-_MESSY_SPACE = regex.compile(r"[\t\xa0\r]|  ")
+_SPACE_RUN = re.compile(r"[ \t\xa0\r]+")
+
+# Offsets of a piece of text are kept as runs (raw start, length): the piece's characters map
+# to consecutive raw positions within a run. A line is one or a few runs, not a list of ints.
+Runs = list[tuple[int, int]]
 
 
-def _clean_line(line: str, start: int) -> tuple[str, list[int]]:
-    """Drop markup characters and surrounding spaces; keep each kept char's raw offset."""
-    # hot path: offsets are built with range() and the per-character loop runs only on
-    # lines that need it (markup, tabs, runs of spaces)
-    if not _MARKUP.isdisjoint(line):
-        kept = [start + i for i, c in enumerate(line) if c not in _MARKUP]
-        text = "".join(c for c in line if c not in _MARKUP)
+def _slice(runs: Runs, a: int, b: int) -> Runs:
+    """Runs of the characters [a, b) of a piece."""
+    if len(runs) == 1:
+        return [(runs[0][0] + a, b - a)] if b > a else []
+    out, pos = [], 0
+    for r, n in runs:
+        lo, hi = max(a, pos), min(b, pos + n)
+        if lo < hi:
+            out.append((r + lo - pos, hi - lo))
+        pos += n
+        if pos >= b:
+            break
+    return out
+
+
+def _extend(runs: Runs, more: Runs) -> None:
+    """Append `more` to `runs`, merging the two runs that meet when they are contiguous."""
+    if runs and more and runs[-1][0] + runs[-1][1] == more[0][0]:
+        r, n = runs[-1]
+        runs[-1] = (r, n + more[0][1])
+        runs.extend(more[1:])
     else:
-        kept, text = None, line
+        runs.extend(more)
+
+
+def _last(runs: Runs) -> int:
+    """Raw offset of the last character."""
+    return runs[-1][0] + runs[-1][1] - 1
+
+
+def _clean_line(line: str, start: int) -> tuple[str, Runs]:
+    """Drop markup characters and surrounding spaces; keep the raw offsets of the kept chars."""
+    if "*" in line:
+        runs, pos = [], start
+        for part in line.split("*"):
+            if part:
+                runs.append((pos, len(part)))
+            pos += len(part) + 1
+        text = line.replace("*", "")
+    else:
+        runs, text = [(start, len(line))], line
     stripped = text.strip(_EDGE_SPACE)
     if not stripped:
         return "", []
-    lead = len(text) - len(text.lstrip(_EDGE_SPACE))
-    offs = (list(range(start + lead, start + lead + len(stripped))) if kept is None
-            else kept[lead:lead + len(stripped)])
-    is_table = _TABLE_ROW.match(stripped) and stripped.count("|") >= 3
-    if not is_table and ("|" in stripped[:1] or "|" in stripped[-1:]):
-        # stray cell markers left by PDF/HTML conversion
-        inner = stripped.strip("|").strip()
-        if not inner:
-            return "", []
-        lead = stripped.index(inner)
-        offs = offs[lead:lead + len(inner)]
-        stripped = inner
-    if not _MESSY_SPACE.search(stripped):
-        return stripped, offs
-    # collapse internal runs of spaces/tabs
-    out, out_offs, prev_space = [], [], False
-    for c, o in zip(stripped, offs):
-        space = c in " \t\xa0\r"
-        if space and prev_space:
+    if len(stripped) != len(text):
+        lead = len(text) - len(text.lstrip(_EDGE_SPACE))
+        runs = _slice(runs, lead, lead + len(stripped))
+    if stripped[0] == "|" or stripped[-1] == "|":
+        is_table = stripped[0] == "|" and stripped[-1] == "|" and stripped.count("|") >= 3
+        if not is_table:
+            # stray cell markers left by PDF/HTML conversion
+            inner = stripped.strip("|").strip()
+            if not inner:
+                return "", []
+            lead = stripped.index(inner)
+            runs = _slice(runs, lead, lead + len(inner))
+            stripped = inner
+    # str tests: a regex search on every line cost more than the rest of the cleaning
+    if not ("  " in stripped or "\t" in stripped or "\xa0" in stripped or "\r" in stripped):
+        return stripped, runs
+    # collapse internal runs of spaces/tabs to one space (at the first one's offset)
+    out: list[str] = []
+    out_runs: Runs = []
+    prev = 0
+    for m in _SPACE_RUN.finditer(stripped):
+        s, e = m.span()
+        if e - s == 1 and stripped[s] == " ":
             continue
-        out.append(" " if space else c)
-        out_offs.append(o)
-        prev_space = space
-    return "".join(out), out_offs
+        out.append(stripped[prev:s])
+        out.append(" ")
+        _extend(out_runs, _slice(runs, prev, s + 1))
+        prev = e
+    out.append(stripped[prev:])
+    _extend(out_runs, _slice(runs, prev, len(stripped)))
+    return "".join(out), out_runs
 
 
 class Line(NamedTuple):
     text: str            # cleaned text (markup dropped, spaces collapsed)
-    offs: list[int]      # raw offset of each character of text
+    offs: Runs           # raw offsets of the characters of text, as runs
     lone: bool           # the raw line is a lone `|` cell marker
     bold_open: bool      # a markdown `**` span is still open at the end of the line
     markup_only: bool    # the raw line held only markup (`**`), no text
@@ -145,6 +196,7 @@ class Line(NamedTuple):
 def _lines(raw: str) -> list[Line]:
     """Cleaned lines with their offsets and markup facts."""
     out = []
+    new_line = tuple.__new__     # builds a Line without the NamedTuple constructor's overhead
     bold = False
     bodies = raw.split("\n")
     if not bodies[-1]:
@@ -153,7 +205,7 @@ def _lines(raw: str) -> list[Line]:
     for body in bodies:
         at, start = start, start + len(body) + 1
         if body.strip(" \t\r\xa0*") == "|":
-            out.append(Line("|", [at + body.index("|")], True, False, False))
+            out.append(new_line(Line, ("|", [(at + body.index("|"), 1)], True, False, False)))
             bold = False
             continue
         text, offs = _clean_line(body, at)
@@ -161,7 +213,7 @@ def _lines(raw: str) -> list[Line]:
             bold = False
         elif body.count("**") % 2:
             bold = not bold
-        out.append(Line(text, offs, False, bold and bool(text), not text and "*" in body))
+        out.append(new_line(Line, (text, offs, False, bold and bool(text), not text and "*" in body)))
     return out
 
 
@@ -192,24 +244,25 @@ def _grid_regions(lines) -> list[tuple[int, int]]:
     return out
 
 
-def _grid_rows(lines, first: int, last: int) -> list[tuple[str, list[int]]]:
+def _grid_rows(lines, first: int, last: int) -> list[tuple[str, Runs]]:
     """Rows of a lone-pipe table as markdown rows `| cell | cell |` with offsets."""
     rows, cells = [], []
     cell_text: list[str] = []
-    cell_offs: list[int] = []
-    row_pipe = lines[first][1][0]
+    cell_offs: list[Runs] = []
+    row_pipe = lines[first][1][0][0]
 
     def close_row():
         nonlocal cells
         if cells:
-            text, offs = ["|"], [row_pipe]
+            # "|" at the row's pipe, " " at the character before, " |" both at the cell's closing pipe
+            text, offs = ["|"], [(row_pipe, 1)]
             for ct, co, pipe_at in cells:
                 text.append(" ")
-                offs.append(offs[-1])
+                _extend(offs, [(_last(offs), 1)])
                 text.append(ct)
-                offs.extend(co)
+                _extend(offs, co)
                 text.append(" |")
-                offs.extend([pipe_at, pipe_at])
+                _extend(offs, [(pipe_at, 1), (pipe_at, 1)])
             rows.append(("".join(text), offs))
         cells = []
 
@@ -217,25 +270,26 @@ def _grid_rows(lines, first: int, last: int) -> list[tuple[str, list[int]]]:
         text, offs, lone = lines[i][:3]
         if lone:
             if cell_text:
-                cells.append((" ".join(cell_text), _join_offs(cell_text, cell_offs), offs[0]))
+                cells.append((" ".join(cell_text), _join_offs(cell_offs), offs[0][0]))
                 cell_text, cell_offs = [], []
             elif lines[i - 1][2]:
                 close_row()
-                row_pipe = offs[0]
+                row_pipe = offs[0][0]
             continue
-        if text and not _DEBRIS.match(text):
+        if text and not _is_debris(text):
             cell_text.append(text)
             cell_offs.append(offs)
     close_row()
     return rows
 
 
-def _join_offs(texts: list[str], offs: list[list[int]]) -> list[int]:
-    out: list[int] = []
+def _join_offs(offs: list[Runs]) -> Runs:
+    """Offsets of pieces joined with a space, the space at the raw offset after the piece before."""
+    out: Runs = []
     for k, o in enumerate(offs):
         if k:
-            out.append(out[-1] + 1)
-        out.extend(o)
+            _extend(out, [(_last(out) + 1, 1)])
+        _extend(out, o)
     return out
 
 
@@ -243,9 +297,9 @@ def normalize(doc: Document) -> Document:
     lines = _lines(doc.raw)
     width = wrap_width(lines)
     grids = {first: last for first, last in _grid_regions(lines)}
-    paragraphs: list[tuple[str, list[int]]] = []
+    paragraphs: list[tuple[str, Runs]] = []
     cur_text: list[str] = []
-    cur_offs: list[int] = []
+    cur_offs: Runs = []
     last_line = ""
     bold_continues = False
 
@@ -256,51 +310,64 @@ def normalize(doc: Document) -> Document:
         cur_text, cur_offs, last_line, bold_continues = [], [], "", False
 
     i = 0
-    while i < len(lines):
-        text, offs, lone = lines[i][:3]
+    n_lines = len(lines)
+    while i < n_lines:
         if i in grids:
             flush()
             paragraphs.extend(_grid_rows(lines, i, grids[i]))
             i = grids[i] + 1
             continue
+        text, offs, lone, bold_open, markup_only = lines[i]
         i += 1
-        if lines[i - 1].markup_only:
+        if markup_only:
             continue
-        if lone or not text or _DEBRIS.match(text):
+        if lone or not text or _is_debris(text):
             flush()
             continue
-        is_table = text.startswith("|") and text.endswith("|") and text.count("|") >= 3
+        is_table = text[0] == "|" and text[-1] == "|" and text.count("|") >= 3
         if is_table:
             flush()
             paragraphs.append((text, offs))
             continue
         if cur_text and (bold_continues or should_join(last_line, text, width, len(cur_text) == 1)):
+            # the joining space stands at the raw offset after the line before (its line break),
+            # so it extends the last run
             cur_text.append(" ")
-            cur_offs.append(cur_offs[-1] + 1)
             cur_text.append(text)
-            cur_offs.extend(offs)
+            r, n = cur_offs[-1]
+            if offs[0][0] == r + n + 1:
+                cur_offs[-1] = (r, n + 1 + offs[0][1])
+                cur_offs.extend(offs[1:])
+            else:
+                cur_offs[-1] = (r, n + 1)
+                cur_offs.extend(offs)
         else:
             flush()
             cur_text, cur_offs = [text], list(offs)
         last_line = text
-        bold_continues = lines[i - 1].bold_open
+        bold_continues = bold_open
     flush()
 
-    pieces: list[str] = []
-    offsets: list[int] = []
+    # one "\n" between paragraphs, at the raw offset after the paragraph before: it extends
+    # the last run. Runs are stored by the text position they start at.
+    starts: list[int] = []
+    raws: list[int] = []
     spans: list[tuple[int, int]] = []
     pos = 0
-    for i, (text, offs) in enumerate(paragraphs):
-        if i:
-            pieces.append("\n")
-            offsets.append(offsets[-1] + 1)
+    for text, offs in paragraphs:
+        if spans:
             pos += 1
         spans.append((pos, pos + len(text)))
-        pieces.append(text)
-        offsets.extend(offs)
-        pos += len(text)
-    offsets.append(len(doc.raw))
-    doc.text = "".join(pieces)
-    doc.offsets = offsets
+        for r, n in offs:
+            if not starts or r != raws[-1] + pos - starts[-1]:
+                starts.append(pos)
+                raws.append(r)
+            pos += n
+    # one past the end maps to the end of raw
+    if not starts or len(doc.raw) != raws[-1] + pos - starts[-1]:
+        starts.append(pos)
+        raws.append(len(doc.raw))
+    doc.text = "\n".join(text for text, _ in paragraphs)
+    doc.offsets = OffsetMap(starts, raws, pos + 1)
     doc.paragraphs = spans
     return doc
