@@ -23,6 +23,14 @@ _APPENDIX = regex.compile(
 _ATTACHED_NOTE = regex.compile(r"^\(?\s*(?:ban hành\s+)?kèm theo", regex.I)
 _ATTACHED_TAIL = regex.compile(r"\s*\(\s*(?:ban hành\s+)?kèm theo.*$", regex.I)
 _SIGNATURE = regex.compile(r"^(?:Nơi nhận|KT\.?\s|TM\.?\s|T/M|TUQ\.?\s|Q\.\s)", regex.I)
+_TRAILING_PUNCT = regex.compile(r"[\s:.]+$")
+# First characters the patterns above can match (most paragraphs open with another letter and
+# skip the matching): headings open with [IVXLC], [a-zđ] or a digit (any non-letter is tried),
+# appendices with P/B, signatures (case-insensitive) with N/K/T/Q or the Kelvin sign K.
+_HEADING_LETTERS = frozenset("IVXLCabcdefghijklmnopqrstuvwxyzđ")
+_APPENDIX_FIRST = frozenset("PB")
+_SIGNATURE_FIRST = frozenset("NnKkTtQq\u212a")
+_ANY_FIRST = _HEADING_LETTERS | _APPENDIX_FIRST | _SIGNATURE_FIRST
 
 
 def is_title_line(title: str) -> bool:
@@ -64,8 +72,18 @@ def section_kind(heading: str, parent_kind: str | None = None) -> str:
     return "other"
 
 
+# which patterns can match, by the first character: [IVXLC] only roman, [a-zđ] only letter, others
+# (digits, bullets) only the numeric styles; the order of _PATTERNS is kept
+_ROMAN_FIRST = frozenset("IVXLC")
+_BY_FIRST = {"roman": [p for p in _PATTERNS if p[0] == "roman"],
+             "letter": [p for p in _PATTERNS if p[0] == "letter"],
+             "other": [p for p in _PATTERNS if p[0] in ("dotted", "arabic")]}
+
+
 def _match_heading(line: str):
-    for style, pattern in _PATTERNS:
+    first = line[:1]
+    kind = "roman" if first in _ROMAN_FIRST else "letter" if first in _HEADING_LETTERS else "other"
+    for style, pattern in _BY_FIRST[kind]:
         m = pattern.match(line)
         if not m:
             continue
@@ -86,10 +104,11 @@ def segment(doc: Document) -> Document:
     paras = doc.paragraphs
 
     for i, (a, b) in enumerate(paras):
-        line = text[a:b]
-        if line.startswith("|"):
+        first = text[a] if a < b else ""
+        if first == "|" or (first.isalpha() and first not in _ANY_FIRST):
             continue
-        ma = _APPENDIX.match(line)
+        line = text[a:b]
+        ma = _APPENDIX.match(line) if first in _APPENDIX_FIRST else None
         if ma and (ma["num"] or not ma["title"]) and len(ma["title"].split()) <= 25 and not ma["title"][:1].islower():
             title = ma["title"].strip()
             if not title or _ATTACHED_NOTE.match(title):
@@ -111,8 +130,11 @@ def segment(doc: Document) -> Document:
             headings.append(h)
             in_appendix = True
             continue
-        if signature_at is None and not in_appendix and headings and _SIGNATURE.match(line):
+        if signature_at is None and not in_appendix and headings and first in _SIGNATURE_FIRST \
+                and _SIGNATURE.match(line):
             signature_at = a
+        if first.isalpha() and first not in _HEADING_LETTERS:
+            continue
         found = _match_heading(line)
         if not found:
             continue
@@ -188,7 +210,7 @@ def _sections(doc: Document, headings: list[Heading]) -> list[Section]:
             parent = None
             if level == 2:
                 continue
-        heading_text = regex.sub(r"[\s:.]+$", "", h.title) if h.style != "appendix" else h.title
+        heading_text = _TRAILING_PUNCT.sub("", h.title) if h.style != "appendix" else h.title
         s = Section(
             section_id=f"S{len(sections) + 1}",
             parent_id=parent.section_id if parent else None,
