@@ -44,6 +44,17 @@ def _block_start() -> regex.Pattern:
 
 
 _BLOCK_START = None
+_BLOCK_WORD_FIRST: frozenset = frozenset()
+_LOWER_ITEM = frozenset("abcdefghijklmnopqrstuvwxyzđ")
+
+
+def _may_open_block(line: str) -> bool:
+    """_BLOCK_START.match(line), skipped for a line opening with a lowercase letter that no block
+    word opens with and holding no ")" (only the `a)` item alternative could match it)."""
+    first = line[0]
+    if first in _LOWER_ITEM and first not in _BLOCK_WORD_FIRST and ")" not in line:
+        return False
+    return _BLOCK_START.match(line) is not None
 
 
 def _is_caps(s: str) -> bool:
@@ -58,12 +69,14 @@ def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = Fal
     `first_line` says `prev` opens its paragraph (exports often start a paragraph with a short,
     indented first line).
     """
-    global _BLOCK_START, _CONTINUATION, _STANDALONE
+    global _BLOCK_START, _BLOCK_WORD_FIRST, _CONTINUATION, _STANDALONE
     if _BLOCK_START is None:
         _BLOCK_START = _block_start()
+        _BLOCK_WORD_FIRST = frozenset(w[:1] for w in lexicon("normalize")["block_start_words"])
         _CONTINUATION = frozenset(lexicon("normalize")["continuation_words"])
         _STANDALONE = frozenset(lexicon("normalize")["standalone_lines"])
-    if _BLOCK_START.match(nxt) or _APPENDIX_LINE.match(prev) or prev in _STANDALONE or nxt in _STANDALONE:
+    if prev in _STANDALONE or nxt in _STANDALONE or _may_open_block(nxt) \
+            or (prev[:1] == "P" and _APPENDIX_LINE.match(prev)):
         return False
     first = nxt[0]
     if prev.endswith(","):
@@ -201,19 +214,32 @@ def _lines(raw: str) -> list[Line]:
     bodies = raw.split("\n")
     if not bodies[-1]:
         bodies.pop()        # nothing after the final newline
+    # without markup, bars or runs of odd spaces a line is only trimmed: most lines of most
+    # documents take that fast path
+    messy = "  " in raw or "\t" in raw or "\xa0" in raw or "\r" in raw
     start = 0
     for body in bodies:
         at, start = start, start + len(body) + 1
-        if body.strip(" \t\r\xa0*") == "|":
-            out.append(new_line(Line, ("|", [(at + body.index("|"), 1)], True, False, False)))
-            bold = False
+        if messy or "*" in body or "|" in body:
+            if body.strip(" \t\r\xa0*") == "|":
+                out.append(new_line(Line, ("|", [(at + body.index("|"), 1)], True, False, False)))
+                bold = False
+                continue
+            text, offs = _clean_line(body, at)
+            if not body.strip():
+                bold = False
+            elif body.count("**") % 2:
+                bold = not bold
+            out.append(new_line(Line, (text, offs, False, bold and bool(text), not text and "*" in body)))
             continue
-        text, offs = _clean_line(body, at)
+        text = body.strip(_EDGE_SPACE)
+        if len(text) == len(body):
+            offs = [(at, len(body))] if body else []
+        else:
+            text, offs = _clean_line(body, at)
         if not body.strip():
             bold = False
-        elif body.count("**") % 2:
-            bold = not bold
-        out.append(new_line(Line, (text, offs, False, bold and bool(text), not text and "*" in body)))
+        out.append(new_line(Line, (text, offs, False, bold and bool(text), False)))
     return out
 
 
@@ -304,16 +330,17 @@ def normalize(doc: Document) -> Document:
     bold_continues = False
 
     def flush():
+        # called only with a paragraph open: without one the state is reset already
         nonlocal cur_text, cur_offs, last_line, bold_continues
-        if cur_text:
-            paragraphs.append(("".join(cur_text), cur_offs))
+        paragraphs.append(("".join(cur_text), cur_offs))
         cur_text, cur_offs, last_line, bold_continues = [], [], "", False
 
     i = 0
     n_lines = len(lines)
     while i < n_lines:
         if i in grids:
-            flush()
+            if cur_text:
+                flush()
             paragraphs.extend(_grid_rows(lines, i, grids[i]))
             i = grids[i] + 1
             continue
@@ -322,11 +349,13 @@ def normalize(doc: Document) -> Document:
         if markup_only:
             continue
         if lone or not text or _is_debris(text):
-            flush()
+            if cur_text:
+                flush()
             continue
         is_table = text[0] == "|" and text[-1] == "|" and text.count("|") >= 3
         if is_table:
-            flush()
+            if cur_text:
+                flush()
             paragraphs.append((text, offs))
             continue
         if cur_text and (bold_continues or should_join(last_line, text, width, len(cur_text) == 1)):
@@ -342,11 +371,13 @@ def normalize(doc: Document) -> Document:
                 cur_offs[-1] = (r, n + 1)
                 cur_offs.extend(offs)
         else:
-            flush()
+            if cur_text:
+                flush()
             cur_text, cur_offs = [text], list(offs)
         last_line = text
         bold_continues = bold_open
-    flush()
+    if cur_text:
+        flush()
 
     # one "\n" between paragraphs, at the raw offset after the paragraph before: it extends
     # the last run. Runs are stored by the text position they start at.
