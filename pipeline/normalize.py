@@ -118,6 +118,7 @@ _SPACE_RUN = re.compile(r"[ \t\xa0\r]+")
 
 # Offsets of a piece of text are kept as runs (raw start, length): the piece's characters map
 # to consecutive raw positions within a run. A line is one or a few runs, not a list of ints.
+# Contiguous runs are merged once, when normalize() builds the document's OffsetMap.
 Runs = list[tuple[int, int]]
 
 
@@ -134,16 +135,6 @@ def _slice(runs: Runs, a: int, b: int) -> Runs:
         if pos >= b:
             break
     return out
-
-
-def _extend(runs: Runs, more: Runs) -> None:
-    """Append `more` to `runs`, merging the two runs that meet when they are contiguous."""
-    if runs and more and runs[-1][0] + runs[-1][1] == more[0][0]:
-        r, n = runs[-1]
-        runs[-1] = (r, n + more[0][1])
-        runs.extend(more[1:])
-    else:
-        runs.extend(more)
 
 
 def _last(runs: Runs) -> int:
@@ -191,10 +182,10 @@ def _clean_line(line: str, start: int) -> tuple[str, Runs]:
             continue
         out.append(stripped[prev:s])
         out.append(" ")
-        _extend(out_runs, _slice(runs, prev, s + 1))
+        out_runs.extend(_slice(runs, prev, s + 1))
         prev = e
     out.append(stripped[prev:])
-    _extend(out_runs, _slice(runs, prev, len(stripped)))
+    out_runs.extend(_slice(runs, prev, len(stripped)))
     return "".join(out), out_runs
 
 
@@ -284,11 +275,11 @@ def _grid_rows(lines, first: int, last: int) -> list[tuple[str, Runs]]:
             text, offs = ["|"], [(row_pipe, 1)]
             for ct, co, pipe_at in cells:
                 text.append(" ")
-                _extend(offs, [(_last(offs), 1)])
+                offs.append((_last(offs), 1))
                 text.append(ct)
-                _extend(offs, co)
+                offs.extend(co)
                 text.append(" |")
-                _extend(offs, [(pipe_at, 1), (pipe_at, 1)])
+                offs += ((pipe_at, 1), (pipe_at, 1))
             rows.append(("".join(text), offs))
         cells = []
 
@@ -314,8 +305,8 @@ def _join_offs(offs: list[Runs]) -> Runs:
     out: Runs = []
     for k, o in enumerate(offs):
         if k:
-            _extend(out, [(_last(out) + 1, 1)])
-        _extend(out, o)
+            out.append((_last(out) + 1, 1))
+        out.extend(o)
     return out
 
 
@@ -364,12 +355,8 @@ def normalize(doc: Document) -> Document:
             cur_text.append(" ")
             cur_text.append(text)
             r, n = cur_offs[-1]
-            if offs[0][0] == r + n + 1:
-                cur_offs[-1] = (r, n + 1 + offs[0][1])
-                cur_offs.extend(offs[1:])
-            else:
-                cur_offs[-1] = (r, n + 1)
-                cur_offs.extend(offs)
+            cur_offs[-1] = (r, n + 1)
+            cur_offs.extend(offs)
         else:
             if cur_text:
                 flush()
