@@ -39,6 +39,12 @@ class OffsetMap(Sequence):
         for s, e, r in zip(self.starts, ends, self.raws):
             yield from range(r, r + e - s)
 
+    def __eq__(self, other) -> bool:
+        # compares by value, as the list it replaces did (Document equality)
+        return isinstance(other, (OffsetMap, list)) and list(self) == list(other)
+
+    __hash__ = None
+
 
 @dataclass
 class Heading:

@@ -82,6 +82,7 @@ def test_offset_map_points_every_kept_character_at_itself():
     offs = list(doc.offsets)
     assert len(offs) == len(doc.text) + 1 and offs[-1] == len(raw)
     assert offs == [doc.offsets[i] for i in range(len(offs))] == doc.offsets[:]
+    assert doc.offsets == offs and doc.offsets[-1] == doc.offsets[len(offs) - 1]
     for i, ch in enumerate(doc.text):
         if ch not in " \n":
             assert raw[offs[i]] == ch, (i, ch)
