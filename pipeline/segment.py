@@ -31,6 +31,8 @@ _HEADING_LETTERS = frozenset("IVXLCabcdefghijklmnopqrstuvwxyzđ")
 _APPENDIX_FIRST = frozenset("PB")
 _SIGNATURE_FIRST = frozenset("NnKkTtQq\u212a")
 _ANY_FIRST = _HEADING_LETTERS | _APPENDIX_FIRST | _SIGNATURE_FIRST
+# table rows, bullets and brackets open none of them (a third of all paragraphs are "- " items)
+_NONE_FIRST = frozenset("|-+([•–")
 
 
 def is_title_line(title: str) -> bool:
@@ -105,7 +107,7 @@ def segment(doc: Document) -> Document:
 
     for i, (a, b) in enumerate(paras):
         first = text[a] if a < b else ""
-        if first == "|" or (first.isalpha() and first not in _ANY_FIRST):
+        if first in _NONE_FIRST or (first.isalpha() and first not in _ANY_FIRST):
             continue
         line = text[a:b]
         ma = _APPENDIX.match(line) if first in _APPENDIX_FIRST else None
