@@ -57,8 +57,8 @@ def _may_open_block(line: str) -> bool:
 
 
 def _is_caps(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
+    letters = list(filter(str.isalpha, s))
+    return bool(letters) and all(map(str.isupper, letters))
 
 
 def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = False) -> bool:
@@ -84,7 +84,8 @@ def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = Fal
         return False
     if first.islower() or first.isdigit() or first in "(\"“'":
         return True
-    last_word = prev.rsplit(None, 1)[-1].strip("([{\"“'").casefold() if prev.split() else ""
+    words = prev.rsplit(None, 1)
+    last_word = words[-1].strip("([{\"“'").casefold() if words else ""
     if last_word in _CONTINUATION:
         return True
     if _is_caps(prev) and _is_caps(nxt):
