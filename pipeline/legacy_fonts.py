@@ -31,8 +31,14 @@ def _tables():
     vni_re = regex.compile("|".join(regex.escape(k) for k in sorted(vni, key=len, reverse=True)))
     tcvn_signs, vni_signs = frozenset(data["signatures"]["tcvn3"]), frozenset(data["signatures"]["vni"])
     # one scan finds the signature characters of both encodings
-    signs_re = re.compile("[" + re.escape("".join(sorted(tcvn_signs | vni_signs))) + "]")
+    signs_re = re.compile("[" + re.escape(signature_chars()) + "]")
     return str.maketrans(data["tcvn3"]), vni, vni_re, tcvn_signs, vni_signs, signs_re
+
+
+def signature_chars() -> str:
+    """Every signature character of either legacy encoding."""
+    signatures = lexicon("legacy_fonts")["signatures"]
+    return "".join(sorted(set(signatures["tcvn3"]) | set(signatures["vni"])))
 
 
 def detect(text: str) -> str | None:
