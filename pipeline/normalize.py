@@ -15,6 +15,7 @@ from .lexicon import lexicon
 
 _DEBRIS = regex.compile(r"^[\s\-_=.~·•|*]*$|^(?:Trang|Page)\s+\d+(?:\s*/\s*\d+)?$", regex.I)
 _SENTENCE_END = tuple(".;:!?")
+_APPENDIX_LINE = regex.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:SỐ\s+|số\s+)?[0-9IVX]{1,5})?\s*$")
 
 
 def _is_debris(text: str) -> bool:
@@ -24,7 +25,6 @@ def _is_debris(text: str) -> bool:
     if c.isalnum() and c not in "TtPp":
         return False
     return _DEBRIS.match(text) is not None
-_APPENDIX_LINE = regex.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:SỐ\s+|số\s+)?[0-9IVX]{1,5})?\s*$")
 
 
 def _block_start() -> regex.Pattern:
