@@ -211,7 +211,8 @@ def _lines(raw: str) -> list[Line]:
     messy = "  " in raw or "\t" in raw or "\xa0" in raw or "\r" in raw
     start = 0
     for body in bodies:
-        at, start = start, start + len(body) + 1
+        n = len(body)
+        at, start = start, start + n + 1
         if messy or "*" in body or "|" in body:
             if body.strip(" \t\r\xa0*") == "|":
                 out.append(("|", ((at + body.index("|"), 1),), True, False, False))
@@ -225,8 +226,8 @@ def _lines(raw: str) -> list[Line]:
             out.append((text, offs, False, bold and bool(text), not text and "*" in body))
             continue
         text = body.strip(_EDGE_SPACE)
-        if len(text) == len(body):
-            offs = ((at, len(body)),) if body else ()
+        if len(text) == n:
+            offs = ((at, n),) if n else ()
         else:
             text, offs = _clean_line(body, at)
         if bold and not body.strip():
