@@ -6,6 +6,9 @@ extractors use them as blocks and for inherited context such as a target year). 
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import regex
 
 from .document import Document, Heading, Section
@@ -54,17 +57,26 @@ def is_title_line(title: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=1)
+def _kind_cues() -> tuple[re.Pattern, dict[str, str]]:
+    """All kind cues as one pattern, in the lexicon's order, and the kind of each cue (the first
+    kind listing it). The leftmost match is the earliest cue and, of cues starting there, the
+    first listed: what a loop over the cues keeping the smallest position finds."""
+    kind_of: dict[str, str] = {}
+    for kind, cues in lexicon("sections")["kind_cues"].items():
+        for cue in cues:
+            kind_of.setdefault(cue, kind)
+    return re.compile("|".join(re.escape(cue) for cue in kind_of)), kind_of
+
+
 def section_kind(heading: str, parent_kind: str | None = None) -> str:
     """Kind of the earliest cue in the heading. A sub-heading takes a cue only when it opens the
     heading ("Mục tiêu cụ thể", "Về nhiệm vụ ..."); otherwise it inherits its parent's kind."""
     data = lexicon("sections")
     low = heading.casefold()
-    best, best_pos = None, len(low) + 1
-    for kind, cues in data["kind_cues"].items():
-        for cue in cues:
-            pos = low.find(cue)
-            if 0 <= pos < best_pos:
-                best, best_pos = kind, pos
+    cues_re, kind_of = _kind_cues()
+    m = cues_re.search(low)
+    best, best_pos = (kind_of[m.group()], m.start()) if m else (None, len(low) + 1)
     if parent_kind and best_pos > data["subheading_cue_window"]:
         best = None
     if best or parent_kind:
