@@ -10,20 +10,16 @@ _SPACES = regex.compile(r"\s+")
 
 
 def _cells(doc: Document, a: int, b: int) -> list[Cell]:
-    line = doc.text[a:b]
-    bars = []
-    i = line.find("|")
-    while i >= 0:
-        bars.append(i)
-        i = line.find("|", i + 1)
+    """The cells between the bars of a table row, spaces around each cell's text trimmed."""
+    parts = doc.text[a:b].split("|")
     cells = []
-    for left, right in zip(bars, bars[1:]):
-        s, e = left + 1, right
-        while s < e and line[s] == " ":
-            s += 1
-        while e > s and line[e - 1] == " ":
-            e -= 1
-        cells.append(Cell(text=line[s:e], start=a + s, end=a + e))
+    pos = a + len(parts[0]) + 1          # just after the first bar
+    for part in parts[1:-1]:             # the text after the last bar is no cell
+        text = part.lstrip(" ")
+        s = pos + len(part) - len(text)
+        text = text.rstrip(" ")
+        cells.append(Cell(text=text, start=s, end=s + len(text)))
+        pos += len(part) + 1
     return cells
 
 
