@@ -18,6 +18,15 @@ _DOC_REF = regex.compile(r"(?<![\w/.])(?P<num>\d{1,5}(?:/\d{4})?)\s*(?P<sep>[-/]
 _PLACE_DATE = regex.compile(r"(?P<place>\p{Lu}[\p{L} .]{1,30}?),\s*ngày\s+(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})")
 _NUMERIC_DATE = regex.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})")
 _NAME = regex.compile(r"^(?:\p{Lu}\p{Ll}*\.?\s){1,5}\p{Lu}\p{Ll}+$")
+# compile each pattern once: regex.search(pattern, ...) pays a cache lookup costing more than
+# the search itself on these short strings
+_re = lru_cache(maxsize=None)(regex.compile)
+
+
+@lru_cache(maxsize=None)
+def _literal_re(prefix: str, literal: str, suffix: str) -> regex.Pattern:
+    """prefix + the escaped literal (a lexicon word) + suffix, compiled once."""
+    return regex.compile(prefix + regex.escape(literal) + suffix)
 
 
 def _data() -> dict:
@@ -31,13 +40,13 @@ def _head(doc: Document) -> str:
 def _header_field(doc: Document, key: str) -> str | None:
     """A field of a legal-database metadata header ("Số hiệu 139/KH-UBND")."""
     label = _data()["header_fields"][key]
-    m = regex.search(rf"(?m)^{regex.escape(label)}\s*:?\s+(?P<v>[^\n|]+?)\s*$", _head(doc))
+    m = _literal_re("(?m)^", label, r"\s*:?\s+(?P<v>[^\n|]+?)\s*$").search(_head(doc))
     return m["v"] if m else None
 
 
 def canonical_number(num: str) -> str:
-    num = regex.sub(r"\s+", "", num).strip(".-/")
-    parts = regex.split(r"([-/])", num)
+    num = _re(r"\s+").sub("", num).strip(".-/")
+    parts = _re(r"([-/])").split(num)
     case = _data()["code_case"]
     return "".join(case.get(p, p) for p in parts)
 
@@ -55,12 +64,12 @@ def doc_type(doc: Document, number: str | None) -> str:
     first_heading = doc.headings[0].start if doc.headings else len(head)
     for word, kind in _data()["type_words"]:
         # the type word stands alone on its line, before the body
-        for m in regex.finditer(rf"(?m)^{regex.escape(word)}\b", head[:first_heading]):
+        for m in _literal_re("(?m)^", word, r"\b").finditer(head[:first_heading]):
             rest = head[m.end():head.find("\n", m.end())] if "\n" in head[m.end():] else head[m.end():]
             if not rest.strip() or rest.strip()[:1].isupper():
                 return kind
     if number:
-        codes = regex.split(r"[-/]", number)[1:]
+        codes = _re(r"[-/]").split(number)[1:]
         for code, kind in _data()["number_codes"]:
             if codes and codes[0] == code:
                 return kind
@@ -76,12 +85,12 @@ def _title_case_place(caps: str) -> str:
 def issuer_and_province(doc: Document) -> tuple[str | None, str | None]:
     data = _data()
     head = _head(doc)
-    cut = regex.search(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ", head)
+    cut = _re(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ").search(head)
     block = head[:cut.start()] if cut else head[:600]
-    block = regex.sub(r"[|\n]+", " ", block)
+    block = _re(r"[|\n]+").sub(" ", block)
     issuer = province = None
     for caps, name in data["issuer_bodies"]:
-        m = regex.search(rf"{regex.escape(caps)}\s+(?P<rest>(?:\p{{Lu}}+(?:\s+|$))+)", block)
+        m = _literal_re("", caps, r"\s+(?P<rest>(?:\p{Lu}+(?:\s+|$))+)").search(block)
         if not m:
             continue
         rest = m["rest"].strip()
@@ -105,11 +114,11 @@ def issuer_and_province(doc: Document) -> tuple[str | None, str | None]:
         issuer = _party_issuer(doc)
     if province is None:
         header_issuer = _header_field(doc, "issuer")
-        if header_issuer and regex.match(r"(?i)(tỉnh|thành phố)\s", header_issuer):
+        if header_issuer and _re(r"(?i)(tỉnh|thành phố)\s").match(header_issuer):
             province = header_issuer.split(None, 1)[1].strip() if header_issuer.lower().startswith("tỉnh") \
                 else header_issuer.split(None, 2)[2].strip()
-    if province is None and issuer and regex.search(r"\b(tỉnh|thành phố)\s", issuer):
-        province = regex.split(r"\b(?:tỉnh|thành phố)\s", issuer)[-1].strip()
+    if province is None and issuer and _re(r"\b(tỉnh|thành phố)\s").search(issuer):
+        province = _re(r"\b(?:tỉnh|thành phố)\s").split(issuer)[-1].strip()
     if province is None:
         m = _PLACE_DATE.search(head)
         if m and issuer and "tỉnh" in issuer:
@@ -120,8 +129,8 @@ def issuer_and_province(doc: Document) -> tuple[str | None, str | None]:
 def _party_issuer(doc: Document) -> str | None:
     """Party committees sign 'T/M HUYỆN ỦY' and name themselves 'Ban Chấp hành Đảng bộ huyện X'."""
     data = _data()
-    m = regex.search(r"Ban Chấp hành Đảng bộ (?P<unit>tỉnh|thành phố|huyện|thị xã|quận) (?P<place>(?:\p{Lu}\p{Ll}*\s?){1,4})",
-                     _head(doc))
+    m = _re(r"Ban Chấp hành Đảng bộ (?P<unit>tỉnh|thành phố|huyện|thị xã|quận) (?P<place>(?:\p{Lu}\p{Ll}*\s?){1,4})"
+            ).search(_head(doc))
     if m:
         return f"{data['party_committee_by_unit'][m['unit']]} {m['place'].strip()}"
     return None
@@ -145,23 +154,26 @@ def _date(m) -> dt.date | None:
 
 
 @lru_cache(maxsize=1)
-def _signature_title_re() -> regex.Pattern:
-    titles = "|".join(regex.escape(t) for t in _data()["signature_titles"])
-    return regex.compile(rf"(?:^|\s)(?:{titles})$")
+def _signature_titles() -> tuple[tuple[str, ...], regex.Pattern]:
+    """The titles, and the pattern of a paragraph ending with one as a word of its own."""
+    titles = tuple(_data()["signature_titles"])
+    alternatives = "|".join(regex.escape(t) for t in titles)
+    return titles, regex.compile(rf"(?:^|\s)(?:{alternatives})$")
 
 
 def signer(doc: Document) -> str | None:
     value = _header_field(doc, "signer")
     if value:
         return value.strip()
-    ends_with_title = _signature_title_re()
+    titles, ends_with_title = _signature_titles()
     paras = [doc.text[a:b].strip() for a, b in doc.paragraphs]
     appendix = next((h.start for h in doc.headings if h.style == "appendix"), len(doc.text))
     last_title = None
     for i, (a, b) in enumerate(doc.paragraphs):
         if a >= appendix:
             break
-        if ends_with_title.search(paras[i]):
+        # endswith() first: the search tries every position of the paragraph
+        if paras[i].endswith(titles) and ends_with_title.search(paras[i]):
             last_title = i
     if last_title is None:
         return None
@@ -177,13 +189,18 @@ def signer(doc: Document) -> str | None:
 def title(doc: Document) -> str | None:
     head = _head(doc)
     for word, _ in _data()["type_words"]:
-        m = regex.search(rf"(?m)^{regex.escape(word)}\s*$", head)
+        m = _literal_re("(?m)^", word, r"\s*$").search(head)
         if m:
             rest = head[m.end():].lstrip("\n")
             line = rest.split("\n", 1)[0].strip()
             return line or None
-    m = regex.search(r"(?m)^(?:V/v|Về việc)[^\n]*", head)
+    m = _re(r"(?m)^(?:V/v|Về việc)[^\n]*").search(head)
     return m.group().strip() if m else None
+
+
+@lru_cache(maxsize=1)
+def _implements_cue_re() -> regex.Pattern:
+    return regex.compile("|".join(regex.escape(c) for c in _data()["implements_cues"]), regex.I)
 
 
 def implements(doc: Document, own_number: str | None) -> list[str]:
@@ -191,16 +208,16 @@ def implements(doc: Document, own_number: str | None) -> list[str]:
     data = _data()
     first_heading = doc.headings[0].start if doc.headings else min(len(doc.text), HEAD_CHARS)
     preamble = doc.text[:first_heading]
-    cue_re = regex.compile("|".join(regex.escape(c) for c in data["implements_cues"]), regex.I)
+    cue_re = _implements_cue_re()
     basis_types = set(data["implements_types_from_basis"])
     own = canonical_number(own_number) if own_number else None
     found: list[str] = []
     doc_title = title(doc) or ""
     title_start = preamble.find(doc_title) if doc_title else -1
-    for para_m in regex.finditer(r"[^\n]+", preamble):
+    for para_m in _re(r"[^\n]+").finditer(preamble):
         # a cue opening the paragraph ("Thực hiện Chỉ thị số ...; Chỉ thị số ...") covers all its clauses
         para_cue = cue_re.match(para_m.group())
-        for clause_m in regex.finditer(r"[^;]+", para_m.group()):
+        for clause_m in _re(r"[^;]+").finditer(para_m.group()):
             clause = clause_m.group()
             start = para_m.start() + clause_m.start()
             in_title = title_start >= 0 and title_start <= start < title_start + len(doc_title)
@@ -210,9 +227,9 @@ def implements(doc: Document, own_number: str | None) -> list[str]:
             from_basis = cue and cue.group().casefold() == "căn cứ" and not in_title
             for m in _DOC_REF.finditer(clause):
                 num = canonical_number(f"{m['num']}{m['sep']}{m['code']}")
-                parts = regex.split(r"[-/]", num)
+                parts = _re(r"[-/]").split(num)
                 code = parts[1] if len(parts) > 1 else ""
-                if code == "KH" or num == own or not regex.search(r"[-/]\p{Lu}", num):
+                if code == "KH" or num == own or not _re(r"[-/]\p{Lu}").search(num):
                     continue
                 if from_basis and code not in basis_types:
                     continue

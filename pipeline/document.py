@@ -8,8 +8,42 @@ its evidence in `raw` with `raw_span()`.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+
+class OffsetMap(Sequence):
+    """The offset map as runs, not one int per character (building those dominated normalize):
+    text positions starts[k] .. starts[k+1]-1 map to raws[k], raws[k]+1, ... Reads like a list."""
+    __slots__ = ("starts", "raws", "length")
+
+    def __init__(self, starts: list[int], raws: list[int], length: int):
+        self.starts, self.raws, self.length = starts, raws, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self.length))]
+        if i < 0:
+            i += self.length
+        if not 0 <= i < self.length:
+            raise IndexError("offset index out of range")
+        k = bisect.bisect_right(self.starts, i) - 1
+        return self.raws[k] + i - self.starts[k]
+
+    def __iter__(self):
+        ends = self.starts[1:] + [self.length]
+        for s, e, r in zip(self.starts, ends, self.raws):
+            yield from range(r, r + e - s)
+
+    def __eq__(self, other) -> bool:
+        # compares by value, as the list it replaces did (Document equality)
+        return isinstance(other, (OffsetMap, list)) and list(self) == list(other)
+
+    __hash__ = None
 
 
 @dataclass
@@ -76,7 +110,7 @@ class Document:
     encoding: str = "utf-8"
     sha256: str = ""
     text: str = ""
-    offsets: list[int] = field(default_factory=list)
+    offsets: Sequence[int] = field(default_factory=list)   # an OffsetMap after normalize
     paragraphs: list[tuple[int, int]] = field(default_factory=list)   # normalized spans of lines of `text`
     headings: list[Heading] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
-
-import regex
 
 from .document import Document
 
@@ -26,7 +26,8 @@ FORMATS = {**TEXT_FORMATS, ".html": "html", ".htm": "html", ".docx": "docx", ".p
 MAX_BYTES = 50_000_000       # a 50 MB file is no plan text (a scanned book, a database dump)
 MAX_CHARS = 3_000_000        # extracted text; the longest real plans are a few hundred thousand
 MAX_CONTROL_SHARE = 0.01     # more control characters than this: binary data, not text
-_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+_CONTROL_CHARS = r"\x00-\x08\x0b\x0e-\x1f\x7f\ufffd"
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
 _SIGNATURES = {b"%PDF": "a PDF", b"PK\x03\x04": "a zip archive (.docx?)", b"\xd0\xcf\x11\xe0": "an old Office file (.doc/.xls)",
                b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
                b"\x1f\x8b": "a gzip archive", b"\x7fELF": "a program"}
@@ -111,7 +112,17 @@ def _mostly_utf8(data: bytes, error: UnicodeDecodeError) -> tuple[str, str] | No
     return None
 
 
+@lru_cache(maxsize=1)
+def _suspect() -> re.Pattern:
+    """A control character or a legacy-font signature character. Most texts hold neither: one
+    scan for both then stands in for the control count and the legacy-font detection."""
+    from .legacy_fonts import signature_chars
+    return re.compile(f"[{_CONTROL_CHARS}{re.escape(signature_chars())}]")
+
+
 def _decoded(text: str, encoding: str, legacy_checked: bool = False) -> tuple[str, str]:
+    if _suspect().search(text) is None:
+        return text, encoding
     _check_text(text, encoding)
     if not legacy_checked:
         from .legacy_fonts import fix_legacy

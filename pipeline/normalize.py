@@ -6,18 +6,25 @@ and `doc.offsets`, the raw position of every character of `doc.text`.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+import re
 
 import regex
 
-from .document import Document
+from .document import Document, OffsetMap
 from .lexicon import lexicon
 
-_MARKUP = set("*")
 _DEBRIS = regex.compile(r"^[\s\-_=.~·•|*]*$|^(?:Trang|Page)\s+\d+(?:\s*/\s*\d+)?$", regex.I)
-_TABLE_ROW = regex.compile(r"^\|.*\|$")
 _SENTENCE_END = tuple(".;:!?")
 _APPENDIX_LINE = regex.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:SỐ\s+|số\s+)?[0-9IVX]{1,5})?\s*$")
+
+
+def _is_debris(text: str) -> bool:
+    """A page-break debris line: rules, bullets, bars or a page number ("Trang 3", "Page 2/10")."""
+    # a line opening with a letter or digit other than T/P is neither: skip the costly match
+    c = text[:1]
+    if c.isalnum() and c not in "TtPp":
+        return False
+    return _DEBRIS.match(text) is not None
 
 
 def _block_start() -> regex.Pattern:
@@ -36,11 +43,22 @@ def _block_start() -> regex.Pattern:
 
 
 _BLOCK_START = None
+_BLOCK_WORD_FIRST: frozenset = frozenset()
+_LOWER_ITEM = frozenset("abcdefghijklmnopqrstuvwxyzđ")
+
+
+def _may_open_block(line: str) -> bool:
+    """_BLOCK_START.match(line), skipped for a line opening with a lowercase letter that no block
+    word opens with and holding no ")" (only the `a)` item alternative could match it)."""
+    first = line[0]
+    if first in _LOWER_ITEM and first not in _BLOCK_WORD_FIRST and ")" not in line:
+        return False
+    return _BLOCK_START.match(line) is not None
 
 
 def _is_caps(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
+    letters = list(filter(str.isalpha, s))
+    return bool(letters) and all(map(str.isupper, letters))
 
 
 def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = False) -> bool:
@@ -50,12 +68,14 @@ def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = Fal
     `first_line` says `prev` opens its paragraph (exports often start a paragraph with a short,
     indented first line).
     """
-    global _BLOCK_START, _CONTINUATION, _STANDALONE
+    global _BLOCK_START, _BLOCK_WORD_FIRST, _CONTINUATION, _STANDALONE
     if _BLOCK_START is None:
         _BLOCK_START = _block_start()
+        _BLOCK_WORD_FIRST = frozenset(w[:1] for w in lexicon("normalize")["block_start_words"])
         _CONTINUATION = frozenset(lexicon("normalize")["continuation_words"])
         _STANDALONE = frozenset(lexicon("normalize")["standalone_lines"])
-    if _BLOCK_START.match(nxt) or _APPENDIX_LINE.match(prev) or prev in _STANDALONE or nxt in _STANDALONE:
+    if prev in _STANDALONE or nxt in _STANDALONE or _may_open_block(nxt) \
+            or (prev[:1] == "P" and _APPENDIX_LINE.match(prev)):
         return False
     first = nxt[0]
     if prev.endswith(","):
@@ -64,7 +84,8 @@ def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = Fal
         return False
     if first.islower() or first.isdigit() or first in "(\"“'":
         return True
-    last_word = prev.rsplit(None, 1)[-1].strip("([{\"“'").casefold() if prev.split() else ""
+    words = prev.rsplit(None, 1)
+    last_word = words[-1].strip("([{\"“'").casefold() if words else ""
     if last_word in _CONTINUATION:
         return True
     if _is_caps(prev) and _is_caps(nxt):
@@ -80,7 +101,7 @@ def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = Fal
 
 def wrap_width(lines) -> int:
     """Usual width of a hard-wrapped line (90th percentile of line lengths), 0 for unwrapped text."""
-    lengths = sorted(len(ln.text) for ln in lines if ln.text and not ln.lone and not ln.text.startswith("|"))
+    lengths = sorted(len(text) for text, _, lone, _, _ in lines if text and not lone and not text.startswith("|"))
     if len(lengths) < 10:
         return 0
     p90 = lengths[int(len(lengths) * 0.9)]
@@ -93,53 +114,89 @@ _STANDALONE: frozenset = frozenset()
 
 
 _EDGE_SPACE = " \t\r\xa0\u200b\ufeff"
-_MESSY_SPACE = regex.compile(r"[\t\xa0\r]|  ")
+_SPACE_RUN = re.compile(r"[ \t\xa0\r]+")
+
+# Offsets of a piece of text are kept as runs (raw start, length): the piece's characters map
+# to consecutive raw positions within a run. A line is one or a few runs, not a list of ints.
+# Contiguous runs are merged once, when normalize() builds the document's OffsetMap.
+Runs = list[tuple[int, int]]
 
 
-def _clean_line(line: str, start: int) -> tuple[str, list[int]]:
-    """Drop markup characters and surrounding spaces; keep each kept char's raw offset."""
-    # hot path: offsets are built with range() and the per-character loop runs only on
-    # lines that need it (markup, tabs, runs of spaces)
-    if not _MARKUP.isdisjoint(line):
-        kept = [start + i for i, c in enumerate(line) if c not in _MARKUP]
-        text = "".join(c for c in line if c not in _MARKUP)
+def _slice(runs: Runs, a: int, b: int) -> Runs:
+    """Runs of the characters [a, b) of a piece."""
+    if len(runs) == 1:
+        return [(runs[0][0] + a, b - a)] if b > a else []
+    out, pos = [], 0
+    for r, n in runs:
+        lo, hi = max(a, pos), min(b, pos + n)
+        if lo < hi:
+            out.append((r + lo - pos, hi - lo))
+        pos += n
+        if pos >= b:
+            break
+    return out
+
+
+def _last(runs: Runs) -> int:
+    """Raw offset of the last character."""
+    return runs[-1][0] + runs[-1][1] - 1
+
+
+def _clean_line(line: str, start: int) -> tuple[str, Runs]:
+    """Drop markup characters and surrounding spaces; keep the raw offsets of the kept chars."""
+    if "*" in line:
+        runs, pos = [], start
+        for part in line.split("*"):
+            if part:
+                runs.append((pos, len(part)))
+            pos += len(part) + 1
+        text = line.replace("*", "")
     else:
-        kept, text = None, line
+        runs, text = [(start, len(line))], line
     stripped = text.strip(_EDGE_SPACE)
     if not stripped:
         return "", []
-    lead = len(text) - len(text.lstrip(_EDGE_SPACE))
-    offs = (list(range(start + lead, start + lead + len(stripped))) if kept is None
-            else kept[lead:lead + len(stripped)])
-    is_table = _TABLE_ROW.match(stripped) and stripped.count("|") >= 3
-    if not is_table and ("|" in stripped[:1] or "|" in stripped[-1:]):
-        # stray cell markers left by PDF/HTML conversion
-        inner = stripped.strip("|").strip()
-        if not inner:
-            return "", []
-        lead = stripped.index(inner)
-        offs = offs[lead:lead + len(inner)]
-        stripped = inner
-    if not _MESSY_SPACE.search(stripped):
-        return stripped, offs
-    # collapse internal runs of spaces/tabs
-    out, out_offs, prev_space = [], [], False
-    for c, o in zip(stripped, offs):
-        space = c in " \t\xa0\r"
-        if space and prev_space:
+    if len(stripped) != len(text):
+        lead = len(text) - len(text.lstrip(_EDGE_SPACE))
+        runs = _slice(runs, lead, lead + len(stripped))
+    if stripped[0] == "|" or stripped[-1] == "|":
+        is_table = stripped[0] == "|" and stripped[-1] == "|" and stripped.count("|") >= 3
+        if not is_table:
+            # stray cell markers left by PDF/HTML conversion
+            inner = stripped.strip("|").strip()
+            if not inner:
+                return "", []
+            lead = stripped.index(inner)
+            runs = _slice(runs, lead, lead + len(inner))
+            stripped = inner
+    # str tests: a regex search on every line cost more than the rest of the cleaning
+    if not ("  " in stripped or "\t" in stripped or "\xa0" in stripped or "\r" in stripped):
+        return stripped, runs
+    # collapse internal runs of spaces/tabs to one space (at the first one's offset)
+    out: list[str] = []
+    out_runs: Runs = []
+    prev = 0
+    for m in _SPACE_RUN.finditer(stripped):
+        s, e = m.span()
+        if e - s == 1 and stripped[s] == " ":
             continue
-        out.append(" " if space else c)
-        out_offs.append(o)
-        prev_space = space
-    return "".join(out), out_offs
+        out.append(stripped[prev:s])
+        out.append(" ")
+        out_runs.extend(_slice(runs, prev, s + 1))
+        prev = e
+    out.append(stripped[prev:])
+    out_runs.extend(_slice(runs, prev, len(stripped)))
+    return "".join(out), out_runs
 
 
-class Line(NamedTuple):
-    text: str            # cleaned text (markup dropped, spaces collapsed)
-    offs: list[int]      # raw offset of each character of text
-    lone: bool           # the raw line is a lone `|` cell marker
-    bold_open: bool      # a markdown `**` span is still open at the end of the line
-    markup_only: bool    # the raw line held only markup (`**`), no text
+# A cleaned line is a plain tuple (text, offs, lone, bold_open, markup_only): ten thousand of
+# them are built per batch and a NamedTuple cost a third more.
+#   text         cleaned text (markup dropped, spaces collapsed)
+#   offs         raw offsets of the characters of text, as runs
+#   lone         the raw line is a lone `|` cell marker
+#   bold_open    a markdown `**` span is still open at the end of the line
+#   markup_only  the raw line held only markup (`**`), no text
+Line = tuple
 
 
 def _lines(raw: str) -> list[Line]:
@@ -149,19 +206,33 @@ def _lines(raw: str) -> list[Line]:
     bodies = raw.split("\n")
     if not bodies[-1]:
         bodies.pop()        # nothing after the final newline
+    # without markup, bars or runs of odd spaces a line is only trimmed: most lines of most
+    # documents take that fast path
+    messy = "  " in raw or "\t" in raw or "\xa0" in raw or "\r" in raw
     start = 0
     for body in bodies:
-        at, start = start, start + len(body) + 1
-        if body.strip(" \t\r\xa0*") == "|":
-            out.append(Line("|", [at + body.index("|")], True, False, False))
-            bold = False
+        n = len(body)
+        at, start = start, start + n + 1
+        if messy or "*" in body or "|" in body:
+            if body.strip(" \t\r\xa0*") == "|":
+                out.append(("|", ((at + body.index("|"), 1),), True, False, False))
+                bold = False
+                continue
+            text, offs = _clean_line(body, at)
+            if not body.strip():
+                bold = False
+            elif body.count("**") % 2:
+                bold = not bold
+            out.append((text, offs, False, bold and bool(text), not text and "*" in body))
             continue
-        text, offs = _clean_line(body, at)
-        if not body.strip():
+        text = body.strip(_EDGE_SPACE)
+        if len(text) == n:
+            offs = ((at, n),) if n else ()
+        else:
+            text, offs = _clean_line(body, at)
+        if bold and not body.strip():
             bold = False
-        elif body.count("**") % 2:
-            bold = not bold
-        out.append(Line(text, offs, False, bold and bool(text), not text and "*" in body))
+        out.append((text, offs, False, bold and bool(text), False))
     return out
 
 
@@ -172,14 +243,14 @@ def _grid_regions(lines) -> list[tuple[int, int]]:
     separated by a blank line, that contains at least one row break (two lone pipes in a row).
     """
     max_gap = lexicon("normalize")["max_cell_lines"]
-    pipes = [i for i, line in enumerate(lines) if line.lone]
+    pipes = [i for i, line in enumerate(lines) if line[2]]
     regions, cluster = [], []
     for i in pipes:
         # a cell never spans a blank line
         # nor an appendix heading: a blank line or "PHỤ LỤC" between two pipes ends the table
         if cluster and (i - cluster[-1] > max_gap or any(
-                (not ln.text and not ln.markup_only) or _APPENDIX_LINE.match(ln.text)
-                for ln in lines[cluster[-1] + 1:i])):
+                (not text and not markup_only) or _APPENDIX_LINE.match(text)
+                for text, _, _, _, markup_only in lines[cluster[-1] + 1:i])):
             regions.append(cluster)
             cluster = []
         cluster.append(i)
@@ -192,24 +263,25 @@ def _grid_regions(lines) -> list[tuple[int, int]]:
     return out
 
 
-def _grid_rows(lines, first: int, last: int) -> list[tuple[str, list[int]]]:
+def _grid_rows(lines, first: int, last: int) -> list[tuple[str, Runs]]:
     """Rows of a lone-pipe table as markdown rows `| cell | cell |` with offsets."""
     rows, cells = [], []
     cell_text: list[str] = []
-    cell_offs: list[int] = []
-    row_pipe = lines[first][1][0]
+    cell_offs: list[Runs] = []
+    row_pipe = lines[first][1][0][0]
 
     def close_row():
         nonlocal cells
         if cells:
-            text, offs = ["|"], [row_pipe]
+            # "|" at the row's pipe, " " at the character before, " |" both at the cell's closing pipe
+            text, offs = ["|"], [(row_pipe, 1)]
             for ct, co, pipe_at in cells:
                 text.append(" ")
-                offs.append(offs[-1])
+                offs.append((_last(offs), 1))
                 text.append(ct)
                 offs.extend(co)
                 text.append(" |")
-                offs.extend([pipe_at, pipe_at])
+                offs += ((pipe_at, 1), (pipe_at, 1))
             rows.append(("".join(text), offs))
         cells = []
 
@@ -217,24 +289,25 @@ def _grid_rows(lines, first: int, last: int) -> list[tuple[str, list[int]]]:
         text, offs, lone = lines[i][:3]
         if lone:
             if cell_text:
-                cells.append((" ".join(cell_text), _join_offs(cell_text, cell_offs), offs[0]))
+                cells.append((" ".join(cell_text), _join_offs(cell_offs), offs[0][0]))
                 cell_text, cell_offs = [], []
             elif lines[i - 1][2]:
                 close_row()
-                row_pipe = offs[0]
+                row_pipe = offs[0][0]
             continue
-        if text and not _DEBRIS.match(text):
+        if text and not _is_debris(text):
             cell_text.append(text)
             cell_offs.append(offs)
     close_row()
     return rows
 
 
-def _join_offs(texts: list[str], offs: list[list[int]]) -> list[int]:
-    out: list[int] = []
+def _join_offs(offs: list[Runs]) -> Runs:
+    """Offsets of pieces joined with a space, the space at the raw offset after the piece before."""
+    out: Runs = []
     for k, o in enumerate(offs):
         if k:
-            out.append(out[-1] + 1)
+            out.append((_last(out) + 1, 1))
         out.extend(o)
     return out
 
@@ -243,64 +316,78 @@ def normalize(doc: Document) -> Document:
     lines = _lines(doc.raw)
     width = wrap_width(lines)
     grids = {first: last for first, last in _grid_regions(lines)}
-    paragraphs: list[tuple[str, list[int]]] = []
+    paragraphs: list[tuple[str, Runs]] = []
     cur_text: list[str] = []
-    cur_offs: list[int] = []
+    cur_offs: Runs = []
     last_line = ""
     bold_continues = False
 
     def flush():
+        # called only with a paragraph open: without one the state is reset already
         nonlocal cur_text, cur_offs, last_line, bold_continues
-        if cur_text:
-            paragraphs.append(("".join(cur_text), cur_offs))
+        paragraphs.append(("".join(cur_text), cur_offs))
         cur_text, cur_offs, last_line, bold_continues = [], [], "", False
 
     i = 0
-    while i < len(lines):
-        text, offs, lone = lines[i][:3]
+    n_lines = len(lines)
+    while i < n_lines:
         if i in grids:
-            flush()
+            if cur_text:
+                flush()
             paragraphs.extend(_grid_rows(lines, i, grids[i]))
             i = grids[i] + 1
             continue
+        text, offs, lone, bold_open, markup_only = lines[i]
         i += 1
-        if lines[i - 1].markup_only:
+        if markup_only:
             continue
-        if lone or not text or _DEBRIS.match(text):
-            flush()
+        if lone or not text or _is_debris(text):
+            if cur_text:
+                flush()
             continue
-        is_table = text.startswith("|") and text.endswith("|") and text.count("|") >= 3
+        is_table = text[0] == "|" and text[-1] == "|" and text.count("|") >= 3
         if is_table:
-            flush()
+            if cur_text:
+                flush()
             paragraphs.append((text, offs))
             continue
         if cur_text and (bold_continues or should_join(last_line, text, width, len(cur_text) == 1)):
+            # the joining space stands at the raw offset after the line before (its line break),
+            # so it extends the last run
             cur_text.append(" ")
-            cur_offs.append(cur_offs[-1] + 1)
             cur_text.append(text)
+            r, n = cur_offs[-1]
+            cur_offs[-1] = (r, n + 1)
             cur_offs.extend(offs)
         else:
-            flush()
+            if cur_text:
+                flush()
             cur_text, cur_offs = [text], list(offs)
         last_line = text
-        bold_continues = lines[i - 1].bold_open
-    flush()
+        bold_continues = bold_open
+    if cur_text:
+        flush()
 
-    pieces: list[str] = []
-    offsets: list[int] = []
+    # one "\n" between paragraphs, at the raw offset after the paragraph before: it extends
+    # the last run. Runs are stored by the text position they start at.
+    starts: list[int] = []
+    raws: list[int] = []
     spans: list[tuple[int, int]] = []
     pos = 0
-    for i, (text, offs) in enumerate(paragraphs):
-        if i:
-            pieces.append("\n")
-            offsets.append(offsets[-1] + 1)
+    for text, offs in paragraphs:
+        if spans:
             pos += 1
         spans.append((pos, pos + len(text)))
-        pieces.append(text)
-        offsets.extend(offs)
-        pos += len(text)
-    offsets.append(len(doc.raw))
-    doc.text = "".join(pieces)
-    doc.offsets = offsets
+        for r, n in offs:
+            if not starts or r != raws[-1] + pos - starts[-1]:
+                starts.append(pos)
+                raws.append(r)
+            pos += n
+    # one past the end maps to the end of raw
+    if not starts or len(doc.raw) != raws[-1] + pos - starts[-1]:
+        starts.append(pos)
+        raws.append(len(doc.raw))
+    doc.text = "\n".join(text for text, _ in paragraphs)
+    doc.offsets = OffsetMap(starts, raws, pos + 1)
     doc.paragraphs = spans
     return doc

@@ -6,6 +6,9 @@ extractors use them as blocks and for inherited context such as a target year). 
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import regex
 
 from .document import Document, Heading, Section
@@ -23,6 +26,16 @@ _APPENDIX = regex.compile(
 _ATTACHED_NOTE = regex.compile(r"^\(?\s*(?:ban hành\s+)?kèm theo", regex.I)
 _ATTACHED_TAIL = regex.compile(r"\s*\(\s*(?:ban hành\s+)?kèm theo.*$", regex.I)
 _SIGNATURE = regex.compile(r"^(?:Nơi nhận|KT\.?\s|TM\.?\s|T/M|TUQ\.?\s|Q\.\s)", regex.I)
+_TRAILING_PUNCT = regex.compile(r"[\s:.]+$")
+# First characters the patterns above can match (most paragraphs open with another letter and
+# skip the matching): headings open with [IVXLC], [a-zđ] or a digit (any non-letter is tried),
+# appendices with P/B, signatures (case-insensitive) with N/K/T/Q or the Kelvin sign K.
+_HEADING_LETTERS = frozenset("IVXLCabcdefghijklmnopqrstuvwxyzđ")
+_APPENDIX_FIRST = frozenset("PB")
+_SIGNATURE_FIRST = frozenset("NnKkTtQq\u212a")
+_ANY_FIRST = _HEADING_LETTERS | _APPENDIX_FIRST | _SIGNATURE_FIRST
+# table rows, bullets and brackets open none of them (a third of all paragraphs are "- " items)
+_NONE_FIRST = frozenset("|-+([•–")
 
 
 def is_title_line(title: str) -> bool:
@@ -30,10 +43,10 @@ def is_title_line(title: str) -> bool:
     title = title.strip()
     if not title:
         return False
-    words = title.split()
+    words = title.split(None, 61)    # counts up to 62 words: enough for the tests below
     if len(words) > 60 or title.endswith(";"):
         return False
-    if ":" in title[:-1] and len(title.split(":", 1)[1].split()) >= 3:
+    if ":" in title[:-1] and len(title.split(":", 1)[1].split(None, 3)) >= 3:
         return False
     if title.endswith(".") and len(words) > 12:
         return False
@@ -44,17 +57,26 @@ def is_title_line(title: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=1)
+def _kind_cues() -> tuple[re.Pattern, dict[str, str]]:
+    """All kind cues as one pattern, in the lexicon's order, and the kind of each cue (the first
+    kind listing it). The leftmost match is the earliest cue and, of cues starting there, the
+    first listed: what a loop over the cues keeping the smallest position finds."""
+    kind_of: dict[str, str] = {}
+    for kind, cues in lexicon("sections")["kind_cues"].items():
+        for cue in cues:
+            kind_of.setdefault(cue, kind)
+    return re.compile("|".join(re.escape(cue) for cue in kind_of)), kind_of
+
+
 def section_kind(heading: str, parent_kind: str | None = None) -> str:
     """Kind of the earliest cue in the heading. A sub-heading takes a cue only when it opens the
     heading ("Mục tiêu cụ thể", "Về nhiệm vụ ..."); otherwise it inherits its parent's kind."""
     data = lexicon("sections")
     low = heading.casefold()
-    best, best_pos = None, len(low) + 1
-    for kind, cues in data["kind_cues"].items():
-        for cue in cues:
-            pos = low.find(cue)
-            if 0 <= pos < best_pos:
-                best, best_pos = kind, pos
+    cues_re, kind_of = _kind_cues()
+    m = cues_re.search(low)
+    best, best_pos = (kind_of[m.group()], m.start()) if m else (None, len(low) + 1)
     if parent_kind and best_pos > data["subheading_cue_window"]:
         best = None
     if best or parent_kind:
@@ -64,8 +86,18 @@ def section_kind(heading: str, parent_kind: str | None = None) -> str:
     return "other"
 
 
+# which patterns can match, by the first character: [IVXLC] only roman, [a-zđ] only letter, others
+# (digits, bullets) only the numeric styles; the order of _PATTERNS is kept
+_ROMAN_FIRST = frozenset("IVXLC")
+_BY_FIRST = {"roman": [p for p in _PATTERNS if p[0] == "roman"],
+             "letter": [p for p in _PATTERNS if p[0] == "letter"],
+             "other": [p for p in _PATTERNS if p[0] in ("dotted", "arabic")]}
+
+
 def _match_heading(line: str):
-    for style, pattern in _PATTERNS:
+    first = line[:1]
+    kind = "roman" if first in _ROMAN_FIRST else "letter" if first in _HEADING_LETTERS else "other"
+    for style, pattern in _BY_FIRST[kind]:
         m = pattern.match(line)
         if not m:
             continue
@@ -86,11 +118,12 @@ def segment(doc: Document) -> Document:
     paras = doc.paragraphs
 
     for i, (a, b) in enumerate(paras):
-        line = text[a:b]
-        if line.startswith("|"):
+        first = text[a] if a < b else ""
+        if first in _NONE_FIRST or (first.isalpha() and first not in _ANY_FIRST):
             continue
-        ma = _APPENDIX.match(line)
-        if ma and (ma["num"] or not ma["title"]) and len(ma["title"].split()) <= 25 and not ma["title"][:1].islower():
+        line = text[a:b]
+        ma = _APPENDIX.match(line) if first in _APPENDIX_FIRST else None
+        if ma and (ma["num"] or not ma["title"]) and len(ma["title"].split(None, 26)) <= 25 and not ma["title"][:1].islower():
             title = ma["title"].strip()
             if not title or _ATTACHED_NOTE.match(title):
                 # the appendix title is the next paragraph that is not the "kèm theo" note
@@ -111,8 +144,11 @@ def segment(doc: Document) -> Document:
             headings.append(h)
             in_appendix = True
             continue
-        if signature_at is None and not in_appendix and headings and _SIGNATURE.match(line):
+        if signature_at is None and not in_appendix and headings and first in _SIGNATURE_FIRST \
+                and _SIGNATURE.match(line):
             signature_at = a
+        if first.isalpha() and first not in _HEADING_LETTERS:
+            continue
         found = _match_heading(line)
         if not found:
             continue
@@ -163,7 +199,7 @@ def _promote_titles_with_children(doc: Document, headings: list[Heading]) -> Non
     """A short numbered sentence directly followed by its own sub-items is a heading ("2. Tiếp tục
     hoàn thiện cơ chế, chính sách." then "2.1. ...")."""
     for h, nxt in zip(headings, headings[1:]):
-        if h.is_title_line or not h.title.endswith(".") or len(h.title.split()) > 40:
+        if h.is_title_line or not h.title.endswith(".") or len(h.title.split(None, 41)) > 40:
             continue
         if nxt.depth > h.depth and doc.text[h.para_end:nxt.start].strip() == "":
             h.is_title_line = True
@@ -188,7 +224,7 @@ def _sections(doc: Document, headings: list[Heading]) -> list[Section]:
             parent = None
             if level == 2:
                 continue
-        heading_text = regex.sub(r"[\s:.]+$", "", h.title) if h.style != "appendix" else h.title
+        heading_text = _TRAILING_PUNCT.sub("", h.title) if h.style != "appendix" else h.title
         s = Section(
             section_id=f"S{len(sections) + 1}",
             parent_id=parent.section_id if parent else None,

@@ -6,24 +6,34 @@ import regex
 from .document import Cell, Document, Table, TableRow
 
 _SEPARATOR_CELL = regex.compile(r"^\s*:?-{2,}:?\s*$|^\s*$")
+_SPACES = regex.compile(r"\s+")
 
 
 def _cells(doc: Document, a: int, b: int) -> list[Cell]:
-    line = doc.text[a:b]
-    bars = [i for i, c in enumerate(line) if c == "|"]
+    """The cells between the bars of a table row, spaces around each cell's text trimmed."""
+    parts = doc.text[a:b].split("|")
     cells = []
-    for left, right in zip(bars, bars[1:]):
-        s, e = left + 1, right
-        while s < e and line[s] == " ":
-            s += 1
-        while e > s and line[e - 1] == " ":
-            e -= 1
-        cells.append(Cell(text=line[s:e], start=a + s, end=a + e))
+    pos = a + len(parts[0]) + 1          # just after the first bar
+    for part in parts[1:-1]:             # the text after the last bar is no cell
+        text = part.lstrip(" ")
+        s = pos + len(part) - len(text)
+        text = text.rstrip(" ")
+        cells.append(Cell(text=text, start=s, end=s + len(text)))
+        pos += len(part) + 1
     return cells
 
 
+def _cell_key(cell: Cell) -> str:
+    return _SPACES.sub(" ", cell.text).casefold()
+
+
 def _key(cells: list[Cell]) -> tuple[str, ...]:
-    return tuple(regex.sub(r"\s+", " ", c.text).casefold() for c in cells)
+    return tuple(map(_cell_key, cells))
+
+
+def _is_header(cells: list[Cell], header: list[str]) -> bool:
+    """_key(cells) == tuple(header), stopping at the first cell that differs."""
+    return len(cells) == len(header) and all(_cell_key(c) == h for c, h in zip(cells, header))
 
 
 def parse_tables(doc: Document) -> Document:
@@ -38,7 +48,7 @@ def parse_tables(doc: Document) -> Document:
             last_row_para = i
             continue
         contiguous = i == last_row_para + 1
-        if current is not None and _key(cells) == tuple(current.header):
+        if current is not None and _is_header(cells, current.header):
             # the header repeated after a page break: the same table goes on
             current.end = b
         elif current is None or not contiguous:

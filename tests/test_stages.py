@@ -73,3 +73,16 @@ def test_lone_pipe_grid_table_becomes_rows():
     assert [c.text for c in row.cells] == ["1", "Rà soát cơ chế", "Sở Tài chính"]
     a, b = doc.raw_span(row.cells[2].start, row.cells[2].end)
     assert raw[a:b] == "Sở Tài chính"
+
+
+def test_offset_map_points_every_kept_character_at_itself():
+    raw = ("**KẾ HOẠCH**\n|\n**TT**\n|\nNội  dung\t cần\n|\n|\n1\n|\nRà soát\n|\n\n"
+           "Căn cứ Nghị quyết số\n57-NQ/TW ngày **22/12/2024**; |\n| a | b |\nTrang 3\n")
+    doc = normalize(Document(doc_id="t", source_path="t", raw=raw))
+    offs = list(doc.offsets)
+    assert len(offs) == len(doc.text) + 1 and offs[-1] == len(raw)
+    assert offs == [doc.offsets[i] for i in range(len(offs))] == doc.offsets[:]
+    assert doc.offsets == offs and doc.offsets[-1] == doc.offsets[len(offs) - 1]
+    for i, ch in enumerate(doc.text):
+        if ch not in " \n":
+            assert raw[offs[i]] == ch, (i, ch)
