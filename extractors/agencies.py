@@ -250,15 +250,19 @@ def _issuer_info(doc: Document) -> tuple[str, str, str | None]:
     rows = doc.rows.get("documents") or [{}]
     issuer = rows[0].get("issuer") or ""
     date = rows[0].get("issue_date")
-    unit = "tỉnh"
+    if isinstance(date, (dt.date, dt.datetime)):
+        date = date.isoformat()[:10]
+    return issuer, _issuer_unit(issuer), date
+
+
+@lru_cache(maxsize=256)
+def _issuer_unit(issuer: str) -> str:
+    """Level word of the issuing unit (read several times per document: computed once)."""
     low = unify(issuer).casefold()
     for word in _data()["issuer_level_words"]:   # district words first: "huyện X, tỉnh Y" is a district
         if regex.search(rf"(?<!\p{{L}})(?:{word})(?!\p{{L}})|{word} ủy", low):
-            unit = word
-            break
-    if isinstance(date, (dt.date, dt.datetime)):
-        date = date.isoformat()[:10]
-    return issuer, unit, date
+            return word
+    return "tỉnh"
 
 
 def _level_of_unit(unit: str) -> str:
@@ -286,9 +290,9 @@ def _clean_printed(s: str) -> str:
     return _WS.sub(" ", s).strip(" ,;:.-–")
 
 
-def _and_follows(toks: list, i: int) -> bool:
+def _and_follows(words: list[str], i: int) -> bool:
     """'và' comes within the next few words, before any other comma."""
-    for _, _, w in toks[i:i + 4]:
+    for w in words[i:i + 4]:
         if w == "và":
             return True
         if w == ",":
@@ -301,7 +305,10 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
     info = c.heads[head]
     pos = start + len(head)
     rest = text[pos:pos + 100].split("\n", 1)[0].split("|", 1)[0]
-    toks = [(m.start() + pos, m.end() + pos, m.group()) for m in c.word_re.finditer(rest)]
+    # the words only; a word's offset is found when the loop reaches it (it mostly stops after a few):
+    # word_re skips only whitespace, so the next word starts at its first occurrence after the last one
+    words = c.word_re.findall(rest)
+    cur = 0
     end = pos
     n_words = 0
     lowers = 0
@@ -312,10 +319,14 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
     def is_cap(w: str) -> bool:
         return w[:1].isupper()
 
-    while i < len(toks):
-        a, b, w = toks[i]
-        nxt = toks[i + 1][2] if i + 1 < len(toks) else ""
-        if w == "," and not _and_follows(toks, i + 2) and not any(t[2] == "và" for t in toks[:i]):
+    while i < len(words):
+        w = words[i]
+        cur = rest.find(w, cur)
+        a = pos + cur
+        cur += len(w)
+        b = pos + cur
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if w == "," and not _and_follows(words, i + 2) and "và" not in words[:i]:
             break   # a comma stays inside a name only in "A, B và C" ("Sở Văn hóa, Thể thao và Du lịch")
         if w in (",", "và", "&", "-", "–"):
             if nxt and (is_cap(nxt) and nxt not in c.head_first_words and nxt not in c.function_caps and nxt != "UBND"
