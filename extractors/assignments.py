@@ -214,7 +214,9 @@ def _run(text: str, mentions: _Mentions, pos: int, end: int, first_gap=_FILLER) 
             break
         if any(x < m.start < y for x, y in _parens(text, cur, m.start + 1)):
             continue   # "Sở Nội vụ (Ban Thi đua - Khen thưởng)": the unit in brackets is part of the body before
-        gap = _PAREN.sub(" ", text[cur:m.start])
+        gap = text[cur:m.start]
+        if "(" in gap:
+            gap = _PAREN.sub(" ", gap)
         rx = first_gap if not run else _SEP
         if run and run[-1].kind == "vague" and _OF.match(gap):
             # "các đơn vị chức năng của Liên minh HTX Việt Nam": the body itself
@@ -327,6 +329,8 @@ class _Structure:
         starts = [a for a, _ in doc.paragraphs]
         self.headings = enclosing_map(doc.headings, starts)
         self.sections = enclosing_map(doc.sections, starts)
+        self.skip_heading: dict[int, bool] = {}   # id(heading) -> it lists no tasks (see _allowed)
+        self.kinds: dict[int, str | None] = {}    # id(section) -> its kind (see section_kind)
 
     def enclosing(self, doc: Document, pos: int) -> list[Heading]:
         got = self.headings.get(pos)
@@ -341,9 +345,12 @@ class _Structure:
             got = [sec] if sec else []
         if not got:
             return None
-        if _TASK_HEADING.search(got[-1].heading or ""):
-            return "nhiem_vu_giai_phap"
-        return got[-1].kind
+        sec = got[-1]
+        kind = self.kinds.get(id(sec), False)
+        if kind is False:
+            kind = self.kinds[id(sec)] = ("nhiem_vu_giai_phap" if _TASK_HEADING.search(sec.heading or "")
+                                          else sec.kind)
+        return kind
 
 
 def _allowed(doc: Document, a: int, st: _Structure) -> bool:
@@ -352,10 +359,14 @@ def _allowed(doc: Document, a: int, st: _Structure) -> bool:
     if st.section_kind(doc, a) in _data()["skip_section_kinds"]:
         return False
     for h in st.enclosing(doc, a):
-        title = h.title.strip(" *:")
-        if (h.start < a and h.is_title_line and len(title) < 60 and _SKIP_HEADINGS.match(title)
-                and not _TASK_HEADING.search(title)):
-            return False
+        if h.start < a:
+            skip = st.skip_heading.get(id(h))
+            if skip is None:
+                title = h.title.strip(" *:")
+                skip = st.skip_heading[id(h)] = bool(h.is_title_line and len(title) < 60 and _SKIP_HEADINGS.match(title)
+                                                     and not _TASK_HEADING.search(title))
+            if skip:
+                return False
     return True
 
 
