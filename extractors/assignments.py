@@ -198,24 +198,22 @@ class _Mentions:
     items: list[Mention]
     starts: list[int]
 
-    def iter_from(self, pos: int):
-        for i in range(bisect.bisect_left(self.starts, pos), len(self.items)):
-            yield self.items[i]
-
 
 def _run(text: str, mentions: _Mentions, pos: int, end: int, first_gap=_FILLER) -> list[Mention]:
     """The list of mentions starting at `pos` (only filler before the first), joined by separators."""
     run: list[Mention] = []
     cur = pos
-    for m in mentions.iter_from(pos):
+    items = mentions.items
+    for k in range(bisect.bisect_left(mentions.starts, pos), len(items)):
+        m = items[k]
         if m.start < cur:
             continue
         if m.start >= end:
             break
-        if any(x < m.start < y for x, y in _parens(text, cur, m.start + 1)):
-            continue   # "Sở Nội vụ (Ban Thi đua - Khen thưởng)": the unit in brackets is part of the body before
         gap = text[cur:m.start]
-        if "(" in gap:
+        if "(" in gap:   # (no bracket before the mention: it is in none)
+            if any(x < m.start < y for x, y in _parens(text, cur, m.start + 1)):
+                continue   # "Sở Nội vụ (Ban Thi đua - Khen thưởng)": the unit in brackets is part of the body before
             gap = _PAREN.sub(" ", gap)
         rx = first_gap if not run else _SEP
         if run and run[-1].kind == "vague" and _OF.match(gap):
@@ -271,14 +269,16 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
             return p
     limit = max(b, run_limit or b)
     run = _businesses(_run(text, ms, pos, limit), addressed)
-    if not run or not _named(run):
+    named = _named(run) if run else []
+    if not named:
         d = _DIRECTIVE.search(text, pos, b) if _has(lc, _DIRECTIVE_WORDS, pos, b) else None
         if d and d.start() - pos < 160 and not (_has(lc, _COORD_WORDS, pos, d.start())
                                                 and _COORD.search(text, pos, d.start())):
             run = _run(text, ms, d.end(), limit)
-    if run and _named(run) and _PAST.match(text, run[-1].end, b):
+            named = _named(run) if run else []
+    if named and _PAST.match(text, run[-1].end, b):
         return p   # "Sở Y tế đã phối hợp ...": a result, not a task
-    if run and _named(run):
+    if named:
         p.subjects = run
         after = run[-1].end
         p.task_start = after
@@ -623,9 +623,10 @@ def _through_names(ms: _Mentions, para_starts: list[int], paras, a: int, b: int)
     for _ in range(3):
         i = bisect.bisect_left(ms.starts, a)
         j = bisect.bisect_left(ms.starts, b)
-        cross = max((m.end for m in ms.items[i:j] if m.end > b), default=None)
-        if cross is None:
+        # mentions do not overlap, so only the last one starting before b can end after it
+        if j <= i or ms.items[j - 1].end <= b:
             return b
+        cross = ms.items[j - 1].end
         k = bisect.bisect_right(para_starts, cross - 1) - 1
         if k < 0 or paras[k][1] <= b:
             return b
