@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -40,6 +41,8 @@ def _data() -> dict:
 # --- text keys -----------------------------------------------------------------------------
 _TONE_RE = None
 _TONE_MAP: dict[str, str] = {}
+_TONE_KEYS: list[str] = []          # longest first
+_LETTER = regex.compile(r"\p{L}")
 
 
 def unify(text: str) -> str:
@@ -47,9 +50,27 @@ def unify(text: str) -> str:
     global _TONE_RE
     if _TONE_RE is None:
         _TONE_MAP.update({a: b for a, b in _data()["tone_pairs"]})
-        # only at the end of a syllable: "hoà" is old-style, "đoàn" is not
-        _TONE_RE = regex.compile("(?:" + "|".join(regex.escape(a) for a in sorted(_TONE_MAP, key=len, reverse=True)) + r")(?!\p{L})")
-    return _TONE_RE.sub(lambda m: _TONE_MAP[m.group()], text)
+        _TONE_KEYS.extend(sorted(_TONE_MAP, key=len, reverse=True))
+        # the old spellings, found by the stdlib `re` (twice as fast on a whole text as `regex`)
+        _TONE_RE = re.compile("|".join(re.escape(a) for a in _TONE_KEYS))
+    # replaced only at the end of a syllable ("hoà" is old-style, "đoàn" is not): the first
+    # spelling at a position, in _TONE_KEYS order, with no letter after it
+    out = []
+    last = 0
+    m = _TONE_RE.search(text)
+    while m:
+        p = m.start()
+        for k in _TONE_KEYS:
+            if text.startswith(k, p) and not _LETTER.match(text, p + len(k)):
+                out.append(text[last:p])
+                out.append(_TONE_MAP[k])
+                last = p + len(k)
+                break
+        m = _TONE_RE.search(text, last if last > p else p + 1)
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 def unified_text(doc: Document) -> str:
