@@ -519,14 +519,11 @@ def find_mentions(doc: Document) -> list[Mention]:
         name = _clean_printed(name)
         info = c.heads[head]
         level = info["level"]
-        uname = unify(name)
-        for rx, lv in c.suffix_level_res:
-            if rx.search(uname):
-                level = lv if level != "doan_the" else level
-                break
-        else:
-            if level in ("tinh", "huyen"):
-                level = issuer_level if level == "tinh" else level
+        lv = _suffix_level(name)
+        if lv is not None:
+            level = lv if level != "doan_the" else level
+        elif level in ("tinh", "huyen"):
+            level = issuer_level if level == "tinh" else level
         kind = "body"
         if name.startswith("Bộ ") and not name.startswith(("Bộ Chỉ huy", "Bộ đội")):
             kind = "central"
@@ -547,7 +544,7 @@ def find_mentions(doc: Document) -> list[Mention]:
     taken = bytearray(len(text) + 1)
     chosen: list[Mention] = []
     for _, a, b, m in cands:
-        if 1 in taken[a:b]:
+        if taken.find(1, a, b) >= 0:
             continue
         taken[a:b] = b"\x01" * (b - a)
         if m.kind == "body" and issuer_key and fold(m.names[0]) in (issuer_key, issuer_short):
@@ -582,6 +579,17 @@ def _split_levels(chosen: list[Mention], text: str) -> None:
             end = x.end()
         if len(names) > 1:
             m.end, m.names, m.levels, m.level = end, names, lvls, lvls[0]
+
+
+@lru_cache(maxsize=4096)
+def _suffix_level(name: str) -> str | None:
+    """The level its last words give a head-word body's name ("... cấp huyện", "... xã X"), if any
+    (names recur in a plan: read once)."""
+    uname = unify(name)
+    for rx, lv in compiled().suffix_level_res:
+        if rx.search(uname):
+            return lv
+    return None
 
 
 def mentions_in(doc: Document, start: int, end: int) -> list[Mention]:
