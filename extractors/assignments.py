@@ -268,6 +268,9 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
             p.subjects = _run(text, ms, lm.end(), b)
             return p
     limit = max(b, run_limit or b)
+    k = bisect.bisect_left(ms.starts, pos)
+    if k == len(ms.starts) or ms.starts[k] >= limit:
+        return p   # no mention from here to the limit: every list of bodies below would be empty
     run = _businesses(_run(text, ms, pos, limit), addressed)
     named = _named(run) if run else []
     if not named:
@@ -497,6 +500,10 @@ def _text_rows(doc: Document, col: _Collector) -> None:
         while scopes and scopes[-1].end <= a:
             scopes.pop()
         inherited = scopes[-1] if scopes and scopes[-1].start < a else None
+        if inherited is None:
+            k = bisect.bisect_left(mentions.starts, a)
+            if k == len(mentions.starts) or mentions.starts[k] >= b:
+                continue   # no body named here and no enclosing item whose bodies act: nothing to read
         ends = [m.start() + 1 if m.group() == "." else m.start() for m in _SENT_END.finditer(text, a, b)]
         clauses = _split_clauses(text, a, b)
         if b != paras[pi][1]:
