@@ -482,7 +482,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
     paras = doc.paragraphs
     para_starts = [x for x, _ in paras]
     for pi, (a, b) in enumerate(paras):
-        if not doc.text[a:b].strip() or doc.in_table(a) or a < skip_until:
+        if a < skip_until or not doc.text[a:b].strip() or doc.in_table(a):
             continue
         b = _through_names(mentions, para_starts, paras, a, b)
         if b != paras[pi][1]:
@@ -492,11 +492,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             # the addressee / distribution list that follows is not a task
             skip_until = _leadin_end(doc, pi, 0, st)
             continue
-        if line.lstrip().startswith(_SKIP_START) or not _allowed(doc, a, st):
-            continue
-        if _all_caps(line):
-            continue
-        h = heads_at.get(a)
+        # (items that ended before this paragraph close whether it is read or not)
         while scopes and scopes[-1].end <= a:
             scopes.pop()
         inherited = scopes[-1] if scopes and scopes[-1].start < a else None
@@ -504,6 +500,11 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             k = bisect.bisect_left(mentions.starts, a)
             if k == len(mentions.starts) or mentions.starts[k] >= b:
                 continue   # no body named here and no enclosing item whose bodies act: nothing to read
+        if line.lstrip().startswith(_SKIP_START) or not _allowed(doc, a, st):
+            continue
+        if _all_caps(line):
+            continue
+        h = heads_at.get(a)
         ends = [m.start() + 1 if m.group() == "." else m.start() for m in _SENT_END.finditer(text, a, b)]
         clauses = _split_clauses(text, a, b)
         if b != paras[pi][1]:
