@@ -289,11 +289,11 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
             p.lead = True
         elif _COORD_AFTER.match(text, after, b):
             p.coord_first = True
-    lead_at = None
-    lm = _LEAD.search(text, p.task_start, b) if _has(lc, _LEAD_WORDS, p.task_start, b) else None
-    if lm:
-        lead_at = lm.start()
-        if p.subjects and not p.coord_first:
+    # where a lead cue follows the subjects: read only when it matters (subjects, or partners found)
+    lead_at: int | None | bool = False
+    if p.subjects and not p.coord_first:
+        lead_at = _lead_at(text, lc, p.task_start, b)
+        if lead_at is not None:
             p.lead = True
     j = _BETWEEN.search(text, pos, b) if _has(lc, _BETWEEN_WORDS, pos, b) else None
     if j:
@@ -304,8 +304,16 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
             continue
         run = _businesses(_run(text, ms, c.end(), limit), False)
         if run:
+            if lead_at is False:
+                lead_at = _lead_at(text, lc, p.task_start, b)
             p.partners.append((c.start(), run, lead_at is not None and lead_at < c.start()))
     return p
+
+
+def _lead_at(text: str, lc: tuple, a: int, b: int) -> int | None:
+    """Offset of the first lead cue ("chủ trì", ...) in text[a:b], if any."""
+    m = _LEAD.search(text, a, b) if _has(lc, _LEAD_WORDS, a, b) else None
+    return m.start() if m else None
 
 
 # --- paragraphs and scopes -------------------------------------------------------------------
