@@ -239,3 +239,19 @@ def test_cue_windows_find_what_a_whole_text_scan_finds(processed):
             wins: dict = {}
             for rx, cues in gated:
                 assert [m.span() for m in cued(rx, text, low, cues, wins)] == [m.span() for m in rx.finditer(text)], rx.pattern
+
+
+def test_unify_is_the_regex_alternation():
+    """unify finds old spellings with the stdlib re and tests the letter after each with regex's
+    \\p{L}: the same replacements as one regex alternation (longest first) with (?!\\p{L})."""
+    import random
+    import regex
+    from extractors import agencies
+    agencies.unify("")
+    keys = sorted(agencies._TONE_MAP, key=len, reverse=True)
+    one = regex.compile("(?:" + "|".join(regex.escape(k) for k in keys) + r")(?!\p{L})")
+    rnd = random.Random(7)
+    alphabet = "oOuUàáảãạèéẻẽẹỳýỷỹỵan ²\n,Đ1"
+    for _ in range(20000):
+        s = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 10)))
+        assert agencies.unify(s) == one.sub(lambda m: agencies._TONE_MAP[m.group()], s), s
