@@ -198,23 +198,23 @@ class _Mentions:
     items: list[Mention]
     starts: list[int]
 
-    def iter_from(self, pos: int):
-        for i in range(bisect.bisect_left(self.starts, pos), len(self.items)):
-            yield self.items[i]
-
 
 def _run(text: str, mentions: _Mentions, pos: int, end: int, first_gap=_FILLER) -> list[Mention]:
     """The list of mentions starting at `pos` (only filler before the first), joined by separators."""
     run: list[Mention] = []
     cur = pos
-    for m in mentions.iter_from(pos):
+    items = mentions.items
+    for k in range(bisect.bisect_left(mentions.starts, pos), len(items)):
+        m = items[k]
         if m.start < cur:
             continue
         if m.start >= end:
             break
-        if any(x < m.start < y for x, y in _parens(text, cur, m.start + 1)):
-            continue   # "Sở Nội vụ (Ban Thi đua - Khen thưởng)": the unit in brackets is part of the body before
-        gap = _PAREN.sub(" ", text[cur:m.start])
+        gap = text[cur:m.start]
+        if "(" in gap:   # (no bracket before the mention: it is in none)
+            if any(x < m.start < y for x, y in _parens(text, cur, m.start + 1)):
+                continue   # "Sở Nội vụ (Ban Thi đua - Khen thưởng)": the unit in brackets is part of the body before
+            gap = _PAREN.sub(" ", gap)
         rx = first_gap if not run else _SEP
         if run and run[-1].kind == "vague" and _OF.match(gap):
             # "các đơn vị chức năng của Liên minh HTX Việt Nam": the body itself
@@ -268,15 +268,20 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
             p.subjects = _run(text, ms, lm.end(), b)
             return p
     limit = max(b, run_limit or b)
+    k = bisect.bisect_left(ms.starts, pos)
+    if k == len(ms.starts) or ms.starts[k] >= limit:
+        return p   # no mention from here to the limit: every list of bodies below would be empty
     run = _businesses(_run(text, ms, pos, limit), addressed)
-    if not run or not _named(run):
+    named = _named(run) if run else []
+    if not named:
         d = _DIRECTIVE.search(text, pos, b) if _has(lc, _DIRECTIVE_WORDS, pos, b) else None
         if d and d.start() - pos < 160 and not (_has(lc, _COORD_WORDS, pos, d.start())
                                                 and _COORD.search(text, pos, d.start())):
             run = _run(text, ms, d.end(), limit)
-    if run and _named(run) and _PAST.match(text, run[-1].end, b):
+            named = _named(run) if run else []
+    if named and _PAST.match(text, run[-1].end, b):
         return p   # "Sở Y tế đã phối hợp ...": a result, not a task
-    if run and _named(run):
+    if named:
         p.subjects = run
         after = run[-1].end
         p.task_start = after
@@ -284,11 +289,11 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
             p.lead = True
         elif _COORD_AFTER.match(text, after, b):
             p.coord_first = True
-    lead_at = None
-    lm = _LEAD.search(text, p.task_start, b) if _has(lc, _LEAD_WORDS, p.task_start, b) else None
-    if lm:
-        lead_at = lm.start()
-        if p.subjects and not p.coord_first:
+    # where a lead cue follows the subjects: read only when it matters (subjects, or partners found)
+    lead_at: int | None | bool = False
+    if p.subjects and not p.coord_first:
+        lead_at = _lead_at(text, lc, p.task_start, b)
+        if lead_at is not None:
             p.lead = True
     j = _BETWEEN.search(text, pos, b) if _has(lc, _BETWEEN_WORDS, pos, b) else None
     if j:
@@ -299,8 +304,16 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
             continue
         run = _businesses(_run(text, ms, c.end(), limit), False)
         if run:
+            if lead_at is False:
+                lead_at = _lead_at(text, lc, p.task_start, b)
             p.partners.append((c.start(), run, lead_at is not None and lead_at < c.start()))
     return p
+
+
+def _lead_at(text: str, lc: tuple, a: int, b: int) -> int | None:
+    """Offset of the first lead cue ("chủ trì", ...) in text[a:b], if any."""
+    m = _LEAD.search(text, a, b) if _has(lc, _LEAD_WORDS, a, b) else None
+    return m.start() if m else None
 
 
 # --- paragraphs and scopes -------------------------------------------------------------------
@@ -327,6 +340,8 @@ class _Structure:
         starts = [a for a, _ in doc.paragraphs]
         self.headings = enclosing_map(doc.headings, starts)
         self.sections = enclosing_map(doc.sections, starts)
+        self.skip_heading: dict[int, bool] = {}   # id(heading) -> it lists no tasks (see _allowed)
+        self.kinds: dict[int, str | None] = {}    # id(section) -> its kind (see section_kind)
 
     def enclosing(self, doc: Document, pos: int) -> list[Heading]:
         got = self.headings.get(pos)
@@ -341,9 +356,12 @@ class _Structure:
             got = [sec] if sec else []
         if not got:
             return None
-        if _TASK_HEADING.search(got[-1].heading or ""):
-            return "nhiem_vu_giai_phap"
-        return got[-1].kind
+        sec = got[-1]
+        kind = self.kinds.get(id(sec), False)
+        if kind is False:
+            kind = self.kinds[id(sec)] = ("nhiem_vu_giai_phap" if _TASK_HEADING.search(sec.heading or "")
+                                          else sec.kind)
+        return kind
 
 
 def _allowed(doc: Document, a: int, st: _Structure) -> bool:
@@ -352,10 +370,14 @@ def _allowed(doc: Document, a: int, st: _Structure) -> bool:
     if st.section_kind(doc, a) in _data()["skip_section_kinds"]:
         return False
     for h in st.enclosing(doc, a):
-        title = h.title.strip(" *:")
-        if (h.start < a and h.is_title_line and len(title) < 60 and _SKIP_HEADINGS.match(title)
-                and not _TASK_HEADING.search(title)):
-            return False
+        if h.start < a:
+            skip = st.skip_heading.get(id(h))
+            if skip is None:
+                title = h.title.strip(" *:")
+                skip = st.skip_heading[id(h)] = bool(h.is_title_line and len(title) < 60 and _SKIP_HEADINGS.match(title)
+                                                     and not _TASK_HEADING.search(title))
+            if skip:
+                return False
     return True
 
 
@@ -468,7 +490,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
     paras = doc.paragraphs
     para_starts = [x for x, _ in paras]
     for pi, (a, b) in enumerate(paras):
-        if not doc.text[a:b].strip() or doc.in_table(a) or a < skip_until:
+        if a < skip_until or not doc.text[a:b].strip() or doc.in_table(a):
             continue
         b = _through_names(mentions, para_starts, paras, a, b)
         if b != paras[pi][1]:
@@ -478,14 +500,19 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             # the addressee / distribution list that follows is not a task
             skip_until = _leadin_end(doc, pi, 0, st)
             continue
+        # (items that ended before this paragraph close whether it is read or not)
+        while scopes and scopes[-1].end <= a:
+            scopes.pop()
+        inherited = scopes[-1] if scopes and scopes[-1].start < a else None
+        if inherited is None:
+            k = bisect.bisect_left(mentions.starts, a)
+            if k == len(mentions.starts) or mentions.starts[k] >= b:
+                continue   # no body named here and no enclosing item whose bodies act: nothing to read
         if line.lstrip().startswith(_SKIP_START) or not _allowed(doc, a, st):
             continue
         if _all_caps(line):
             continue
         h = heads_at.get(a)
-        while scopes and scopes[-1].end <= a:
-            scopes.pop()
-        inherited = scopes[-1] if scopes and scopes[-1].start < a else None
         ends = [m.start() + 1 if m.group() == "." else m.start() for m in _SENT_END.finditer(text, a, b)]
         clauses = _split_clauses(text, a, b)
         if b != paras[pi][1]:
@@ -612,9 +639,10 @@ def _through_names(ms: _Mentions, para_starts: list[int], paras, a: int, b: int)
     for _ in range(3):
         i = bisect.bisect_left(ms.starts, a)
         j = bisect.bisect_left(ms.starts, b)
-        cross = max((m.end for m in ms.items[i:j] if m.end > b), default=None)
-        if cross is None:
+        # mentions do not overlap, so only the last one starting before b can end after it
+        if j <= i or ms.items[j - 1].end <= b:
             return b
+        cross = ms.items[j - 1].end
         k = bisect.bisect_right(para_starts, cross - 1) - 1
         if k < 0 or paras[k][1] <= b:
             return b

@@ -220,3 +220,38 @@ def test_military_and_police_abbreviations(tmp_path):
     got = {(r["agency"], r["role"]) for r in doc.rows["assignments"]}
     assert got == {("Bộ Chỉ huy Quân sự tỉnh", "phoi_hop"), ("Công an tỉnh", "phoi_hop"),
                    ("Ủy ban nhân dân cấp xã", "chu_tri")}
+
+
+def test_cue_windows_find_what_a_whole_text_scan_finds(processed):
+    """Each pattern runs only around its cue words (`cues` in the lexicon: words one of which all
+    its matches contain): on the bundled plans, as printed and upper-cased, that finds exactly
+    the matches of a scan of the whole text."""
+    from extractors.agencies import compiled, cued, unified_text
+    c = compiled()
+    gated = ([(rx, f["cues"]) for f, rx in c.families] + [(rx, g["cues"]) for g, rx in c.groups]
+             + [(rx, g["cues"]) for g, rx in c.subject_groups] + [(rx, cues) for rx, _, cues in c.locals]
+             + [(c.dept_list, c.dept_cues), (c.mttq, c.mttq_cues), (c.central, c.central_cues),
+                (c.issuer_committee, c.issuer_cues), (c.bare_council, c.bare_cues), (c.vague_re, c.vague_cues)])
+    for doc in processed.values():
+        for text in (unified_text(doc), unified_text(doc).upper()):
+            low = text.lower()
+            assert len(low) == len(text)
+            wins: dict = {}
+            for rx, cues in gated:
+                assert [m.span() for m in cued(rx, text, low, cues, wins)] == [m.span() for m in rx.finditer(text)], rx.pattern
+
+
+def test_unify_is_the_regex_alternation():
+    """unify finds old spellings with the stdlib re and tests the letter after each with regex's
+    \\p{L}: the same replacements as one regex alternation (longest first) with (?!\\p{L})."""
+    import random
+    import regex
+    from extractors import agencies
+    agencies.unify("")
+    keys = sorted(agencies._TONE_MAP, key=len, reverse=True)
+    one = regex.compile("(?:" + "|".join(regex.escape(k) for k in keys) + r")(?!\p{L})")
+    rnd = random.Random(7)
+    alphabet = "oOuUàáảãạèéẻẽẹỳýỷỹỵan ²\n,Đ1"
+    for _ in range(20000):
+        s = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 10)))
+        assert agencies.unify(s) == one.sub(lambda m: agencies._TONE_MAP[m.group()], s), s
