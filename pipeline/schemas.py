@@ -119,6 +119,4 @@ def empty_table(name: str) -> pa.Table:
 
 def to_table(name: str, rows: list[dict]) -> pa.Table:
     """Rows (dicts keyed by column name) to a table with the declared schema."""
-    schema = TABLES[name]
-    columns = {f.name: [row.get(f.name) for row in rows] for f in schema}
-    return pa.Table.from_pydict(columns, schema=schema)
+    return pa.Table.from_pylist(rows, schema=TABLES[name])   # a missing key is a null
