@@ -17,6 +17,7 @@ What makes a run lose nothing:
 """
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import hashlib
 import os
@@ -128,24 +129,61 @@ def _on_alarm(signum, frame):
     raise DocumentTimeout()
 
 
+class _ThreadTimeout:
+    """Raise DocumentTimeout in the calling thread after `seconds`, for threads where SIGALRM
+    cannot be used (Dask's worker threads). The exception is delivered at the thread's next
+    Python instruction, so pure-Python loops stop; a single long C call finishes first."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.active = self.fired = False
+
+    def _fire(self):
+        with self.lock:
+            if self.active:
+                self.fired = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id),
+                                                           ctypes.py_object(DocumentTimeout))
+
+    def __enter__(self):
+        self.thread_id = threading.get_ident()
+        self.active = True
+        self.timer = threading.Timer(self.seconds, self._fire)
+        self.timer.daemon = True
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.timer.cancel()
+        with self.lock:
+            self.active = False
+            if self.fired:   # fired but not yet delivered: withdrawn, it must not hit the caller's code
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id), None)
+        return False
+
+
 def _process_with_timeout(path: str, doc_id: str) -> DocResult:
-    # SIGALRM works only in a main thread (process pools; not Dask's threaded workers)
-    armed = DOC_TIMEOUT > 0 and threading.current_thread() is threading.main_thread()
-    if armed:
+    try:
+        if DOC_TIMEOUT <= 0:
+            return process_document(path, doc_id)
+        if threading.current_thread() is not threading.main_thread():
+            with _ThreadTimeout(DOC_TIMEOUT):   # Dask's worker threads
+                return process_document(path, doc_id)
+        # process pools: SIGALRM (works only in a main thread) also stops a long C call of a parser
         previous = signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, DOC_TIMEOUT)
-    try:
-        return process_document(path, doc_id)
+        try:
+            return process_document(path, doc_id)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
     except DocumentTimeout:
         result = DocResult(doc_id=doc_id, path=path)
         result.errors.append(_error(doc_id, path, "timeout",
                                     f"stopped after {DOC_TIMEOUT:.0f}s (PIPELINE_DOC_TIMEOUT); the file is "
                                     "too large or makes a parser loop"))
         return result
-    finally:
-        if armed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
 
 
 def file_sha256(path: Path) -> str:

@@ -314,3 +314,37 @@ def test_manifest_saves_grow_apart_when_saving_is_slow():
     assert run_mod.manifest_save_due(2.1, 0.002)
     assert not run_mod.manifest_save_due(5.9, 0.3)
     assert run_mod.manifest_save_due(6.1, 0.3)
+
+
+def test_a_hanging_document_times_out_in_a_worker_thread(monkeypatch):
+    """Dask runs documents in worker threads, where SIGALRM cannot be used: the per-document
+    timeout still stops a looping document, and nothing is raised in the thread afterwards."""
+    import threading
+    path = sorted(RAW.glob("*.txt"))[0]
+
+    def hanging(p, doc_id=None):
+        while True:
+            sum(range(1000))   # Python code: the timeout is delivered between instructions
+
+    results, leaked = {}, []
+
+    def worker():
+        monkeypatch.setattr(run_mod, "DOC_TIMEOUT", 0.5)
+        monkeypatch.setattr(run_mod, "process_document", hanging)
+        results["hang"] = run_mod._process_with_timeout(str(path), "hang")
+        monkeypatch.setattr(run_mod, "process_document", lambda p, d=None: run_mod.DocResult(doc_id=d, path=p))
+        results["quick"] = run_mod._process_with_timeout(str(path), "quick")
+        try:
+            deadline = time.monotonic() + 1.0   # past the quick document's timer: it was cancelled
+            while time.monotonic() < deadline:
+                sum(range(1000))
+        except BaseException as exc:  # noqa: BLE001
+            leaked.append(exc)
+
+    t = threading.Thread(target=worker, daemon=True)
+    t.start()
+    t.join(20)
+    assert not t.is_alive()
+    assert [e["stage"] for e in results["hang"].errors] == ["timeout"]
+    assert results["quick"].errors == [] and results["quick"].doc_id == "quick"
+    assert leaked == []
