@@ -410,8 +410,46 @@ def _two_columns(raw_lines: list[str]) -> list[str]:
         i = j
     return out
 
+def _page_lines(text: str) -> str:
+    """Layout text of (part of) a page: side-by-side blocks read by column, page numbers dropped."""
+    lines = _two_columns(text.splitlines())
+    while lines and (not lines[0].strip() or _PAGE_NUMBER.match(lines[0])):
+        lines.pop(0)
+    while lines and (not lines[-1].strip() or _PAGE_NUMBER.match(lines[-1])):
+        lines.pop()
+    return _join_lines(lines).rstrip("\n")
+
+
+def _ruled_table_pages(data: bytes) -> dict[int, str]:
+    """Text of the pages that hold ruled tables (cell borders drawn, as in plans' appendices),
+    read with pdfplumber: the text between the tables in layout mode, each table one
+    `| cell | cell |` line a row. The text layer alone loses the cells of a table."""
+    import pdfplumber
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    out: dict[int, str] = {}
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for number, page in enumerate(pdf.pages):
+            tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
+            tables = [t for t in tables if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2]
+            if not tables:
+                continue
+            parts, top = [], 0.0
+            for table in tables:
+                x0, t_top, x1, t_bottom = table.bbox
+                if t_top > top:
+                    parts.append(_page_lines(page.crop((0, top, page.width, t_top)).extract_text(layout=True) or ""))
+                rows = [[(cell or "").splitlines() for cell in row] for row in table.extract()]
+                parts.append("\n".join(_table_lines(rows)))
+                top = max(top, t_bottom)
+            if top < page.height:
+                parts.append(_page_lines(page.crop((0, top, page.width, page.height)).extract_text(layout=True) or ""))
+            out[number] = "\n".join(p for p in parts if p)
+    return out
+
+
 def pdf_to_text(data: bytes) -> str:
-    """The text layer of a PDF, page after page, page-number lines dropped."""
+    """The text layer of a PDF, page after page, page-number lines dropped; pages with ruled
+    tables have their tables rebuilt (`_ruled_table_pages`)."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
     logging.getLogger("pypdf").setLevel(logging.ERROR)   # hostile files log thousands of warnings
@@ -421,20 +459,22 @@ def pdf_to_text(data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise FormatError("the PDF is encrypted with a password")
+        try:
+            ruled = _ruled_table_pages(data)
+        except Exception:  # noqa: BLE001 - tables are a bonus: the text layer is still read
+            ruled = {}
         pages = []
-        for page in reader.pages:
+        for number, page in enumerate(reader.pages):
+            if number in ruled:
+                pages.append(ruled[number])
+                continue
             # layout mode keeps vertical gaps as blank lines (the paragraph breaks of the page)
             # and the horizontal position of text (the two columns of header and signature)
             try:
                 text = page.extract_text(extraction_mode="layout") or ""
             except Exception:  # noqa: BLE001 - layout mode needs font metrics some files lack
                 text = page.extract_text() or ""
-            lines = _two_columns(text.splitlines())
-            while lines and (not lines[0].strip() or _PAGE_NUMBER.match(lines[0])):
-                lines.pop(0)
-            while lines and (not lines[-1].strip() or _PAGE_NUMBER.match(lines[-1])):
-                lines.pop()
-            pages.append(_join_lines(lines).rstrip("\n"))
+            pages.append(_page_lines(text))
     except FormatError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
