@@ -12,6 +12,8 @@ from pipeline.document import Document
 from pipeline.lexicon import lexicon
 from pipeline.rows import DocumentRow
 
+from .agencies import unify
+
 HEAD_CHARS = 4000          # the header block of a plan is in its first few thousand characters
 _NUMBER = regex.compile(r"\bSố(?:\s*hiệu)?\s*:?\s*(?P<num>\d{1,5}\s*(?:/\s*\d{4}\s*)?[/-]\s*\p{Lu}[\p{L}\d&.\-/ ]*?)(?=\s*(?:$|\||\n|\s{2}|ngày|[,;]|\s\p{Lu}\p{Ll}))", regex.M)
 _DOC_REF = regex.compile(r"(?<![\w/.])(?P<num>\d{1,5}(?:/\d{4})?)\s*(?P<sep>[-/])\s*(?P<code>\p{Lu}[\p{L}&]*(?:\s?[-/]\s?\p{Lu}[\p{L}&\d]*)*)")
@@ -111,7 +113,7 @@ def issuer_and_province(doc: Document) -> tuple[str | None, str | None]:
         if issuer:
             break
     if issuer is None:
-        issuer = _party_issuer(doc)
+        issuer = _party_issuer(doc) or _central_issuer(head[:cut.start()] if cut else head[:600])
     if province is None:
         header_issuer = _header_field(doc, "issuer")
         if header_issuer and _re(r"(?i)(tỉnh|thành phố)\s").match(header_issuer):
@@ -124,6 +126,28 @@ def issuer_and_province(doc: Document) -> tuple[str | None, str | None]:
         if m and issuer and "tỉnh" in issuer:
             province = m["place"].strip()
     return issuer, province
+
+
+def _caps_key(s: str) -> str:
+    """Letters and digits of a name, case and tone-mark placement (HOÁ / HÓA) unified."""
+    return unify(" ".join(_re(r"[\p{L}\d]+").findall(s.casefold())))
+
+
+@lru_cache(maxsize=1)
+def _central_issuers() -> dict[str, str]:
+    return {_caps_key(name): name for name in _data()["central_issuers"]}
+
+
+def _central_issuer(block: str) -> str | None:
+    """A ministry issuing under its own name: the issuer lines (before 'Số') are that name alone."""
+    lines = []
+    for line in _re(r"[|\n]").split(block):
+        line = line.strip(" *-_")
+        if line.startswith("Số"):
+            break
+        if line:
+            lines.append(line)
+    return _central_issuers().get(_caps_key(" ".join(lines))) if lines else None
 
 
 def _party_issuer(doc: Document) -> str | None:

@@ -26,3 +26,26 @@ def test_document_metadata(processed, prefix, number, doc_type, issuer, province
     assert row["issue_date"] == date
     assert row["signer"] == signer
     assert row["implements"] == implements
+
+
+def _header_doc(tmp_path, header: str):
+    from pipeline.run import process_document
+    path = tmp_path / "plan.md"
+    path.write_text(header + "\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+                    "Hà Nội, ngày 15 tháng 3 năm 2026\n\nKẾ HOẠCH\nTriển khai chuyển đổi số\n\n"
+                    "I. MỤC ĐÍCH, YÊU CẦU\nCục Công nghệ thông tin chủ trì, phối hợp với các đơn vị.\n", encoding="utf-8")
+    return process_document(path).rows["documents"][0]
+
+
+@pytest.mark.parametrize("header,issuer", [
+    ("BỘ Y TẾ\n-------\nSố: 1234/KH-BYT", "Bộ Y tế"),
+    ("**BỘ VĂN HOÁ, THỂ THAO\nVÀ DU LỊCH**\n---------\nSố: 77/KH-BVHTTDL", "Bộ Văn hóa, Thể thao và Du lịch"),
+    ("| BỘ CÔNG THƯƠNG | Số: 5/KH-BCT |", "Bộ Công Thương"),
+    # a unit under the ministry issues: its own name is not in the list, the issuer stays unknown
+    ("BỘ Y TẾ\nCỤC QUẢN LÝ KHÁM, CHỮA BỆNH\nSố: 12/KH-KCB", None),
+])
+def test_a_ministry_issuing_under_its_own_name(tmp_path, header, issuer):
+    row = _header_doc(tmp_path, header)
+    assert row["issuer"] == issuer
+    assert row["province"] is None
+    assert row["issue_date"] == dt.date(2026, 3, 15)
