@@ -616,13 +616,24 @@ def _item_opening(before: str, unit: str) -> bool:
 def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = None) -> Iterator[TargetRow]:
     """Targets in the span [a, b) of the normalized text (a paragraph or a table cell)."""
     doc, text = ctx.doc, ctx.doc.text
-    if not _DIGIT.search(text, a, b):
+    # the figures a target can start from, read once for the span (a numeral holds no space nor
+    # ";", so none crosses a sentence or clause): most ("2025,", "15/6") have nothing a unit or a
+    # range can start with after them, and a span left with none is not split at all
+    figures = [m for m in NUMBER.finditer(text, a, b) if _FIGURE_GOES_ON.match(text, m.end())]
+    if not figures:
         return                                          # every target holds a figure
     quoted = None                                       # quotations, read once a figure is kept
+    k = 0                                               # the next figure not yet read
     for ss, se in _sentences(text, a, b):
+        if k == len(figures):
+            break
+        if figures[k].start() >= se:
+            continue                                    # no figure in this sentence
         for cs, ce in _clauses(text, ss, se):
             prev_in_clause: _Found | None = None
-            for m in NUMBER.finditer(text, cs, ce):
+            while k < len(figures) and figures[k].start() < ce:
+                m = figures[k]
+                k += 1
                 if prev_in_clause and m.start() < prev_in_clause.end:
                     continue
                 f = _read_number(text, m, max(a, m.start() - 60))
