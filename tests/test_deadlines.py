@@ -543,3 +543,25 @@ def test_capitals_counts_letters_only():
     assert not _capitals("ABCDEFGH 12345")                     # 8 letters are too few
     assert not _capitals("ⅫⅫⅫⅫⅫⅫⅫⅫⅫⅫ abcdefghij")           # capital numerals are no letters
     assert _capitals("ABCDEFGHIJKLMNOPQ rst")                  # 17 of 20
+
+
+def test_cues_read_in_the_casefolded_document_find_what_the_text_patterns_find():
+    """A cue read in the casefolded document (L_..., the standard library on a lower-case pattern)
+    finds at least what its case-insensitive pattern (G_...) finds in the text: every character the
+    latter takes for a letter of the cue casefolds to that letter, or to several characters (İ -> i̇),
+    and then the document is not read casefolded. (The standard library's \\s and \\d take at least
+    the characters the regex module's do.)"""
+    import sys
+
+    import regex
+
+    import extractors.deadlines as d
+    every = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i < 0xE000)
+    pairs = [(getattr(d, "G_" + n[2:]), p) for n, p in vars(d).items() if n.startswith("L_")]
+    assert pairs
+    for g, p in pairs:
+        assert g.pattern == p.pattern and g.flags & regex.I and p.pattern == p.pattern.casefold()
+        for letter in {ch for ch in p.pattern if ch.isalpha()}:
+            for c in regex.compile(regex.escape(letter), regex.I).findall(every):
+                assert c.casefold() == letter or len(c.casefold()) > 1, (p.pattern, letter, c)
+    assert d._casefolded("Ngày 1 tháng 2") is not None and d._casefolded("GİỜ") is None
