@@ -721,8 +721,16 @@ def _skipped_section(doc: Document, a: int, seen: dict[int, bool]) -> bool:
     return skip
 
 
+ASCII_SMALL = bytes(range(ord("a"), ord("z") + 1))
+
+
 def _capitals(head: str) -> bool:
     """Over 80% of the letters (more than 8) are capitals."""
+    # ASCII small letters (counted on the bytes, in C) are small letters: when they are a fifth of
+    # the characters, capitals cannot be over 80% of the letters. Most prose stops here.
+    data = head.encode()
+    if 5 * (len(data) - len(data.translate(None, ASCII_SMALL))) >= len(head):
+        return False
     letters = sum(map(str.isalpha, head))
     if letters <= 8 or 5 * sum(map(str.isupper, head)) < 4 * letters:
         return False     # too few capitals even counting those that are no letters (Ⅻ): the usual case

@@ -565,3 +565,21 @@ def test_cues_read_in_the_casefolded_document_find_what_the_text_patterns_find()
             for c in regex.compile(regex.escape(letter), regex.I).findall(every):
                 assert c.casefold() == letter or len(c.casefold()) > 1, (p.pattern, letter, c)
     assert d._casefolded("Ngày 1 tháng 2") is not None and d._casefolded("GİỜ") is None
+
+
+def test_capitals_shortcut_says_what_the_counts_say():
+    """The ASCII small letters shortcut never changes the answer of the letter counts."""
+    import random
+
+    from extractors.deadlines import _capitals
+
+    def counted(head):
+        letters = "".join(filter(str.isalpha, head))
+        return len(letters) > 8 and sum(map(str.isupper, letters)) / len(letters) > 0.8
+
+    rng = random.Random(7)
+    alphabet = "abcxyzABCXYZđĐếẾờỜ  12,.Ⅻßǅ"
+    for _ in range(20000):
+        head = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60)))
+        head = head.upper() if rng.random() < 0.3 else head
+        assert _capitals(head) == counted(head), head
