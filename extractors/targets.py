@@ -460,15 +460,14 @@ def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
 
 
 def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
-    """The target a numeral match starts, or None when it is a label, date, code or duration."""
+    """The target a numeral match starts, or None when it is a label, date, code or duration. The
+    match is one of `_scan`'s figures: "%", a letter or a range sign follows it (`_FIGURE_GOES_ON`)."""
     s, e = m.span()
     value = parse_number(m.group(0))
     if value is None:
         return None
     value_max = None
     num_end = e
-    if not _FIGURE_GOES_ON.match(text, e):
-        return None                                     # most figures: no range, no unit ("2025,", "15/6")
     r = _RANGE.match(text[e:e + 40])
     if r:
         v2 = parse_number(r["num"])
