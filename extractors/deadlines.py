@@ -131,15 +131,13 @@ def _has_time_cue(text: str, lo: int, hi: int, low: str | None = None) -> bool:
     if low is None:
         span = text[lo:hi].casefold()
         return any(w in span for w in CUE_ANCHORS) and P_CUE_WORDS.search(text, lo, hi) is not None
-    if not P_CUE_ANCHOR.search(low, lo, hi):
-        return False
-    # `low` keeps offsets, so a cue starts where one of its anchors does: the pattern is tried there only
-    for w in CUE_ANCHORS:
-        k = low.find(w, lo, hi)
-        while k >= 0:
-            if P_CUE_WORDS.match(text, k, hi):
-                return True
-            k = low.find(w, k + 1, hi)
+    # `low` keeps offsets, so a cue starts where one of its anchors does: the pattern is tried there
+    # only, at each position where some anchor starts
+    m = P_CUE_ANCHOR.search(low, lo, hi)
+    while m:
+        if P_CUE_WORDS.match(text, m.start(), hi):
+            return True
+        m = P_CUE_ANCHOR.search(low, m.start() + 1, hi)
     return False
 
 
