@@ -131,7 +131,6 @@ _SUB_YEAR = regex.compile(r"(?:" + _alt(_D["year_cue_words"] + [_D["year_word"]]
 _PERIOD_END = regex.compile(r"(?:19|20)\d\d\s*[-–]\s*(?P<y>(?:19|20)\d\d)")   # a column "Giai đoạn 2026-2030"
 _YEARLESS = regex.compile(r"(?:19|20)\d\d")
 _ISSUE_YEAR = regex.compile(r"\d{4}")
-_DIGIT = regex.compile(r"\d")
 _FIGURE_END = regex.compile(r"[\d%]\s*$")          # "60% năm 2025": a bare year right after a value
 _DIGIT_AHEAD = regex.compile(r"\s*\d")
 _LETTER_AHEAD = regex.compile(r"\s*\p{L}")        # every unit, scale and time word starts with a letter
@@ -612,13 +611,20 @@ def _item_opening(before: str, unit: str) -> bool:
         and not _LABEL_NOT_TARGET.match(before) and unit not in _D["label_not_target_units"]
 
 
-def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = None) -> Iterator[TargetRow]:
-    """Targets in the span [a, b) of the normalized text (a paragraph or a table cell)."""
+def _figures(text: str, a: int, b: int) -> list[regex.Match]:
+    """The figures of text[a:b] a target can start from, read once for the span (a numeral holds no
+    space nor ";", so none crosses a sentence or clause): most ("2025,", "15/6") have nothing a unit
+    or a range can start with after them."""
+    return [m for m in NUMBER.finditer(text, a, b) if _FIGURE_GOES_ON.match(text, m.end())]
+
+
+def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = None,
+          figures: list[regex.Match] | None = None) -> Iterator[TargetRow]:
+    """Targets in the span [a, b) of the normalized text (a paragraph or a table cell); `figures` are
+    its `_figures`, when the caller has them. A span without any is not split at all."""
     doc, text = ctx.doc, ctx.doc.text
-    # the figures a target can start from, read once for the span (a numeral holds no space nor
-    # ";", so none crosses a sentence or clause): most ("2025,", "15/6") have nothing a unit or a
-    # range can start with after them, and a span left with none is not split at all
-    figures = [m for m in NUMBER.finditer(text, a, b) if _FIGURE_GOES_ON.match(text, m.end())]
+    if figures is None:
+        figures = _figures(text, a, b)
     if not figures:
         return                                          # every target holds a figure
     quoted = None                                       # quotations, read once a figure is kept
@@ -927,16 +933,18 @@ def extract(doc: Document) -> Iterator[TargetRow]:
     primary_kinds = set(_D["target_kinds"])
     tables = sorted(doc.tables, key=lambda t: t.start)
     spans = _Spans((t.start, t.end) for t in tables)
-    # (table index or None, span) of the paragraphs worth reading: every target holds a figure
+    # (table index or None, span, figures) of the paragraphs worth reading: every target holds a figure
     todo = []
     for a, b in _logical_paragraphs(doc, spans):
         k = spans.index(a)
-        if k is not None or _DIGIT.search(doc.text, a, b):
-            todo.append((k, a, b))
+        if k is not None:
+            todo.append((k, a, b, None))
+        elif figures := _figures(doc.text, a, b):
+            todo.append((None, a, b, figures))
     # the context of those paragraphs only (a position's context does not depend on the others)
-    where = context_map(doc, [a for k, a, _ in todo if k is None] + [t.start for t in tables])
+    where = context_map(doc, [a for k, a, _, _ in todo if k is None] + [t.start for t in tables])
     done_tables = set()
-    for k, a, b in todo:
+    for k, a, b, figures in todo:
         if k is not None:
             if k not in done_tables:
                 done_tables.add(k)
@@ -947,4 +955,4 @@ def extract(doc: Document) -> Iterator[TargetRow]:
         kind, objectives, _ = where[a]
         if kind in rejected:
             continue
-        yield from _scan(ctx, a, b, kind in primary_kinds or objectives)
+        yield from _scan(ctx, a, b, kind in primary_kinds or objectives, figures=figures)
