@@ -583,3 +583,33 @@ def test_capitals_shortcut_says_what_the_counts_say():
         head = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60)))
         head = head.upper() if rng.random() < 0.3 else head
         assert _capitals(head) == counted(head), head
+
+
+def test_patterns_read_in_the_casefolded_document_match_what_they_match_in_the_text():
+    """The core patterns run on the casefolded document without case folding (FOLDED): a character
+    of the text matches a letter of a pattern case-insensitively exactly when its casefolded form
+    matches it, and casefolding changes no character's class (letter, digit, space, word), but for
+    the characters of a document that is not read casefolded (several letters: ß -> ss; ͅ -> ι)."""
+    import sys
+
+    import regex
+
+    import extractors.deadlines as d
+    chars = [chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i < 0xE000]
+    kept = [c for c in chars if len(c.casefold()) == 1 and c not in d.FOLD_CHANGES_CLASS]
+    changed = [c for c in kept if c != c.casefold()]
+    for cls in (r"\p{L}", r"\d", r"\s", r"\w"):
+        p = regex.compile(cls)
+        assert [c for c in changed if bool(p.fullmatch(c)) != bool(p.fullmatch(c.casefold()))] == [], cls
+    text = "".join(kept)
+    low = text.casefold()
+    assert len(low) == len(text)
+    escapes = regex.compile(r"\\[pP]\{[^}]*\}|\\.")
+    for p, q in d.FOLDED.items():
+        assert q.pattern == p.pattern and p.flags & regex.I
+        for letter in {c for c in escapes.sub("", p.pattern) if c.isalpha()}:
+            one_p = regex.compile(regex.escape(letter), p.flags)
+            one_q = regex.compile(regex.escape(letter), q.flags)
+            assert [m.start() for m in one_p.finditer(text)] == [m.start() for m in one_q.finditer(low)], letter
+    assert d._casefolded("Ngày 1 tháng 2") is not None
+    assert d._casefolded("GİỜ") is None and d._casefolded("a\u0345") is None
