@@ -476,6 +476,12 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
     if not _unit_ahead(text[num_end:num_end + 120]):
         return None                                     # most figures: nothing a unit can start with follows
     before = text[lo:s]
+    # (the tests below each say None alone; the one that says it most often, a date or a
+    # reference, comes first)
+    ref = _REFERENCE_BEFORE.search(before[-20:])
+    if ref and not _PER_WORD_BEFORE.search(before[-20:][:ref.start()]) and not _LABEL_WORD_BEFORE.search(
+            before[-25:]) and not text[e:e + 3].lstrip().startswith("%"):
+        return None                                     # "Số: 15", "Điều 3"; never "Chuyển đổi số: 100%"
     after = text[e:e + 40]
     if _CODE_AFTER.match(after) and not after.lstrip().startswith("%"):
         return None
@@ -485,10 +491,6 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
         return None                                     # list label "1." / "2)"
     if _SCORE_BEFORE.search(before[-30:]) or _FORMULA_BEFORE.search(before[-6:]):
         return None                                     # points of a scoring grid; a formula
-    ref = _REFERENCE_BEFORE.search(before[-20:])
-    if ref and not _PER_WORD_BEFORE.search(before[-20:][:ref.start()]) and not _LABEL_WORD_BEFORE.search(
-            before[-25:]) and not text[e:e + 3].lstrip().startswith("%"):
-        return None                                     # "Số: 15", "Điều 3"; never "Chuyển đổi số: 100%"
     unit, unit_end, scale = _unit_at(text, num_end)
     if unit is None:
         return None
