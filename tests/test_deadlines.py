@@ -613,3 +613,20 @@ def test_patterns_read_in_the_casefolded_document_match_what_they_match_in_the_t
             assert [m.start() for m in one_p.finditer(text)] == [m.start() for m in one_q.finditer(low)], letter
     assert d._casefolded("Ngày 1 tháng 2") is not None
     assert d._casefolded("GİỜ") is None and d._casefolded("a\u0345") is None
+
+
+def test_time_expressions_are_the_same_read_casefolded_or_not(gold_docs):
+    """Every paragraph of the plans gives the same candidates from the document casefolded (folded
+    patterns, cue tests) as from the text with every case-insensitive pattern (what a document that
+    cannot be read casefolded gets); upper-cased, the same again."""
+    from extractors.deadlines import _casefolded, _cores
+
+    def cands(text, a, b, low):
+        return [(c.start, c.end, c.kind, c.p_start, c.p_end, c.recurrence, c.core) for c in _cores(text, a, b, low)]
+
+    for doc in gold_docs.values():
+        for text in (doc.text, doc.text.upper()):
+            low = _casefolded(text)
+            assert low is not None
+            for a, b in doc.paragraphs:
+                assert cands(text, a, b, low) == cands(text, a, b, None), text[a:b]
