@@ -131,7 +131,6 @@ _SUB_YEAR = regex.compile(r"(?:" + _alt(_D["year_cue_words"] + [_D["year_word"]]
 _PERIOD_END = regex.compile(r"(?:19|20)\d\d\s*[-–]\s*(?P<y>(?:19|20)\d\d)")   # a column "Giai đoạn 2026-2030"
 _YEARLESS = regex.compile(r"(?:19|20)\d\d")
 _ISSUE_YEAR = regex.compile(r"\d{4}")
-_DIGIT = regex.compile(r"\d")
 _FIGURE_END = regex.compile(r"[\d%]\s*$")          # "60% năm 2025": a bare year right after a value
 _DIGIT_AHEAD = regex.compile(r"\s*\d")
 _LETTER_AHEAD = regex.compile(r"\s*\p{L}")        # every unit, scale and time word starts with a letter
@@ -460,15 +459,14 @@ def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
 
 
 def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
-    """The target a numeral match starts, or None when it is a label, date, code or duration."""
+    """The target a numeral match starts, or None when it is a label, date, code or duration. The
+    match is one of `_scan`'s figures: "%", a letter or a range sign follows it (`_FIGURE_GOES_ON`)."""
     s, e = m.span()
     value = parse_number(m.group(0))
     if value is None:
         return None
     value_max = None
     num_end = e
-    if not _FIGURE_GOES_ON.match(text, e):
-        return None                                     # most figures: no range, no unit ("2025,", "15/6")
     r = _RANGE.match(text[e:e + 40])
     if r:
         v2 = parse_number(r["num"])
@@ -478,6 +476,12 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
     if not _unit_ahead(text[num_end:num_end + 120]):
         return None                                     # most figures: nothing a unit can start with follows
     before = text[lo:s]
+    # (the tests below each say None alone; the one that says it most often, a date or a
+    # reference, comes first)
+    ref = _REFERENCE_BEFORE.search(before[-20:])
+    if ref and not _PER_WORD_BEFORE.search(before[-20:][:ref.start()]) and not _LABEL_WORD_BEFORE.search(
+            before[-25:]) and not text[e:e + 3].lstrip().startswith("%"):
+        return None                                     # "Số: 15", "Điều 3"; never "Chuyển đổi số: 100%"
     after = text[e:e + 40]
     if _CODE_AFTER.match(after) and not after.lstrip().startswith("%"):
         return None
@@ -487,10 +491,6 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
         return None                                     # list label "1." / "2)"
     if _SCORE_BEFORE.search(before[-30:]) or _FORMULA_BEFORE.search(before[-6:]):
         return None                                     # points of a scoring grid; a formula
-    ref = _REFERENCE_BEFORE.search(before[-20:])
-    if ref and not _PER_WORD_BEFORE.search(before[-20:][:ref.start()]) and not _LABEL_WORD_BEFORE.search(
-            before[-25:]) and not text[e:e + 3].lstrip().startswith("%"):
-        return None                                     # "Số: 15", "Điều 3"; never "Chuyển đổi số: 100%"
     unit, unit_end, scale = _unit_at(text, num_end)
     if unit is None:
         return None
@@ -613,16 +613,34 @@ def _item_opening(before: str, unit: str) -> bool:
         and not _LABEL_NOT_TARGET.match(before) and unit not in _D["label_not_target_units"]
 
 
-def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = None) -> Iterator[TargetRow]:
-    """Targets in the span [a, b) of the normalized text (a paragraph or a table cell)."""
+def _figures(text: str, a: int, b: int) -> list[regex.Match]:
+    """The figures of text[a:b] a target can start from, read once for the span (a numeral holds no
+    space nor ";", so none crosses a sentence or clause): most ("2025,", "15/6") have nothing a unit
+    or a range can start with after them."""
+    return [m for m in NUMBER.finditer(text, a, b) if _FIGURE_GOES_ON.match(text, m.end())]
+
+
+def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = None,
+          figures: list[regex.Match] | None = None) -> Iterator[TargetRow]:
+    """Targets in the span [a, b) of the normalized text (a paragraph or a table cell); `figures` are
+    its `_figures`, when the caller has them. A span without any is not split at all."""
     doc, text = ctx.doc, ctx.doc.text
-    if not _DIGIT.search(text, a, b):
+    if figures is None:
+        figures = _figures(text, a, b)
+    if not figures:
         return                                          # every target holds a figure
     quoted = None                                       # quotations, read once a figure is kept
+    k = 0                                               # the next figure not yet read
     for ss, se in _sentences(text, a, b):
+        if k == len(figures):
+            break
+        if figures[k].start() >= se:
+            continue                                    # no figure in this sentence
         for cs, ce in _clauses(text, ss, se):
             prev_in_clause: _Found | None = None
-            for m in NUMBER.finditer(text, cs, ce):
+            while k < len(figures) and figures[k].start() < ce:
+                m = figures[k]
+                k += 1
                 if prev_in_clause and m.start() < prev_in_clause.end:
                     continue
                 f = _read_number(text, m, max(a, m.start() - 60))
@@ -917,16 +935,18 @@ def extract(doc: Document) -> Iterator[TargetRow]:
     primary_kinds = set(_D["target_kinds"])
     tables = sorted(doc.tables, key=lambda t: t.start)
     spans = _Spans((t.start, t.end) for t in tables)
-    # (table index or None, span) of the paragraphs worth reading: every target holds a figure
+    # (table index or None, span, figures) of the paragraphs worth reading: every target holds a figure
     todo = []
     for a, b in _logical_paragraphs(doc, spans):
         k = spans.index(a)
-        if k is not None or _DIGIT.search(doc.text, a, b):
-            todo.append((k, a, b))
+        if k is not None:
+            todo.append((k, a, b, None))
+        elif figures := _figures(doc.text, a, b):
+            todo.append((None, a, b, figures))
     # the context of those paragraphs only (a position's context does not depend on the others)
-    where = context_map(doc, [a for k, a, _ in todo if k is None] + [t.start for t in tables])
+    where = context_map(doc, [a for k, a, _, _ in todo if k is None] + [t.start for t in tables])
     done_tables = set()
-    for k, a, b in todo:
+    for k, a, b, figures in todo:
         if k is not None:
             if k not in done_tables:
                 done_tables.add(k)
@@ -937,4 +957,4 @@ def extract(doc: Document) -> Iterator[TargetRow]:
         kind, objectives, _ = where[a]
         if kind in rejected:
             continue
-        yield from _scan(ctx, a, b, kind in primary_kinds or objectives)
+        yield from _scan(ctx, a, b, kind in primary_kinds or objectives, figures=figures)

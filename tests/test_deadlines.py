@@ -543,3 +543,90 @@ def test_capitals_counts_letters_only():
     assert not _capitals("ABCDEFGH 12345")                     # 8 letters are too few
     assert not _capitals("ⅫⅫⅫⅫⅫⅫⅫⅫⅫⅫ abcdefghij")           # capital numerals are no letters
     assert _capitals("ABCDEFGHIJKLMNOPQ rst")                  # 17 of 20
+
+
+def test_cues_read_in_the_casefolded_document_find_what_the_text_patterns_find():
+    """A cue read in the casefolded document (L_..., the standard library on a lower-case pattern)
+    finds at least what its case-insensitive pattern (G_...) finds in the text: every character the
+    latter takes for a letter of the cue casefolds to that letter, or to several characters (İ -> i̇),
+    and then the document is not read casefolded. (The standard library's \\s and \\d take at least
+    the characters the regex module's do.)"""
+    import sys
+
+    import regex
+
+    import extractors.deadlines as d
+    every = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i < 0xE000)
+    pairs = [(getattr(d, "G_" + n[2:]), p) for n, p in vars(d).items() if n.startswith("L_")]
+    assert pairs
+    for g, p in pairs:
+        assert g.pattern == p.pattern and g.flags & regex.I and p.pattern == p.pattern.casefold()
+        for letter in {ch for ch in p.pattern if ch.isalpha()}:
+            for c in regex.compile(regex.escape(letter), regex.I).findall(every):
+                assert c.casefold() == letter or len(c.casefold()) > 1, (p.pattern, letter, c)
+    assert d._casefolded("Ngày 1 tháng 2") is not None and d._casefolded("GİỜ") is None
+
+
+def test_capitals_shortcut_says_what_the_counts_say():
+    """The ASCII small letters shortcut never changes the answer of the letter counts."""
+    import random
+
+    from extractors.deadlines import _capitals
+
+    def counted(head):
+        letters = "".join(filter(str.isalpha, head))
+        return len(letters) > 8 and sum(map(str.isupper, letters)) / len(letters) > 0.8
+
+    rng = random.Random(7)
+    alphabet = "abcxyzABCXYZđĐếẾờỜ  12,.Ⅻßǅ"
+    for _ in range(20000):
+        head = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60)))
+        head = head.upper() if rng.random() < 0.3 else head
+        assert _capitals(head) == counted(head), head
+
+
+def test_patterns_read_in_the_casefolded_document_match_what_they_match_in_the_text():
+    """The core patterns run on the casefolded document without case folding (FOLDED): a character
+    of the text matches a letter of a pattern case-insensitively exactly when its casefolded form
+    matches it, and casefolding changes no character's class (letter, digit, space, word), but for
+    the characters of a document that is not read casefolded (several letters: ß -> ss; ͅ -> ι)."""
+    import sys
+
+    import regex
+
+    import extractors.deadlines as d
+    chars = [chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i < 0xE000]
+    kept = [c for c in chars if len(c.casefold()) == 1 and c not in d.FOLD_CHANGES_CLASS]
+    changed = [c for c in kept if c != c.casefold()]
+    for cls in (r"\p{L}", r"\d", r"\s", r"\w"):
+        p = regex.compile(cls)
+        assert [c for c in changed if bool(p.fullmatch(c)) != bool(p.fullmatch(c.casefold()))] == [], cls
+    text = "".join(kept)
+    low = text.casefold()
+    assert len(low) == len(text)
+    escapes = regex.compile(r"\\[pP]\{[^}]*\}|\\.")
+    for p, q in d.FOLDED.items():
+        assert q.pattern == p.pattern and p.flags & regex.I
+        for letter in {c for c in escapes.sub("", p.pattern) if c.isalpha()}:
+            one_p = regex.compile(regex.escape(letter), p.flags)
+            one_q = regex.compile(regex.escape(letter), q.flags)
+            assert [m.start() for m in one_p.finditer(text)] == [m.start() for m in one_q.finditer(low)], letter
+    assert d._casefolded("Ngày 1 tháng 2") is not None
+    assert d._casefolded("GİỜ") is None and d._casefolded("a\u0345") is None
+
+
+def test_time_expressions_are_the_same_read_casefolded_or_not(gold_docs):
+    """Every paragraph of the plans gives the same candidates from the document casefolded (folded
+    patterns, cue tests) as from the text with every case-insensitive pattern (what a document that
+    cannot be read casefolded gets); upper-cased, the same again."""
+    from extractors.deadlines import _casefolded, _cores
+
+    def cands(text, a, b, low):
+        return [(c.start, c.end, c.kind, c.p_start, c.p_end, c.recurrence, c.core) for c in _cores(text, a, b, low)]
+
+    for doc in gold_docs.values():
+        for text in (doc.text, doc.text.upper()):
+            low = _casefolded(text)
+            assert low is not None
+            for a, b in doc.paragraphs:
+                assert cands(text, a, b, low) == cands(text, a, b, None), text[a:b]
