@@ -192,6 +192,18 @@ _SCAN_MARGIN = 120   # chars after a cue where a match may end (matches are far 
 _SCAN_GUARD = 40     # a match ending this near a window's end is re-read with more text after it
 
 
+def _positions(low: str, cue: str, cache: dict) -> list[int]:
+    """Offsets of a cue word in low (cached per document)."""
+    found = cache.get(cue)
+    if found is None:
+        found = cache[cue] = []
+        i = low.find(cue)
+        while i >= 0:
+            found.append(i)
+            i = low.find(cue, i + 1)
+    return found
+
+
 def _windows(low: str, cues, cache: dict) -> list[tuple[int, int]]:
     """Merged spans of low around the occurrences of the cue words (cached per document)."""
     key = tuple(cues)
@@ -201,15 +213,8 @@ def _windows(low: str, cues, cache: dict) -> list[tuple[int, int]]:
     n = len(low)
     occ = []
     for cue in cues:
-        found = cache.get(cue)
-        if found is None:
-            found = cache[cue] = []
-            i = low.find(cue)
-            while i >= 0:
-                found.append(i)
-                i = low.find(cue, i + 1)
         k = len(cue)
-        occ.extend((i, i + k) for i in found)
+        occ.extend((i, i + k) for i in _positions(low, cue, cache))
     occ.sort()
     windows: list[list[int]] = []
     for a, b in occ:
@@ -251,6 +256,39 @@ def cued(rx, text: str, low: str | None, cues, cache: dict | None = None):
             yield m
         if not again:
             k += 1
+
+
+_SPACE = regex.compile(r"\s", regex.V1)
+_DET_BEFORE = regex.compile(r"các\s+", regex.V1 | regex.I)
+
+
+def at_cues(rx, text: str, low: str | None, cues, cache: dict | None = None):
+    """`rx.finditer(text)` for a pattern whose every match starts at one of its cue words (`cues`,
+    lower-case, found in `low`) or at a "các" right before one: `(?<!\\p{L})(?:các\\s+)?(?:cue|...)`.
+    The pattern is tried only at those positions (a scan of the windows around the cues tries
+    every position): the same matches."""
+    if low is None:
+        yield from rx.finditer(text)
+        return
+    cache = {} if cache is None else cache
+    found = [p for cue in cues for p in _positions(low, cue, cache)]
+    if len(cues) > 1:
+        found = sorted(set(found))
+    last = 0
+    for p in found:
+        if p < last:
+            continue   # inside the previous match
+        # the "các" before the cue first (leftmost), then the cue itself
+        i = p
+        while i > last and _SPACE.match(text, i - 1):
+            i -= 1
+        tries = (i - 3, p) if i < p and i - 3 >= last and _DET_BEFORE.fullmatch(text, i - 3, p) else (p,)
+        for q in tries:
+            m = rx.match(text, q)
+            if m:
+                last = m.end()
+                yield m
+                break
 
 
 def _head_pattern(head: str) -> str:
@@ -446,7 +484,7 @@ def find_mentions(doc: Document) -> list[Mention]:
             name = fam.get("name") or _clean_printed(m.group())
             add(4, Mention(m.start(), m.end(), [name], fam["level"], "body", doc.text[m.start():m.end()], family=fam["key"]))
     # one head shared by a list of departments
-    for m in cued(c.dept_list, text, low, c.dept_cues, wins):
+    for m in at_cues(c.dept_list, text, low, c.dept_cues, wins):
         for j, (x, y) in enumerate(m.spans("x")):
             a = m.start() if j == 0 else x
             name = c.dept_short.get(fold(text[x:y]))
@@ -537,7 +575,7 @@ def find_mentions(doc: Document) -> list[Mention]:
             add(0, Mention(m.start(), m.end(), [n[:1].upper() + n[1:]], g.get("level", "other"), "business",
                            doc.text[m.start():m.end()]))
     # vague partners ("các cơ quan, đơn vị liên quan"): not bodies, but they continue a list
-    for m in cued(c.vague_re, text, low, c.vague_cues, wins):
+    for m in at_cues(c.vague_re, text, low, c.vague_cues, wins):
         if m.group().strip():
             add(-1, Mention(m.start(), m.end(), [], "other", "vague", doc.text[m.start():m.end()]))
 

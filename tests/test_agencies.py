@@ -226,7 +226,7 @@ def test_cue_windows_find_what_a_whole_text_scan_finds(processed):
     """Each pattern runs only around its cue words (`cues` in the lexicon: words one of which all
     its matches contain): on the bundled plans, as printed and upper-cased, that finds exactly
     the matches of a scan of the whole text."""
-    from extractors.agencies import compiled, cued, unified_text
+    from extractors.agencies import at_cues, compiled, cued, unified_text
     c = compiled()
     gated = ([(rx, f["cues"]) for f, rx in c.families] + [(rx, g["cues"]) for g, rx in c.groups]
              + [(rx, g["cues"]) for g, rx in c.subject_groups] + [(rx, cues) for rx, _, cues in c.locals]
@@ -239,6 +239,25 @@ def test_cue_windows_find_what_a_whole_text_scan_finds(processed):
             wins: dict = {}
             for rx, cues in gated:
                 assert [m.span() for m in cued(rx, text, low, cues, wins)] == [m.span() for m in rx.finditer(text)], rx.pattern
+            # the patterns whose matches start at a cue (or a "các" before it) are tried only there
+            for rx, cues in [(c.dept_list, c.dept_cues), (c.vague_re, c.vague_cues)]:
+                assert [m.span() for m in at_cues(rx, text, low, cues, wins)] == [m.span() for m in rx.finditer(text)], rx.pattern
+
+
+def test_matches_at_cues_are_those_of_a_whole_text_scan():
+    """at_cues tries a pattern only at its cue words and a "các" before one: same matches as
+    finditer on random texts made of the words around those cues."""
+    import random
+    from extractors.agencies import at_cues, compiled
+    c = compiled()
+    rnd = random.Random(7)
+    words = ["các ", "CÁC  ", "các\n", "các các ", "cơ quan", "Cơ Quan", "đơn vị", "tổ chức", "ngành", "ngànhx",
+             "xngành", ", ", " liên quan", " khác", "chức năng", "sở", "Sở", "Sở: ", "Tài chính", "Nội vụ", " và ",
+             "; ", "x", "  ", "\n", "Y tế"]
+    for _ in range(2000):
+        text = "".join(rnd.choice(words) for _ in range(rnd.randint(1, 30)))
+        for rx, cues in [(c.dept_list, c.dept_cues), (c.vague_re, c.vague_cues)]:
+            assert [m.span() for m in at_cues(rx, text, text.lower(), cues)] == [m.span() for m in rx.finditer(text)], text
 
 
 def test_unify_is_the_regex_alternation():
