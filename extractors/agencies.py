@@ -156,6 +156,9 @@ class _Compiled:
         # the head's first word as printed (capitalized), the rest in any case ("Ban chỉ đạo")
         self.head_re = regex.compile(r"(?<![\p{L}\d])(?:" + "|".join(_head_pattern(h["head"]) for h in heads)
                                      + r")(?=[\s,])", flags)
+        # where a head may start: its first word as printed, found in one pass by the stdlib re
+        self.head_first = re.compile("|".join(re.escape(w) for w in sorted(
+            {h["head"].partition(" ")[0] for h in heads}, key=len, reverse=True)))
         self.head_canon = {fold(h["head"]): h["head"] for h in heads}
         self.head_excl = tuple(unify(x) for x in data["head_exclusions"])
         self.head_first_words = {h["head"].split()[0] for h in heads} | {"UBND", "Ủy", "Sở", "Ban"}
@@ -543,7 +546,7 @@ def find_mentions(doc: Document) -> list[Mention]:
         add(1, Mention(m.start(), m.end(), [name], issuer_level, kind, doc.text[m.start():m.end()]))
     lex_end = {x.start: x.end for _, _, _, x in cands if x.kind == "body" and x.family is None}
     # grammar rule: head word + capitalized name (+ level word and place)
-    for m in c.head_re.finditer(text):   # (gating by the head words is slower: they are frequent)
+    for m in _heads(c, text):
         a = m.start()
         if text.startswith(c.head_excl, a):
             continue
@@ -600,6 +603,21 @@ def find_mentions(doc: Document) -> list[Mention]:
     doc.meta["agency_mentions"] = chosen
     doc.meta["agency_starts"] = [m.start for m in chosen]
     return chosen
+
+
+def _heads(c: _Compiled, text: str):
+    """`c.head_re.finditer(text)`, the pattern tried only where a head's first word is printed
+    (a match starts after a non-letter, so no occurrence of a first word inside another hides one)."""
+    last = 0
+    match = c.head_re.match
+    for w in c.head_first.finditer(text):
+        p = w.start()
+        if p < last:
+            continue
+        m = match(text, p)
+        if m:
+            last = m.end()
+            yield m
 
 
 def _split_levels(chosen: list[Mention], text: str) -> None:

@@ -274,3 +274,20 @@ def test_unify_is_the_regex_alternation():
     for _ in range(20000):
         s = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 10)))
         assert agencies.unify(s) == one.sub(lambda m: agencies._TONE_MAP[m.group()], s), s
+
+
+def test_heads_found_from_their_first_words_as_a_whole_text_scan(processed):
+    """Head-word bodies are looked for only where a head's first word is printed: the same
+    matches as head_re over the whole text (bundled plans, and random runs of head words)."""
+    import random
+    from extractors.agencies import _data, _heads, compiled, unified_text
+    c = compiled()
+    heads = [h["head"] for h in _data()["heads"]]
+    texts = [unified_text(doc) for doc in processed.values()]
+    rnd = random.Random(3)
+    words = heads + [h.upper() for h in heads[:10]] + [h.lower() for h in heads[:10]] + [
+        " ", ",", "x", "1", "\n", "Tài chính ", "Nội vụ", "SởBan", "Ban Ban "]
+    texts += ["".join(rnd.choice(words) + rnd.choice(["", " ", ",", "x"]) for _ in range(rnd.randint(1, 20)))
+              for _ in range(2000)]
+    for text in texts:
+        assert [m.span() for m in _heads(c, text)] == [m.span() for m in c.head_re.finditer(text)], text
