@@ -7,6 +7,7 @@
   forms of one body printed differently (the State Bank branch), by patterns from the lexicon;
   Each pattern runs only around the lower-case cue words one of which all its matches contain
   (`cues` in the lexicon, `cued`): the same matches as a scan of the whole text, several times faster;
+  one whose matches all start at a cue or at a few words before it (`starts`) is tried only there (`at_cues`);
 - a grammar rule for bodies the lexicon does not list: a head word (`Sở`, `Ban`, `Trung tâm`,
   `Hội`, `Chi cục` ...) followed by a capitalized name, optional level word and place.
 Each mention carries its canonical name(s), level and kind: `body`, `group`, `central`
@@ -178,14 +179,15 @@ class _Compiled:
                                      + r")(?![\p{L}&])")
         self.word_re = regex.compile(r"[\p{L}\d]+(?:[&\-][\p{L}\d]+)*|[^\s\p{L}\d]")
         self.bare_council = regex.compile(r"(?<!\p{L})(Hội đồng nhân dân|Ủy ban nhân dân|HĐND|UBND)(?!\s+(?:tỉnh|Tỉnh|huyện|xã|phường|các|cấp|thành|Thành|thị|quận|TP|\p{Lu}))", flags)
-        self.locals = [(regex.compile(r"(?<!\p{L})(?:" + lp["pattern"] + r")(?!\p{L})", flags), lp["name"], lp["cues"])
-                       for lp in data["local_places"]]
+        self.locals = [(regex.compile(r"(?<!\p{L})(?:" + lp["pattern"] + r")(?!\p{L})", flags), lp["name"], lp["cues"],
+                        lp.get("starts")) for lp in data["local_places"]]
         self.central_cues = data["central"]["cues"]
         self.mttq_cues = data["mttq"]["cues"]
         self.issuer_cues = cues["issuer_committee"]
         self.bare_cues = cues["bare_council"]
         self.dept_cues = cues["dept_list"]
         self.vague_cues = cues["vague"]
+        self.starts = cues["starts"]   # where the matches of the patterns below start (see `scan`)
         self.vague_re = regex.compile(r"(?<!\p{L})(?:các\s+)?(?:cơ quan|đơn vị|tổ chức|ngành)(?:,\s*(?:cơ quan|đơn vị|tổ chức|địa phương|cá nhân|ngành))*"
                                       r"(?:\s+(?:chức năng|có liên quan|liên quan|khác))*(?!\p{L})", flags | regex.I)
 
@@ -262,14 +264,14 @@ def cued(rx, text: str, low: str | None, cues, cache: dict | None = None):
 
 
 _SPACE = regex.compile(r"\s", regex.V1)
-_DET_BEFORE = regex.compile(r"các\s+", regex.V1 | regex.I)
 
 
-def at_cues(rx, text: str, low: str | None, cues, cache: dict | None = None):
+def at_cues(rx, text: str, low: str | None, cues, cache: dict | None = None, starts=()):
     """`rx.finditer(text)` for a pattern whose every match starts at one of its cue words (`cues`,
-    lower-case, found in `low`) or at a "các" right before one: `(?<!\\p{L})(?:các\\s+)?(?:cue|...)`.
-    The pattern is tried only at those positions (a scan of the windows around the cues tries
-    every position): the same matches."""
+    lower-case, found in `low`) or at a run of the words `starts` (lower-case, each followed by
+    spaces) right before one (`(?:các\\s+)?(?:cue|...)`): the pattern is tried only at those
+    positions, leftmost first (a scan of the windows around the cues tries every position).
+    The same matches."""
     if low is None:
         yield from rx.finditer(text)
         return
@@ -281,17 +283,29 @@ def at_cues(rx, text: str, low: str | None, cues, cache: dict | None = None):
     for p in found:
         if p < last:
             continue   # inside the previous match
-        # the "các" before the cue first (leftmost), then the cue itself
-        i = p
-        while i > last and _SPACE.match(text, i - 1):
-            i -= 1
-        tries = (i - 3, p) if i < p and i - 3 >= last and _DET_BEFORE.fullmatch(text, i - 3, p) else (p,)
-        for q in tries:
+        tries = [p]
+        for _ in starts:   # each word at most once before the cue
+            i = j = tries[-1]
+            while i > last and _SPACE.match(text, i - 1):
+                i -= 1
+            w = next((w for w in starts if i - len(w) >= last and low.startswith(w, i - len(w))), None) if i < j else None
+            if w is None:
+                break
+            tries.append(i - len(w))
+        for q in reversed(tries):
             m = rx.match(text, q)
             if m:
                 last = m.end()
                 yield m
                 break
+
+
+def scan(rx, text: str, low: str | None, cues, cache: dict, starts=None):
+    """The matches of rx in text, read around its cue words; only at them when the lexicon says
+    where its matches start (`starts`)."""
+    if starts is None:
+        return cued(rx, text, low, cues, cache)
+    return at_cues(rx, text, low, cues, cache, starts)
 
 
 def _head_pattern(head: str) -> str:
@@ -487,7 +501,7 @@ def find_mentions(doc: Document) -> list[Mention]:
             name = fam.get("name") or _clean_printed(m.group())
             add(4, Mention(m.start(), m.end(), [name], fam["level"], "body", doc.text[m.start():m.end()], family=fam["key"]))
     # one head shared by a list of departments
-    for m in at_cues(c.dept_list, text, low, c.dept_cues, wins):
+    for m in scan(c.dept_list, text, low, c.dept_cues, wins, c.starts.get("dept_list")):
         for j, (x, y) in enumerate(m.spans("x")):
             a = m.start() if j == 0 else x
             name = c.dept_short.get(fold(text[x:y]))
@@ -499,7 +513,7 @@ def find_mentions(doc: Document) -> list[Mention]:
         add(4, Mention(m.start(), m.end(), [f"{data['mttq']['name']} {word}"], "doan_the", "body", doc.text[m.start():m.end()]))
     # collectives
     for g, rx in c.groups:
-        for m in cued(rx, text, low, g["cues"], wins):
+        for m in scan(rx, text, low, g["cues"], wins, g.get("starts")):
             if m.start() > 0 and text[m.start() - 1].isalpha():
                 continue
             if m.end() < len(text) and text[m.end()].isalpha():
@@ -521,9 +535,9 @@ def find_mentions(doc: Document) -> list[Mention]:
             levels = [issuer_level if own_district else g.get("level") or _group_level(n, issuer_level) for n in names]
             add(2, Mention(m.start(), m.end(), names, levels[0], "group", doc.text[m.start():m.end()], levels=levels))
     # 'địa phương' counts only beside a group of departments (checked by the assignments)
-    for rx, lname, lcues in c.locals:
+    for rx, lname, lcues, lstarts in c.locals:
         lname = local if lname == "{local}" else lname
-        for m in cued(rx, text, low, lcues, wins):
+        for m in scan(rx, text, low, lcues, wins, lstarts):
             add(1, Mention(m.start(), m.end(), [lname], _group_level(lname, issuer_level), "local",
                            doc.text[m.start():m.end()]))
     # bodies a provincial plan cannot task
@@ -533,13 +547,13 @@ def find_mentions(doc: Document) -> list[Mention]:
     # (a party committee's plan does task the people's committee)
     state_issuer = (fold(expand(issuer)).startswith(("ủy ban nhân dân", "văn phòng")) if issuer
                     else not _PARTY_HEADER.search(text[:800]))
-    for m in cued(c.issuer_committee, text, low, c.issuer_cues, wins):
+    for m in scan(c.issuer_committee, text, low, c.issuer_cues, wins, c.starts.get("issuer_committee")):
         name = _clean_printed(expand(m.group()))
         own = state_issuer or (issuer_place and issuer_place not in fold(name)) is True
         add(2, Mention(m.start(), m.end(), [name if own else regex.sub(r"(?<=tỉnh|thành phố)\s.*$", "", name)],
                        "tinh", "issuer" if own else "body", doc.text[m.start():m.end()]))
     # bare council / committee: the issuing level's own body
-    for m in cued(c.bare_council, text, low, c.bare_cues, wins):
+    for m in scan(c.bare_council, text, low, c.bare_cues, wins, c.starts.get("bare_council")):
         base = expand(m.group(1))
         name = f"{base} {unit}"
         kind = "issuer" if fold(name) == issuer_key or (base == "Ủy ban nhân dân" and unit in ("tỉnh", "thành phố")) else "body"
@@ -573,12 +587,12 @@ def find_mentions(doc: Document) -> list[Mention]:
         add(0, Mention(a, b, [name], level, kind, doc.text[a:b]))
     # businesses: read only as the addressee of a task item (checked by the assignments)
     for g, rx in c.subject_groups:
-        for m in cued(rx, text, low, g["cues"], wins):
+        for m in scan(rx, text, low, g["cues"], wins, g.get("starts")):
             n = _clean_printed(_DETERMINER.sub("", doc.text[m.start():m.end()]))
             add(0, Mention(m.start(), m.end(), [n[:1].upper() + n[1:]], g.get("level", "other"), "business",
                            doc.text[m.start():m.end()]))
     # vague partners ("các cơ quan, đơn vị liên quan"): not bodies, but they continue a list
-    for m in at_cues(c.vague_re, text, low, c.vague_cues, wins):
+    for m in scan(c.vague_re, text, low, c.vague_cues, wins, c.starts.get("vague")):
         if m.group().strip():
             add(-1, Mention(m.start(), m.end(), [], "other", "vague", doc.text[m.start():m.end()]))
 

@@ -229,7 +229,7 @@ def test_cue_windows_find_what_a_whole_text_scan_finds(processed):
     from extractors.agencies import at_cues, compiled, cued, unified_text
     c = compiled()
     gated = ([(rx, f["cues"]) for f, rx in c.families] + [(rx, g["cues"]) for g, rx in c.groups]
-             + [(rx, g["cues"]) for g, rx in c.subject_groups] + [(rx, cues) for rx, _, cues in c.locals]
+             + [(rx, g["cues"]) for g, rx in c.subject_groups] + [(rx, cues) for rx, _, cues, _ in c.locals]
              + [(c.dept_list, c.dept_cues), (c.mttq, c.mttq_cues), (c.central, c.central_cues),
                 (c.issuer_committee, c.issuer_cues), (c.bare_council, c.bare_cues), (c.vague_re, c.vague_cues)])
     for doc in processed.values():
@@ -239,25 +239,44 @@ def test_cue_windows_find_what_a_whole_text_scan_finds(processed):
             wins: dict = {}
             for rx, cues in gated:
                 assert [m.span() for m in cued(rx, text, low, cues, wins)] == [m.span() for m in rx.finditer(text)], rx.pattern
-            # the patterns whose matches start at a cue (or a "các" before it) are tried only there
-            for rx, cues in [(c.dept_list, c.dept_cues), (c.vague_re, c.vague_cues)]:
-                assert [m.span() for m in at_cues(rx, text, low, cues, wins)] == [m.span() for m in rx.finditer(text)], rx.pattern
+            # the patterns whose matches start at a cue (or words before it) are tried only there
+            for rx, cues, starts in _started(c):
+                assert [m.span() for m in at_cues(rx, text, low, cues, wins, starts)] == [m.span() for m in rx.finditer(text)], rx.pattern
+
+
+def _started(c):
+    """(pattern, cues, starts) of the patterns the lexicon says start at their cues."""
+    got = ([(rx, g["cues"], g.get("starts")) for g, rx in c.groups + c.subject_groups]
+           + [(rx, cues, starts) for rx, _, cues, starts in c.locals]
+           + [(c.dept_list, c.dept_cues, c.starts.get("dept_list")), (c.vague_re, c.vague_cues, c.starts.get("vague")),
+              (c.issuer_committee, c.issuer_cues, c.starts.get("issuer_committee")),
+              (c.bare_council, c.bare_cues, c.starts.get("bare_council"))])
+    return [x for x in got if x[2] is not None]
 
 
 def test_matches_at_cues_are_those_of_a_whole_text_scan():
-    """at_cues tries a pattern only at its cue words and a "các" before one: same matches as
-    finditer on random texts made of the words around those cues."""
+    """at_cues tries a pattern only at its cue words and the lexicon's start words before one:
+    the same matches as finditer on random texts made of the words of those patterns."""
     import random
     from extractors.agencies import at_cues, compiled
     c = compiled()
     rnd = random.Random(7)
-    words = ["các ", "CÁC  ", "các\n", "các các ", "cơ quan", "Cơ Quan", "đơn vị", "tổ chức", "ngành", "ngànhx",
-             "xngành", ", ", " liên quan", " khác", "chức năng", "sở", "Sở", "Sở: ", "Tài chính", "Nội vụ", " và ",
-             "; ", "x", "  ", "\n", "Y tế"]
-    for _ in range(2000):
-        text = "".join(rnd.choice(words) for _ in range(rnd.randint(1, 30)))
-        for rx, cues in [(c.dept_list, c.dept_cues), (c.vague_re, c.vague_cues)]:
-            assert [m.span() for m in at_cues(rx, text, text.lower(), cues)] == [m.span() for m in rx.finditer(text)], text
+    words = ["các ", "CÁC  ", "các\n", "các các ", "Thủ trưởng ", "thủ trưởng các ", "lãnh đạo  ", "Giám đốc\n",
+             "chủ tịch ", "Chủ tịch  ", "sở", "Sở", "sở, ", "Sở: ", "ban, ", "ngành", "ngànhx", "xngành", "ban ngành",
+             "đoàn thể", "địa phương", "Ủy ban nhân dân", "UBND", "ubnd", "Hội đồng nhân dân", "HĐND", "huyện", "xã",
+             "phường,", "xã, ", "huyện, ", "thị xã", "thành phố", "cấp huyện", "cấp xã", "Tỉnh", "tỉnh", " Cà Mau",
+             "cơ quan", "Cơ Quan", "cơ quan chuyên môn", "đơn vị", "tổ chức", "trung ương", " thuộc ", "phòng, ",
+             "ban chuyên môn", "cấp ủy", " đảng", " các cấp", "chính quyền", "cơ quan báo chí",
+             "huyện ủy, thị ủy, thành ủy", "doanh nghiệp", " viễn thông", "Tài chính", "Nội vụ", "Y tế", ", ",
+             " và ", "; ", " liên quan", " khác", "chức năng", "x", "  ", "\n"]
+    started = _started(c)
+    assert len(started) > 10
+    for _ in range(1500):
+        text = "".join(rnd.choice(words) for _ in range(rnd.randint(1, 25)))
+        wins: dict = {}
+        for rx, cues, starts in started:
+            assert [m.span() for m in at_cues(rx, text, text.lower(), cues, wins, starts)] == [
+                m.span() for m in rx.finditer(text)], (rx.pattern, text)
 
 
 def test_unify_is_the_regex_alternation():
