@@ -276,28 +276,42 @@ def at_cues(rx, text: str, low: str | None, cues, cache: dict | None = None, sta
         yield from rx.finditer(text)
         return
     cache = {} if cache is None else cache
+    last = 0
+    for p, tries in _starts_at(text, low, cues, starts, cache):
+        if p < last:
+            continue   # inside the previous match
+        for q in tries:
+            if q >= last:
+                m = rx.match(text, q)
+                if m:
+                    last = m.end()
+                    yield m
+                    break
+
+
+def _starts_at(text: str, low: str, cues, starts, cache: dict) -> list[tuple[int, tuple[int, ...]]]:
+    """For each cue position, where a match may start: at a run of the words `starts` before it
+    (each followed by spaces), leftmost first, then at the cue (cached per document: patterns share them)."""
+    key = (tuple(cues), tuple(starts))
+    got = cache.get(key)
+    if got is not None:
+        return got
     found = [p for cue in cues for p in _positions(low, cue, cache)]
     if len(cues) > 1:
         found = sorted(set(found))
-    last = 0
+    got = cache[key] = []
     for p in found:
-        if p < last:
-            continue   # inside the previous match
         tries = [p]
         for _ in starts:   # each word at most once before the cue
             i = j = tries[-1]
-            while i > last and _SPACE.match(text, i - 1):
+            while i > 0 and (text[i - 1] == " " or _SPACE.match(text, i - 1)):
                 i -= 1
-            w = next((w for w in starts if i - len(w) >= last and low.startswith(w, i - len(w))), None) if i < j else None
+            w = next((w for w in starts if i >= len(w) and low.startswith(w, i - len(w))), None) if i < j else None
             if w is None:
                 break
             tries.append(i - len(w))
-        for q in reversed(tries):
-            m = rx.match(text, q)
-            if m:
-                last = m.end()
-                yield m
-                break
+        got.append((p, tuple(reversed(tries))))
+    return got
 
 
 def scan(rx, text: str, low: str | None, cues, cache: dict, starts=None):
