@@ -197,7 +197,7 @@ _SCAN_MARGIN = 120   # chars after a cue where a match may end (matches are far 
 _SCAN_GUARD = 40     # a match ending this near a window's end is re-read with more text after it
 
 
-def _positions(low: str, cue: str, cache: dict) -> list[int]:
+def positions(low: str, cue: str, cache: dict) -> list[int]:
     """Offsets of a cue word in low (cached per document)."""
     found = cache.get(cue)
     if found is None:
@@ -219,7 +219,7 @@ def _windows(low: str, cues, cache: dict) -> list[tuple[int, int]]:
     occ = []
     for cue in cues:
         k = len(cue)
-        occ.extend((i, i + k) for i in _positions(low, cue, cache))
+        occ.extend((i, i + k) for i in positions(low, cue, cache))
     occ.sort()
     windows: list[list[int]] = []
     for a, b in occ:
@@ -296,7 +296,7 @@ def _starts_at(text: str, low: str, cues, starts, cache: dict) -> list[tuple[int
     got = cache.get(key)
     if got is not None:
         return got
-    found = [p for cue in cues for p in _positions(low, cue, cache)]
+    found = [p for cue in cues for p in positions(low, cue, cache)]
     if len(cues) > 1:
         found = sorted(set(found))
     got = cache[key] = []
@@ -477,6 +477,7 @@ def find_mentions(doc: Document) -> list[Mention]:
     if len(low) != len(text):
         low = None   # a letter whose lower case is longer: offsets would not hold, scan everything
     wins: dict = {}   # cue windows shared by the patterns
+    doc.meta["unified_low"] = (text, low, wins)   # (the assignments read cues in it too)
     issuer, unit, _ = _issuer_info(doc)
     issuer_key = fold(expand(issuer)) if issuer else ""
     place_m = _PLACE_TAIL.search(issuer) if issuer else None

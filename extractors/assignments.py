@@ -25,8 +25,8 @@ from typing import Iterator
 
 import regex
 
-from extractors.agencies import (Mention, find_mentions, fold, record_use, resolve_names, table_mentions,
-                                 unified_text)
+from extractors.agencies import (Mention, find_mentions, fold, positions, record_use, resolve_names,
+                                 table_mentions, unified_text)
 from pipeline.document import Document, Heading, enclosing_map
 from pipeline.lexicon import lexicon
 from pipeline.rows import AssignmentRow
@@ -134,14 +134,18 @@ _BETWEEN_WORDS = _cue_words(_CUES["joint"]["verbs"])
 _LOWER: tuple = (None, None, {})   # text, text.lower() and the cue positions of the last document read
 
 
-def _low(text: str) -> tuple:
+def _low(text: str, shared: tuple | None = None) -> tuple:
     """(text, text.lower(), cue cache), once per document; the lower text is None if a letter's
-    lower case changes the length. One tuple, so threads reading other documents stay correct."""
+    lower case changes the length. One tuple, so threads reading other documents stay correct.
+    `shared`: the same tuple find_mentions made for this text (not lower-cased twice)."""
     global _LOWER
     got = _LOWER
     if got[0] is not text:
-        low = text.lower()
-        got = _LOWER = (text, low if len(low) == len(text) else None, {})
+        if shared is not None and shared[0] is text:
+            got = _LOWER = shared
+        else:
+            low = text.lower()
+            got = _LOWER = (text, low if len(low) == len(text) else None, {})
     return got
 
 
@@ -152,13 +156,7 @@ def _has(lc: tuple, words: list[str], a: int, b: int) -> bool:
         return True
     found = lc[2].get(id(words))
     if found is None:
-        occ = []
-        for w in words:
-            i = low.find(w)
-            while i >= 0:
-                occ.append((i, i + len(w)))
-                i = low.find(w, i + 1)
-        occ.sort()
+        occ = sorted((i, i + len(w)) for w in words for i in positions(low, w, lc[2]))
         ends = [e for _, e in occ]
         for k in range(len(ends) - 2, -1, -1):   # the least end of the occurrences from k on
             ends[k] = min(ends[k], ends[k + 1])
@@ -481,6 +479,7 @@ def _task_text(text: str, a: int, b: int) -> str:
 def _text_rows(doc: Document, col: _Collector) -> None:
     text = unified_text(doc)
     find_mentions(doc)
+    _low(text, doc.meta.get("unified_low"))
     mentions = _Mentions(doc.meta["agency_mentions"], doc.meta["agency_starts"])
     st = _Structure(doc)
     heads_at = doc.meta["heads_at"] = {h.start: h for h in doc.headings}
