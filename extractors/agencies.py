@@ -379,7 +379,9 @@ def expand(name: str) -> str:
 
 
 def _clean_printed(s: str) -> str:
-    return _WS.sub(" ", s).strip(" ,;:.-–")
+    if "  " in s or not s.isprintable():   # (a printable text has no space other than " ")
+        s = _WS.sub(" ", s)
+    return s.strip(" ,;:.-–")
 
 
 def _and_follows(words: list[str], i: int) -> bool:

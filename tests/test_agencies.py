@@ -310,3 +310,19 @@ def test_heads_found_from_their_first_words_as_a_whole_text_scan(processed):
               for _ in range(2000)]
     for text in texts:
         assert [m.span() for m in _heads(c, text)] == [m.span() for m in c.head_re.finditer(text)], text
+
+
+def test_clean_printed_collapses_spaces_as_the_regex():
+    """_clean_printed skips the whitespace regex on a printable text without double spaces: the
+    same result as always running it (every code point between letters, random strings)."""
+    import random
+    from extractors import agencies
+    ref = lambda s: agencies._WS.sub(" ", s).strip(" ,;:.-–")   # noqa: E731
+    for i in range(0x30000):
+        s = "a" + chr(i) + "b"
+        assert agencies._clean_printed(s) == ref(s), hex(i)
+    pool = list(" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000\u200babc Sở,;:.-–")
+    rnd = random.Random(4)
+    for _ in range(20000):
+        s = "".join(rnd.choice(pool) for _ in range(rnd.randint(0, 12)))
+        assert agencies._clean_printed(s) == ref(s), repr(s)
