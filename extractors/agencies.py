@@ -378,10 +378,14 @@ def expand(name: str) -> str:
     return c.abbr_re.sub(lambda m: c.abbr[m.group(1)], name)
 
 
+def one_space(s: str) -> str:
+    """Runs of whitespace as one space; the regex only when needed (a printable text has no
+    space other than " ")."""
+    return _WS.sub(" ", s) if "  " in s or not s.isprintable() else s
+
+
 def _clean_printed(s: str) -> str:
-    if "  " in s or not s.isprintable():   # (a printable text has no space other than " ")
-        s = _WS.sub(" ", s)
-    return s.strip(" ,;:.-–")
+    return one_space(s).strip(" ,;:.-–")
 
 
 def _and_follows(words: list[str], i: int) -> bool:

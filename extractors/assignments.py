@@ -25,8 +25,8 @@ from typing import Iterator
 
 import regex
 
-from extractors.agencies import (Mention, find_mentions, fold, positions, record_use, resolve_names,
-                                 table_mentions, unified_text)
+from extractors.agencies import (Mention, find_mentions, fold, one_space, positions, record_use,
+                                 resolve_names, table_mentions, unified_text)
 from pipeline.document import Document, Heading, enclosing_map
 from pipeline.lexicon import lexicon
 from pipeline.rows import AssignmentRow
@@ -115,8 +115,15 @@ class Parsed:
 
 
 # --- mention runs ----------------------------------------------------------------------------
-_WS = regex.compile(r"\s+")
 _WORD = regex.compile(r"\p{L}+")
+
+
+def _words_over(text: str, a: int, b: int, n: int) -> bool:
+    """More than n words in text[a:b] (read up to the (n+1)th, not all)."""
+    for k, _ in enumerate(_WORD.finditer(text, a, b)):
+        if k == n:
+            return True
+    return False
 _TASK_LEAD = regex.compile(rf"^[\s,:;.\-–+]*(?:(?:{_alt(_CUES['task_lead_words'])})[\s,:]*)*", regex.I)
 _PAREN = regex.compile(r"\([^()\n]*\)")
 _NOT_UPPER_LETTER = regex.compile(r"[\p{L}--\p{Lu}]", regex.V1)
@@ -472,7 +479,7 @@ def _subject_role(named: list, lead: bool) -> str:
 def _task_text(text: str, a: int, b: int) -> str:
     b = min(b, a + 250)
     t = _TASK_LEAD.sub("", text[a:b])
-    t = _WS.sub(" ", t).strip(" .;:")
+    t = one_space(t).strip(" .;:")
     return t[:200]
 
 
@@ -552,7 +559,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             if named and _PURPOSE.search(text, ca, p.subjects[0].start) and ci == 0 and not _DIRECTIVE.search(text, ca, p.subjects[0].start):
                 named = []
             tail = text[p.subjects[-1].end:cb + 1].strip() if named else ""
-            if named and ci > 0 and not tail.endswith(":") and len(_WORD.findall(tail)) < 2:
+            if named and ci > 0 and not tail.endswith(":") and not _words_over(tail, 0, len(tail), 1):
                 named = []   # "...; Chủ tịch UBND các xã, phường." names no task
             if named:
                 first = ci == 0 or (own is None and ci <= 1 and ca - a < 80)
@@ -624,7 +631,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             if block is not None:
                 if assisted:
                     block.assists += 1
-                elif len(_WORD.findall(text, ca, cb)) > 2:
+                elif _words_over(text, ca, cb, 2):
                     block.acts += 1
     for sc in all_scopes:
         if sc.assists and not sc.acts:
@@ -758,7 +765,7 @@ def _table_rows(doc: Document, col: _Collector) -> None:
                 last = max(c.end for c, _ in roles)
                 span = (max(row.start, min(c.start for c, _ in roles) - 200), last)
             task_cell = next((c for c in cells if len(c.text) > 30 and all(c is not x for x, _ in roles)), None)
-            task = _WS.sub(" ", task_cell.text)[:200] if task_cell else ""
+            task = one_space(task_cell.text)[:200] if task_cell else ""
             for cell, kind in roles:
                 named = _named(table_mentions(doc, cell.start, cell.end))
                 if not named:
