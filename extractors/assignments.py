@@ -27,7 +27,7 @@ import regex
 
 from extractors.agencies import (Mention, find_mentions, fold, one_space, positions, record_use,
                                  resolve_names, table_mentions, unified_text)
-from pipeline.document import Document, Heading, enclosing_map
+from pipeline.document import Document, Heading
 from pipeline.lexicon import lexicon
 from pipeline.rows import AssignmentRow
 
@@ -234,18 +234,22 @@ def _run(text: str, mentions: _Mentions, pos: int, end: int, first_gap=_FILLER) 
 def _named(run: list[Mention]) -> list[tuple[Mention, int]]:
     """(mention, name index) of the bodies a run names: drops vague, central, issuer; 'địa phương'
     only beside departments."""
-    has_dept = any(m.kind in ("group", "body") and any(n.startswith("Sở") for n in m.names) for m in run)
+    has_dept = None   # (read only when the run has a 'local')
     out = []
     seen = set()
     for m in run:
         if m.kind in ("vague", "central", "issuer"):
             continue
-        if m.kind == "local" and not has_dept:
-            continue
-        for i, n in enumerate(m.names):
-            if fold(n) in seen:
+        if m.kind == "local":
+            if has_dept is None:
+                has_dept = any(x.kind in ("group", "body") and any(n.startswith("Sở") for n in x.names) for x in run)
+            if not has_dept:
                 continue
-            seen.add(fold(n))
+        for i, n in enumerate(m.names):
+            key = fold(n)
+            if key in seen:
+                continue
+            seen.add(key)
             out.append((m, i))
     return out
 
@@ -338,13 +342,45 @@ _TASK_HEADING = regex.compile(r"(?:" + _alt(_data()["task_heading_cues"]) + r")"
 _SKIP_HEADINGS = regex.compile(r"(?:" + _alt(_data()["skip_heading_cues"]) + r")", regex.I)
 
 
+class _Sweep:
+    """`enclosing_map(items, paragraph starts)` computed only at the starts asked for: the paragraphs
+    are read in order, so one sweep goes forward (and starts again if asked for an earlier one).
+    The items containing a position do not depend on the positions swept before it."""
+
+    def __init__(self, items: list, starts: set[int]):
+        self.items = sorted(items, key=lambda x: (x.start, -x.end))
+        self.starts = starts
+        self.memo: dict[int, list] = {}
+        self.stack: list = []
+        self.i = 0
+        self.pos = -1
+
+    def get(self, pos: int) -> list | None:
+        got = self.memo.get(pos)
+        if got is not None or pos not in self.starts:
+            return got
+        if pos < self.pos:
+            self.i, self.stack = 0, []
+        items, stack, i = self.items, self.stack, self.i
+        while i < len(items) and items[i].start <= pos:
+            while stack and stack[-1].end <= items[i].start:
+                stack.pop()
+            stack.append(items[i])
+            i += 1
+        while stack and stack[-1].end <= pos:
+            stack.pop()
+        self.i, self.pos = i, pos
+        got = self.memo[pos] = [x for x in stack if x.start <= pos < x.end]
+        return got
+
+
 class _Structure:
-    """Enclosing headings and section of every paragraph start, computed once."""
+    """Enclosing headings and section of the paragraph starts read, computed once."""
 
     def __init__(self, doc: Document):
-        starts = [a for a, _ in doc.paragraphs]
-        self.headings = enclosing_map(doc.headings, starts)
-        self.sections = enclosing_map(doc.sections, starts)
+        starts = {a for a, _ in doc.paragraphs}
+        self.headings = _Sweep(doc.headings, starts)
+        self.sections = _Sweep(doc.sections, starts)
         self.skip_heading: dict[int, bool] = {}   # id(heading) -> it lists no tasks (see _allowed)
         self.kinds: dict[int, str | None] = {}    # id(section) -> its kind (see section_kind)
 
