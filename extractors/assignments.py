@@ -68,7 +68,9 @@ _LABEL_COORD = regex.compile(r"\s*(?:" + _alt(_CUES["label_coordinate"]) + r")\s
 _LABEL_DOERS = regex.compile(r"\s*(?:" + _alt(_CUES["label_doers"]) + r")\s*:", regex.I)
 _CLAUSE_END = regex.compile(r";|:(?=\s)|\.(?=\s+\p{Lu})|\n")
 _SENT_END = regex.compile(r"\.(?=\s+\p{Lu})|\n")
-_SKIP_LEADIN = regex.compile(r"\s*(?:Kính gửi|Nơi nhận)\b", regex.I)
+_LEADIN_WORDS = ("Kính gửi", "Nơi nhận")
+_SKIP_LEADIN = regex.compile(r"\s*(?:" + "|".join(_LEADIN_WORDS) + r")\b", regex.I)
+_LEADIN_FIRST = {w[0].lower() for w in _LEADIN_WORDS}   # a line it matches starts so, lower-cased
 _SKIP_START = tuple(_data()["skip_paragraph_starts"])
 _PURPOSE = regex.compile(r"(?:" + _alt(_data()["purpose_cues"]) + r")", regex.I)
 _STEER = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["steer"]) + r")(?!\p{L})", regex.I)
@@ -531,14 +533,16 @@ def _text_rows(doc: Document, col: _Collector) -> None:
     skip_until = -1
     paras = doc.paragraphs
     para_starts = [x for x, _ in paras]
+    tables = bool(doc.tables)
     for pi, (a, b) in enumerate(paras):
-        if a < skip_until or not doc.text[a:b].strip() or doc.in_table(a):
+        if a < skip_until or not doc.text[a:b].strip() or (tables and doc.in_table(a)):
             continue
         b = _through_names(mentions, para_starts, paras, a, b)
         if b != paras[pi][1]:
             skip_until = b   # the next paragraph only finished a name: it is read here
         line = doc.text[a:b]
-        if _SKIP_LEADIN.match(line):
+        stripped = line.lstrip()   # (spaces as the pattern's \s*, and a few control characters)
+        if stripped[:1].lower() in _LEADIN_FIRST and _SKIP_LEADIN.match(line):
             # the addressee / distribution list that follows is not a task
             skip_until = _leadin_end(doc, pi, 0, st)
             continue
@@ -550,7 +554,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             k = bisect.bisect_left(mentions.starts, a)
             if k == len(mentions.starts) or mentions.starts[k] >= b:
                 continue   # no body named here and no enclosing item whose bodies act: nothing to read
-        if line.lstrip().startswith(_SKIP_START) or not _allowed(doc, a, st):
+        if stripped.startswith(_SKIP_START) or not _allowed(doc, a, st):
             continue
         if _all_caps(line):
             continue
