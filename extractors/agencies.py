@@ -182,6 +182,8 @@ class _Compiled:
         self.locals = [(regex.compile(r"(?<!\p{L})(?:" + lp["pattern"] + r")(?!\p{L})", flags), lp["name"], lp["cues"],
                         lp.get("starts")) for lp in data["local_places"]]
         self.central_cues = data["central"]["cues"]
+        self.central_starts = data["central"].get("starts")
+        _CUE_BASE.update(_cue_bases(data))
         self.mttq_cues = data["mttq"]["cues"]
         self.issuer_cues = cues["issuer_committee"]
         self.bare_cues = cues["bare_council"]
@@ -197,10 +199,35 @@ _SCAN_MARGIN = 120   # chars after a cue where a match may end (matches are far 
 _SCAN_GUARD = 40     # a match ending this near a window's end is re-read with more text after it
 
 
+_CUE_BASE: dict[str, tuple[str, int]] = {}   # cue -> (the longest other cue in it, its offset there)
+
+
+def _cue_bases(data: dict) -> dict[str, tuple[str, int]]:
+    """Each cue of the lexicon holding another one: the longest such one and its offset in it."""
+    cues = data["scan_cues"]
+    every = {x for xs in [data["central"]["cues"], data["mttq"]["cues"],
+                          *(v for k, v in cues.items() if not k.startswith("_") and k != "starts"),
+                          *(e["cues"] for e in data["families"] + data["groups"] + data["subject_groups"]
+                            + data["local_places"])]
+             for x in xs}
+    out = {}
+    for x in every:
+        inner = sorted((y for y in every if y != x and y in x), key=lambda y: (-len(y), y))
+        if inner:
+            out[x] = (inner[0], x.index(inner[0]))
+    return out
+
+
 def positions(low: str, cue: str, cache: dict) -> list[int]:
-    """Offsets of a cue word in low (cached per document)."""
+    """Offsets of a cue word in low (cached per document). A cue holding another one is looked
+    for only where that one is (`sở,` where `sở` is): one scan of the text less."""
     found = cache.get(cue)
     if found is None:
+        base = _CUE_BASE.get(cue)
+        if base is not None:
+            y, k = base
+            found = cache[cue] = [p - k for p in positions(low, y, cache) if p >= k and low.startswith(cue, p - k)]
+            return found
         found = cache[cue] = []
         i = low.find(cue)
         while i >= 0:
@@ -562,7 +589,7 @@ def find_mentions(doc: Document) -> list[Mention]:
             add(1, Mention(m.start(), m.end(), [lname], _group_level(lname, issuer_level), "local",
                            doc.text[m.start():m.end()]))
     # bodies a provincial plan cannot task
-    for m in cued(c.central, text, low, c.central_cues, wins):
+    for m in scan(c.central, text, low, c.central_cues, wins, c.central_starts):
         add(5 if m.group().startswith(("các", "Bộ", "bộ")) else 1, Mention(m.start(), m.end(), [_clean_printed(m.group())], "trung_uong", "central", doc.text[m.start():m.end()]))
     # the issuing people's committee (never tasked by its own plan)
     # (a party committee's plan does task the people's committee)

@@ -250,7 +250,8 @@ def _started(c):
            + [(rx, cues, starts) for rx, _, cues, starts in c.locals]
            + [(c.dept_list, c.dept_cues, c.starts.get("dept_list")), (c.vague_re, c.vague_cues, c.starts.get("vague")),
               (c.issuer_committee, c.issuer_cues, c.starts.get("issuer_committee")),
-              (c.bare_council, c.bare_cues, c.starts.get("bare_council"))])
+              (c.bare_council, c.bare_cues, c.starts.get("bare_council")),
+              (c.central, c.central_cues, c.central_starts)])
     return [x for x in got if x[2] is not None]
 
 
@@ -268,7 +269,10 @@ def test_matches_at_cues_are_those_of_a_whole_text_scan():
              "cơ quan", "Cơ Quan", "cơ quan chuyên môn", "đơn vị", "tổ chức", "trung ương", " thuộc ", "phòng, ",
              "ban chuyên môn", "cấp ủy", " đảng", " các cấp", "chính quyền", "cơ quan báo chí",
              "huyện ủy, thị ủy, thành ủy", "doanh nghiệp", " viễn thông", "Tài chính", "Nội vụ", "Y tế", ", ",
-             " và ", "; ", " liên quan", " khác", "chức năng", "x", "  ", "\n"]
+             " và ", "; ", " liên quan", " khác", "chức năng", "x", "  ", "\n", "Bộ", "bộ", "bộ, ngành",
+             "Bộ Tài chính", "Chính phủ", "Thủ tướng", "Quốc hội", "Ban Chấp hành Trung ương", "Văn phòng Chính phủ",
+             "cơ quan Trung ương", "Ủy ban Thường vụ Quốc hội", "Kiểm toán nhà nước", " Đảng", " chủ trì",
+             "cơ quan ngang bộ", "Ban Bí thư", "Bộ Chính trị", ". "]
     started = _started(c)
     assert len(started) > 10
     for _ in range(1500):
@@ -326,3 +330,17 @@ def test_clean_printed_collapses_spaces_as_the_regex():
     for _ in range(20000):
         s = "".join(rnd.choice(pool) for _ in range(rnd.randint(0, 12)))
         assert agencies._clean_printed(s) == ref(s), repr(s)
+
+
+def test_cue_positions_from_a_cue_inside():
+    """A cue holding another one ('sở,' holds 'sở') is found where the inner one is: the same
+    offsets as a scan of the text for it."""
+    from extractors import agencies
+    agencies.compiled()
+    assert agencies._CUE_BASE
+    texts = ["sở, sở sở,sở,, cơ quan chuyên môn cơ quan  cơ quan trung ương ban ngành ngànhban ngành",
+             "văn phòng chính phủ chính phủ ban chấp hành trung ương ủy ban thường vụ quốc hội sở"]
+    for low in texts:
+        for cue in agencies._CUE_BASE:
+            want = [i for i in range(len(low)) if low.startswith(cue, i)]
+            assert agencies.positions(low, cue, {}) == want, cue
