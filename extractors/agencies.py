@@ -328,16 +328,27 @@ def _starts_at(text: str, low: str, cues, starts, cache: dict) -> list[tuple[int
         found = sorted(set(found))
     got = cache[key] = []
     for p in found:
-        tries = [p]
+        q = p
+        before: tuple[int, ...] = ()
         for _ in starts:   # each word at most once before the cue
-            i = j = tries[-1]
-            while i > 0 and (text[i - 1] == " " or _SPACE.match(text, i - 1)):
-                i -= 1
-            w = next((w for w in starts if i >= len(w) and low.startswith(w, i - len(w))), None) if i < j else None
-            if w is None:
+            i = q
+            while i > 0:   # back over the spaces (the regex's \s: some of str.isspace)
+                ch = text[i - 1]
+                if ch == " " or (ch.isspace() and _SPACE.match(text, i - 1)):
+                    i -= 1
+                else:
+                    break
+            if i == q:
                 break
-            tries.append(i - len(w))
-        got.append((p, tuple(reversed(tries))))
+            for w in starts:
+                k = i - len(w)
+                if k >= 0 and low.startswith(w, k):
+                    break
+            else:
+                break
+            q = k
+            before = (q, *before)
+        got.append((p, (*before, p)))
     return got
 
 
