@@ -7,6 +7,7 @@
   forms of one body printed differently (the State Bank branch), by patterns from the lexicon;
   Each pattern runs only around the lower-case cue words one of which all its matches contain
   (`cues` in the lexicon, `cued`): the same matches as a scan of the whole text, several times faster;
+  one whose matches all start at a cue or at a few words before it (`starts`) is tried only there (`at_cues`);
 - a grammar rule for bodies the lexicon does not list: a head word (`Sở`, `Ban`, `Trung tâm`,
   `Hội`, `Chi cục` ...) followed by a capitalized name, optional level word and place.
 Each mention carries its canonical name(s), level and kind: `body`, `group`, `central`
@@ -156,6 +157,9 @@ class _Compiled:
         # the head's first word as printed (capitalized), the rest in any case ("Ban chỉ đạo")
         self.head_re = regex.compile(r"(?<![\p{L}\d])(?:" + "|".join(_head_pattern(h["head"]) for h in heads)
                                      + r")(?=[\s,])", flags)
+        # where a head may start: its first word as printed, found in one pass by the stdlib re
+        self.head_first = re.compile("|".join(re.escape(w) for w in sorted(
+            {h["head"].partition(" ")[0] for h in heads}, key=len, reverse=True)))
         self.head_canon = {fold(h["head"]): h["head"] for h in heads}
         self.head_excl = tuple(unify(x) for x in data["head_exclusions"])
         self.head_first_words = {h["head"].split()[0] for h in heads} | {"UBND", "Ủy", "Sở", "Ban"}
@@ -175,14 +179,17 @@ class _Compiled:
                                      + r")(?![\p{L}&])")
         self.word_re = regex.compile(r"[\p{L}\d]+(?:[&\-][\p{L}\d]+)*|[^\s\p{L}\d]")
         self.bare_council = regex.compile(r"(?<!\p{L})(Hội đồng nhân dân|Ủy ban nhân dân|HĐND|UBND)(?!\s+(?:tỉnh|Tỉnh|huyện|xã|phường|các|cấp|thành|Thành|thị|quận|TP|\p{Lu}))", flags)
-        self.locals = [(regex.compile(r"(?<!\p{L})(?:" + lp["pattern"] + r")(?!\p{L})", flags), lp["name"], lp["cues"])
-                       for lp in data["local_places"]]
+        self.locals = [(regex.compile(r"(?<!\p{L})(?:" + lp["pattern"] + r")(?!\p{L})", flags), lp["name"], lp["cues"],
+                        lp.get("starts")) for lp in data["local_places"]]
         self.central_cues = data["central"]["cues"]
+        self.central_starts = data["central"].get("starts")
+        _CUE_BASE.update(_cue_bases(data))
         self.mttq_cues = data["mttq"]["cues"]
         self.issuer_cues = cues["issuer_committee"]
         self.bare_cues = cues["bare_council"]
         self.dept_cues = cues["dept_list"]
         self.vague_cues = cues["vague"]
+        self.starts = cues["starts"]   # where the matches of the patterns below start (see `scan`)
         self.vague_re = regex.compile(r"(?<!\p{L})(?:các\s+)?(?:cơ quan|đơn vị|tổ chức|ngành)(?:,\s*(?:cơ quan|đơn vị|tổ chức|địa phương|cá nhân|ngành))*"
                                       r"(?:\s+(?:chức năng|có liên quan|liên quan|khác))*(?!\p{L})", flags | regex.I)
 
@@ -190,6 +197,43 @@ class _Compiled:
 _SCAN_BEFORE = 40    # chars before a cue where a match may start (a prefix like "thủ trưởng các")
 _SCAN_MARGIN = 120   # chars after a cue where a match may end (matches are far shorter)
 _SCAN_GUARD = 40     # a match ending this near a window's end is re-read with more text after it
+
+
+_CUE_BASE: dict[str, tuple[str, int]] = {}   # cue -> (the longest other cue in it, its offset there)
+
+
+def _cue_bases(data: dict) -> dict[str, tuple[str, int]]:
+    """Each cue of the lexicon holding another one: the longest such one and its offset in it."""
+    cues = data["scan_cues"]
+    every = {x for xs in [data["central"]["cues"], data["mttq"]["cues"],
+                          *(v for k, v in cues.items() if not k.startswith("_") and k != "starts"),
+                          *(e["cues"] for e in data["families"] + data["groups"] + data["subject_groups"]
+                            + data["local_places"])]
+             for x in xs}
+    out = {}
+    for x in every:
+        inner = sorted((y for y in every if y != x and y in x), key=lambda y: (-len(y), y))
+        if inner:
+            out[x] = (inner[0], x.index(inner[0]))
+    return out
+
+
+def positions(low: str, cue: str, cache: dict) -> list[int]:
+    """Offsets of a cue word in low (cached per document). A cue holding another one is looked
+    for only where that one is (`sở,` where `sở` is): one scan of the text less."""
+    found = cache.get(cue)
+    if found is None:
+        base = _CUE_BASE.get(cue)
+        if base is not None:
+            y, k = base
+            found = cache[cue] = [p - k for p in positions(low, y, cache) if p >= k and low.startswith(cue, p - k)]
+            return found
+        found = cache[cue] = []
+        i = low.find(cue)
+        while i >= 0:
+            found.append(i)
+            i = low.find(cue, i + 1)
+    return found
 
 
 def _windows(low: str, cues, cache: dict) -> list[tuple[int, int]]:
@@ -201,15 +245,8 @@ def _windows(low: str, cues, cache: dict) -> list[tuple[int, int]]:
     n = len(low)
     occ = []
     for cue in cues:
-        found = cache.get(cue)
-        if found is None:
-            found = cache[cue] = []
-            i = low.find(cue)
-            while i >= 0:
-                found.append(i)
-                i = low.find(cue, i + 1)
         k = len(cue)
-        occ.extend((i, i + k) for i in found)
+        occ.extend((i, i + k) for i in positions(low, cue, cache))
     occ.sort()
     windows: list[list[int]] = []
     for a, b in occ:
@@ -251,6 +288,76 @@ def cued(rx, text: str, low: str | None, cues, cache: dict | None = None):
             yield m
         if not again:
             k += 1
+
+
+_SPACE = regex.compile(r"\s", regex.V1)
+
+
+def at_cues(rx, text: str, low: str | None, cues, cache: dict | None = None, starts=()):
+    """`rx.finditer(text)` for a pattern whose every match starts at one of its cue words (`cues`,
+    lower-case, found in `low`) or at a run of the words `starts` (lower-case, each followed by
+    spaces) right before one (`(?:các\\s+)?(?:cue|...)`): the pattern is tried only at those
+    positions, leftmost first (a scan of the windows around the cues tries every position).
+    The same matches."""
+    if low is None:
+        yield from rx.finditer(text)
+        return
+    cache = {} if cache is None else cache
+    last = 0
+    for p, tries in _starts_at(text, low, cues, starts, cache):
+        if p < last:
+            continue   # inside the previous match
+        for q in tries:
+            if q >= last:
+                m = rx.match(text, q)
+                if m:
+                    last = m.end()
+                    yield m
+                    break
+
+
+def _starts_at(text: str, low: str, cues, starts, cache: dict) -> list[tuple[int, tuple[int, ...]]]:
+    """For each cue position, where a match may start: at a run of the words `starts` before it
+    (each followed by spaces), leftmost first, then at the cue (cached per document: patterns share them)."""
+    key = (tuple(cues), tuple(starts))
+    got = cache.get(key)
+    if got is not None:
+        return got
+    found = [p for cue in cues for p in positions(low, cue, cache)]
+    if len(cues) > 1:
+        found = sorted(set(found))
+    got = cache[key] = []
+    for p in found:
+        q = p
+        before: tuple[int, ...] = ()
+        for _ in starts:   # each word at most once before the cue
+            i = q
+            while i > 0:   # back over the spaces (the regex's \s: some of str.isspace)
+                ch = text[i - 1]
+                if ch == " " or (ch.isspace() and _SPACE.match(text, i - 1)):
+                    i -= 1
+                else:
+                    break
+            if i == q:
+                break
+            for w in starts:
+                k = i - len(w)
+                if k >= 0 and low.startswith(w, k):
+                    break
+            else:
+                break
+            q = k
+            before = (q, *before)
+        got.append((p, (*before, p)))
+    return got
+
+
+def scan(rx, text: str, low: str | None, cues, cache: dict, starts=None):
+    """The matches of rx in text, read around its cue words; only at them when the lexicon says
+    where its matches start (`starts`)."""
+    if starts is None:
+        return cued(rx, text, low, cues, cache)
+    return at_cues(rx, text, low, cues, cache, starts)
 
 
 def _head_pattern(head: str) -> str:
@@ -309,8 +416,14 @@ def expand(name: str) -> str:
     return c.abbr_re.sub(lambda m: c.abbr[m.group(1)], name)
 
 
+def one_space(s: str) -> str:
+    """Runs of whitespace as one space; the regex only when needed (a printable text has no
+    space other than " ")."""
+    return _WS.sub(" ", s) if "  " in s or not s.isprintable() else s
+
+
 def _clean_printed(s: str) -> str:
-    return _WS.sub(" ", s).strip(" ,;:.-–")
+    return one_space(s).strip(" ,;:.-–")
 
 
 def _and_follows(words: list[str], i: int) -> bool:
@@ -408,6 +521,7 @@ def find_mentions(doc: Document) -> list[Mention]:
     if len(low) != len(text):
         low = None   # a letter whose lower case is longer: offsets would not hold, scan everything
     wins: dict = {}   # cue windows shared by the patterns
+    doc.meta["unified_low"] = (text, low, wins)   # (the assignments read cues in it too)
     issuer, unit, _ = _issuer_info(doc)
     issuer_key = fold(expand(issuer)) if issuer else ""
     place_m = _PLACE_TAIL.search(issuer) if issuer else None
@@ -446,7 +560,7 @@ def find_mentions(doc: Document) -> list[Mention]:
             name = fam.get("name") or _clean_printed(m.group())
             add(4, Mention(m.start(), m.end(), [name], fam["level"], "body", doc.text[m.start():m.end()], family=fam["key"]))
     # one head shared by a list of departments
-    for m in cued(c.dept_list, text, low, c.dept_cues, wins):
+    for m in scan(c.dept_list, text, low, c.dept_cues, wins, c.starts.get("dept_list")):
         for j, (x, y) in enumerate(m.spans("x")):
             a = m.start() if j == 0 else x
             name = c.dept_short.get(fold(text[x:y]))
@@ -458,7 +572,7 @@ def find_mentions(doc: Document) -> list[Mention]:
         add(4, Mention(m.start(), m.end(), [f"{data['mttq']['name']} {word}"], "doan_the", "body", doc.text[m.start():m.end()]))
     # collectives
     for g, rx in c.groups:
-        for m in cued(rx, text, low, g["cues"], wins):
+        for m in scan(rx, text, low, g["cues"], wins, g.get("starts")):
             if m.start() > 0 and text[m.start() - 1].isalpha():
                 continue
             if m.end() < len(text) and text[m.end()].isalpha():
@@ -480,32 +594,32 @@ def find_mentions(doc: Document) -> list[Mention]:
             levels = [issuer_level if own_district else g.get("level") or _group_level(n, issuer_level) for n in names]
             add(2, Mention(m.start(), m.end(), names, levels[0], "group", doc.text[m.start():m.end()], levels=levels))
     # 'địa phương' counts only beside a group of departments (checked by the assignments)
-    for rx, lname, lcues in c.locals:
+    for rx, lname, lcues, lstarts in c.locals:
         lname = local if lname == "{local}" else lname
-        for m in cued(rx, text, low, lcues, wins):
+        for m in scan(rx, text, low, lcues, wins, lstarts):
             add(1, Mention(m.start(), m.end(), [lname], _group_level(lname, issuer_level), "local",
                            doc.text[m.start():m.end()]))
     # bodies a provincial plan cannot task
-    for m in cued(c.central, text, low, c.central_cues, wins):
+    for m in scan(c.central, text, low, c.central_cues, wins, c.central_starts):
         add(5 if m.group().startswith(("các", "Bộ", "bộ")) else 1, Mention(m.start(), m.end(), [_clean_printed(m.group())], "trung_uong", "central", doc.text[m.start():m.end()]))
     # the issuing people's committee (never tasked by its own plan)
     # (a party committee's plan does task the people's committee)
     state_issuer = (fold(expand(issuer)).startswith(("ủy ban nhân dân", "văn phòng")) if issuer
                     else not _PARTY_HEADER.search(text[:800]))
-    for m in cued(c.issuer_committee, text, low, c.issuer_cues, wins):
+    for m in scan(c.issuer_committee, text, low, c.issuer_cues, wins, c.starts.get("issuer_committee")):
         name = _clean_printed(expand(m.group()))
         own = state_issuer or (issuer_place and issuer_place not in fold(name)) is True
         add(2, Mention(m.start(), m.end(), [name if own else regex.sub(r"(?<=tỉnh|thành phố)\s.*$", "", name)],
                        "tinh", "issuer" if own else "body", doc.text[m.start():m.end()]))
     # bare council / committee: the issuing level's own body
-    for m in cued(c.bare_council, text, low, c.bare_cues, wins):
+    for m in scan(c.bare_council, text, low, c.bare_cues, wins, c.starts.get("bare_council")):
         base = expand(m.group(1))
         name = f"{base} {unit}"
         kind = "issuer" if fold(name) == issuer_key or (base == "Ủy ban nhân dân" and unit in ("tỉnh", "thành phố")) else "body"
         add(1, Mention(m.start(), m.end(), [name], issuer_level, kind, doc.text[m.start():m.end()]))
     lex_end = {x.start: x.end for _, _, _, x in cands if x.kind == "body" and x.family is None}
     # grammar rule: head word + capitalized name (+ level word and place)
-    for m in c.head_re.finditer(text):   # (gating by the head words is slower: they are frequent)
+    for m in _heads(c, text):
         a = m.start()
         if text.startswith(c.head_excl, a):
             continue
@@ -532,12 +646,12 @@ def find_mentions(doc: Document) -> list[Mention]:
         add(0, Mention(a, b, [name], level, kind, doc.text[a:b]))
     # businesses: read only as the addressee of a task item (checked by the assignments)
     for g, rx in c.subject_groups:
-        for m in cued(rx, text, low, g["cues"], wins):
+        for m in scan(rx, text, low, g["cues"], wins, g.get("starts")):
             n = _clean_printed(_DETERMINER.sub("", doc.text[m.start():m.end()]))
             add(0, Mention(m.start(), m.end(), [n[:1].upper() + n[1:]], g.get("level", "other"), "business",
                            doc.text[m.start():m.end()]))
     # vague partners ("các cơ quan, đơn vị liên quan"): not bodies, but they continue a list
-    for m in cued(c.vague_re, text, low, c.vague_cues, wins):
+    for m in scan(c.vague_re, text, low, c.vague_cues, wins, c.starts.get("vague")):
         if m.group().strip():
             add(-1, Mention(m.start(), m.end(), [], "other", "vague", doc.text[m.start():m.end()]))
 
@@ -562,6 +676,21 @@ def find_mentions(doc: Document) -> list[Mention]:
     doc.meta["agency_mentions"] = chosen
     doc.meta["agency_starts"] = [m.start for m in chosen]
     return chosen
+
+
+def _heads(c: _Compiled, text: str):
+    """`c.head_re.finditer(text)`, the pattern tried only where a head's first word is printed
+    (a match starts after a non-letter, so no occurrence of a first word inside another hides one)."""
+    last = 0
+    match = c.head_re.match
+    for w in c.head_first.finditer(text):
+        p = w.start()
+        if p < last:
+            continue
+        m = match(text, p)
+        if m:
+            last = m.end()
+            yield m
 
 
 def _split_levels(chosen: list[Mention], text: str) -> None:

@@ -25,9 +25,9 @@ from typing import Iterator
 
 import regex
 
-from extractors.agencies import (Mention, find_mentions, fold, record_use, resolve_names, table_mentions,
-                                 unified_text)
-from pipeline.document import Document, Heading, enclosing_map
+from extractors.agencies import (Mention, find_mentions, fold, one_space, positions, record_use,
+                                 resolve_names, table_mentions, unified_text)
+from pipeline.document import Document, Heading
 from pipeline.lexicon import lexicon
 from pipeline.rows import AssignmentRow
 
@@ -68,7 +68,9 @@ _LABEL_COORD = regex.compile(r"\s*(?:" + _alt(_CUES["label_coordinate"]) + r")\s
 _LABEL_DOERS = regex.compile(r"\s*(?:" + _alt(_CUES["label_doers"]) + r")\s*:", regex.I)
 _CLAUSE_END = regex.compile(r";|:(?=\s)|\.(?=\s+\p{Lu})|\n")
 _SENT_END = regex.compile(r"\.(?=\s+\p{Lu})|\n")
-_SKIP_LEADIN = regex.compile(r"\s*(?:Kính gửi|Nơi nhận)\b", regex.I)
+_LEADIN_WORDS = ("Kính gửi", "Nơi nhận")
+_SKIP_LEADIN = regex.compile(r"\s*(?:" + "|".join(_LEADIN_WORDS) + r")\b", regex.I)
+_LEADIN_FIRST = {w[0].lower() for w in _LEADIN_WORDS}   # a line it matches starts so, lower-cased
 _SKIP_START = tuple(_data()["skip_paragraph_starts"])
 _PURPOSE = regex.compile(r"(?:" + _alt(_data()["purpose_cues"]) + r")", regex.I)
 _STEER = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["steer"]) + r")(?!\p{L})", regex.I)
@@ -115,8 +117,15 @@ class Parsed:
 
 
 # --- mention runs ----------------------------------------------------------------------------
-_WS = regex.compile(r"\s+")
 _WORD = regex.compile(r"\p{L}+")
+
+
+def _words_over(text: str, a: int, b: int, n: int) -> bool:
+    """More than n words in text[a:b] (read up to the (n+1)th, not all)."""
+    for k, _ in enumerate(_WORD.finditer(text, a, b)):
+        if k == n:
+            return True
+    return False
 _TASK_LEAD = regex.compile(rf"^[\s,:;.\-–+]*(?:(?:{_alt(_CUES['task_lead_words'])})[\s,:]*)*", regex.I)
 _PAREN = regex.compile(r"\([^()\n]*\)")
 _NOT_UPPER_LETTER = regex.compile(r"[\p{L}--\p{Lu}]", regex.V1)
@@ -134,14 +143,18 @@ _BETWEEN_WORDS = _cue_words(_CUES["joint"]["verbs"])
 _LOWER: tuple = (None, None, {})   # text, text.lower() and the cue positions of the last document read
 
 
-def _low(text: str) -> tuple:
+def _low(text: str, shared: tuple | None = None) -> tuple:
     """(text, text.lower(), cue cache), once per document; the lower text is None if a letter's
-    lower case changes the length. One tuple, so threads reading other documents stay correct."""
+    lower case changes the length. One tuple, so threads reading other documents stay correct.
+    `shared`: the same tuple find_mentions made for this text (not lower-cased twice)."""
     global _LOWER
     got = _LOWER
     if got[0] is not text:
-        low = text.lower()
-        got = _LOWER = (text, low if len(low) == len(text) else None, {})
+        if shared is not None and shared[0] is text:
+            got = _LOWER = shared
+        else:
+            low = text.lower()
+            got = _LOWER = (text, low if len(low) == len(text) else None, {})
     return got
 
 
@@ -152,13 +165,7 @@ def _has(lc: tuple, words: list[str], a: int, b: int) -> bool:
         return True
     found = lc[2].get(id(words))
     if found is None:
-        occ = []
-        for w in words:
-            i = low.find(w)
-            while i >= 0:
-                occ.append((i, i + len(w)))
-                i = low.find(w, i + 1)
-        occ.sort()
+        occ = sorted((i, i + len(w)) for w in words for i in positions(low, w, lc[2]))
         ends = [e for _, e in occ]
         for k in range(len(ends) - 2, -1, -1):   # the least end of the occurrences from k on
             ends[k] = min(ends[k], ends[k + 1])
@@ -229,18 +236,22 @@ def _run(text: str, mentions: _Mentions, pos: int, end: int, first_gap=_FILLER) 
 def _named(run: list[Mention]) -> list[tuple[Mention, int]]:
     """(mention, name index) of the bodies a run names: drops vague, central, issuer; 'địa phương'
     only beside departments."""
-    has_dept = any(m.kind in ("group", "body") and any(n.startswith("Sở") for n in m.names) for m in run)
+    has_dept = None   # (read only when the run has a 'local')
     out = []
     seen = set()
     for m in run:
         if m.kind in ("vague", "central", "issuer"):
             continue
-        if m.kind == "local" and not has_dept:
-            continue
-        for i, n in enumerate(m.names):
-            if fold(n) in seen:
+        if m.kind == "local":
+            if has_dept is None:
+                has_dept = any(x.kind in ("group", "body") and any(n.startswith("Sở") for n in x.names) for x in run)
+            if not has_dept:
                 continue
-            seen.add(fold(n))
+        for i, n in enumerate(m.names):
+            key = fold(n)
+            if key in seen:
+                continue
+            seen.add(key)
             out.append((m, i))
     return out
 
@@ -333,13 +344,45 @@ _TASK_HEADING = regex.compile(r"(?:" + _alt(_data()["task_heading_cues"]) + r")"
 _SKIP_HEADINGS = regex.compile(r"(?:" + _alt(_data()["skip_heading_cues"]) + r")", regex.I)
 
 
+class _Sweep:
+    """`enclosing_map(items, paragraph starts)` computed only at the starts asked for: the paragraphs
+    are read in order, so one sweep goes forward (and starts again if asked for an earlier one).
+    The items containing a position do not depend on the positions swept before it."""
+
+    def __init__(self, items: list, starts: set[int]):
+        self.items = sorted(items, key=lambda x: (x.start, -x.end))
+        self.starts = starts
+        self.memo: dict[int, list] = {}
+        self.stack: list = []
+        self.i = 0
+        self.pos = -1
+
+    def get(self, pos: int) -> list | None:
+        got = self.memo.get(pos)
+        if got is not None or pos not in self.starts:
+            return got
+        if pos < self.pos:
+            self.i, self.stack = 0, []
+        items, stack, i = self.items, self.stack, self.i
+        while i < len(items) and items[i].start <= pos:
+            while stack and stack[-1].end <= items[i].start:
+                stack.pop()
+            stack.append(items[i])
+            i += 1
+        while stack and stack[-1].end <= pos:
+            stack.pop()
+        self.i, self.pos = i, pos
+        got = self.memo[pos] = [x for x in stack if x.start <= pos < x.end]
+        return got
+
+
 class _Structure:
-    """Enclosing headings and section of every paragraph start, computed once."""
+    """Enclosing headings and section of the paragraph starts read, computed once."""
 
     def __init__(self, doc: Document):
-        starts = [a for a, _ in doc.paragraphs]
-        self.headings = enclosing_map(doc.headings, starts)
-        self.sections = enclosing_map(doc.sections, starts)
+        starts = {a for a, _ in doc.paragraphs}
+        self.headings = _Sweep(doc.headings, starts)
+        self.sections = _Sweep(doc.sections, starts)
         self.skip_heading: dict[int, bool] = {}   # id(heading) -> it lists no tasks (see _allowed)
         self.kinds: dict[int, str | None] = {}    # id(section) -> its kind (see section_kind)
 
@@ -474,13 +517,14 @@ def _subject_role(named: list, lead: bool) -> str:
 def _task_text(text: str, a: int, b: int) -> str:
     b = min(b, a + 250)
     t = _TASK_LEAD.sub("", text[a:b])
-    t = _WS.sub(" ", t).strip(" .;:")
+    t = one_space(t).strip(" .;:")
     return t[:200]
 
 
 def _text_rows(doc: Document, col: _Collector) -> None:
     text = unified_text(doc)
     find_mentions(doc)
+    _low(text, doc.meta.get("unified_low"))
     mentions = _Mentions(doc.meta["agency_mentions"], doc.meta["agency_starts"])
     st = _Structure(doc)
     heads_at = doc.meta["heads_at"] = {h.start: h for h in doc.headings}
@@ -489,14 +533,16 @@ def _text_rows(doc: Document, col: _Collector) -> None:
     skip_until = -1
     paras = doc.paragraphs
     para_starts = [x for x, _ in paras]
+    tables = bool(doc.tables)
     for pi, (a, b) in enumerate(paras):
-        if a < skip_until or not doc.text[a:b].strip() or doc.in_table(a):
+        if a < skip_until or not doc.text[a:b].strip() or (tables and doc.in_table(a)):
             continue
         b = _through_names(mentions, para_starts, paras, a, b)
         if b != paras[pi][1]:
             skip_until = b   # the next paragraph only finished a name: it is read here
         line = doc.text[a:b]
-        if _SKIP_LEADIN.match(line):
+        stripped = line.lstrip()   # (spaces as the pattern's \s*, and a few control characters)
+        if stripped[:1].lower() in _LEADIN_FIRST and _SKIP_LEADIN.match(line):
             # the addressee / distribution list that follows is not a task
             skip_until = _leadin_end(doc, pi, 0, st)
             continue
@@ -508,7 +554,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             k = bisect.bisect_left(mentions.starts, a)
             if k == len(mentions.starts) or mentions.starts[k] >= b:
                 continue   # no body named here and no enclosing item whose bodies act: nothing to read
-        if line.lstrip().startswith(_SKIP_START) or not _allowed(doc, a, st):
+        if stripped.startswith(_SKIP_START) or not _allowed(doc, a, st):
             continue
         if _all_caps(line):
             continue
@@ -553,7 +599,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             if named and _PURPOSE.search(text, ca, p.subjects[0].start) and ci == 0 and not _DIRECTIVE.search(text, ca, p.subjects[0].start):
                 named = []
             tail = text[p.subjects[-1].end:cb + 1].strip() if named else ""
-            if named and ci > 0 and not tail.endswith(":") and len(_WORD.findall(tail)) < 2:
+            if named and ci > 0 and not tail.endswith(":") and not _words_over(tail, 0, len(tail), 1):
                 named = []   # "...; Chủ tịch UBND các xã, phường." names no task
             if named:
                 first = ci == 0 or (own is None and ci <= 1 and ca - a < 80)
@@ -625,7 +671,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             if block is not None:
                 if assisted:
                     block.assists += 1
-                elif len(_WORD.findall(text, ca, cb)) > 2:
+                elif _words_over(text, ca, cb, 2):
                     block.acts += 1
     for sc in all_scopes:
         if sc.assists and not sc.acts:
@@ -759,7 +805,7 @@ def _table_rows(doc: Document, col: _Collector) -> None:
                 last = max(c.end for c, _ in roles)
                 span = (max(row.start, min(c.start for c, _ in roles) - 200), last)
             task_cell = next((c for c in cells if len(c.text) > 30 and all(c is not x for x, _ in roles)), None)
-            task = _WS.sub(" ", task_cell.text)[:200] if task_cell else ""
+            task = one_space(task_cell.text)[:200] if task_cell else ""
             for cell, kind in roles:
                 named = _named(table_mentions(doc, cell.start, cell.end))
                 if not named:

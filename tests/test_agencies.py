@@ -226,10 +226,10 @@ def test_cue_windows_find_what_a_whole_text_scan_finds(processed):
     """Each pattern runs only around its cue words (`cues` in the lexicon: words one of which all
     its matches contain): on the bundled plans, as printed and upper-cased, that finds exactly
     the matches of a scan of the whole text."""
-    from extractors.agencies import compiled, cued, unified_text
+    from extractors.agencies import at_cues, compiled, cued, unified_text
     c = compiled()
     gated = ([(rx, f["cues"]) for f, rx in c.families] + [(rx, g["cues"]) for g, rx in c.groups]
-             + [(rx, g["cues"]) for g, rx in c.subject_groups] + [(rx, cues) for rx, _, cues in c.locals]
+             + [(rx, g["cues"]) for g, rx in c.subject_groups] + [(rx, cues) for rx, _, cues, _ in c.locals]
              + [(c.dept_list, c.dept_cues), (c.mttq, c.mttq_cues), (c.central, c.central_cues),
                 (c.issuer_committee, c.issuer_cues), (c.bare_council, c.bare_cues), (c.vague_re, c.vague_cues)])
     for doc in processed.values():
@@ -239,6 +239,48 @@ def test_cue_windows_find_what_a_whole_text_scan_finds(processed):
             wins: dict = {}
             for rx, cues in gated:
                 assert [m.span() for m in cued(rx, text, low, cues, wins)] == [m.span() for m in rx.finditer(text)], rx.pattern
+            # the patterns whose matches start at a cue (or words before it) are tried only there
+            for rx, cues, starts in _started(c):
+                assert [m.span() for m in at_cues(rx, text, low, cues, wins, starts)] == [m.span() for m in rx.finditer(text)], rx.pattern
+
+
+def _started(c):
+    """(pattern, cues, starts) of the patterns the lexicon says start at their cues."""
+    got = ([(rx, g["cues"], g.get("starts")) for g, rx in c.groups + c.subject_groups]
+           + [(rx, cues, starts) for rx, _, cues, starts in c.locals]
+           + [(c.dept_list, c.dept_cues, c.starts.get("dept_list")), (c.vague_re, c.vague_cues, c.starts.get("vague")),
+              (c.issuer_committee, c.issuer_cues, c.starts.get("issuer_committee")),
+              (c.bare_council, c.bare_cues, c.starts.get("bare_council")),
+              (c.central, c.central_cues, c.central_starts)])
+    return [x for x in got if x[2] is not None]
+
+
+def test_matches_at_cues_are_those_of_a_whole_text_scan():
+    """at_cues tries a pattern only at its cue words and the lexicon's start words before one:
+    the same matches as finditer on random texts made of the words of those patterns."""
+    import random
+    from extractors.agencies import at_cues, compiled
+    c = compiled()
+    rnd = random.Random(7)
+    words = ["các ", "CÁC  ", "các\n", "các các ", "Thủ trưởng ", "thủ trưởng các ", "lãnh đạo  ", "Giám đốc\n",
+             "chủ tịch ", "Chủ tịch  ", "sở", "Sở", "sở, ", "Sở: ", "ban, ", "ngành", "ngànhx", "xngành", "ban ngành",
+             "đoàn thể", "địa phương", "Ủy ban nhân dân", "UBND", "ubnd", "Hội đồng nhân dân", "HĐND", "huyện", "xã",
+             "phường,", "xã, ", "huyện, ", "thị xã", "thành phố", "cấp huyện", "cấp xã", "Tỉnh", "tỉnh", " Cà Mau",
+             "cơ quan", "Cơ Quan", "cơ quan chuyên môn", "đơn vị", "tổ chức", "trung ương", " thuộc ", "phòng, ",
+             "ban chuyên môn", "cấp ủy", " đảng", " các cấp", "chính quyền", "cơ quan báo chí",
+             "huyện ủy, thị ủy, thành ủy", "doanh nghiệp", " viễn thông", "Tài chính", "Nội vụ", "Y tế", ", ",
+             " và ", "; ", " liên quan", " khác", "chức năng", "x", "  ", "\n", "Bộ", "bộ", "bộ, ngành",
+             "Bộ Tài chính", "Chính phủ", "Thủ tướng", "Quốc hội", "Ban Chấp hành Trung ương", "Văn phòng Chính phủ",
+             "cơ quan Trung ương", "Ủy ban Thường vụ Quốc hội", "Kiểm toán nhà nước", " Đảng", " chủ trì",
+             "cơ quan ngang bộ", "Ban Bí thư", "Bộ Chính trị", ". "]
+    started = _started(c)
+    assert len(started) > 10
+    for _ in range(1500):
+        text = "".join(rnd.choice(words) for _ in range(rnd.randint(1, 25)))
+        wins: dict = {}
+        for rx, cues, starts in started:
+            assert [m.span() for m in at_cues(rx, text, text.lower(), cues, wins, starts)] == [
+                m.span() for m in rx.finditer(text)], (rx.pattern, text)
 
 
 def test_unify_is_the_regex_alternation():
@@ -255,3 +297,50 @@ def test_unify_is_the_regex_alternation():
     for _ in range(20000):
         s = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 10)))
         assert agencies.unify(s) == one.sub(lambda m: agencies._TONE_MAP[m.group()], s), s
+
+
+def test_heads_found_from_their_first_words_as_a_whole_text_scan(processed):
+    """Head-word bodies are looked for only where a head's first word is printed: the same
+    matches as head_re over the whole text (bundled plans, and random runs of head words)."""
+    import random
+    from extractors.agencies import _data, _heads, compiled, unified_text
+    c = compiled()
+    heads = [h["head"] for h in _data()["heads"]]
+    texts = [unified_text(doc) for doc in processed.values()]
+    rnd = random.Random(3)
+    words = heads + [h.upper() for h in heads[:10]] + [h.lower() for h in heads[:10]] + [
+        " ", ",", "x", "1", "\n", "Tài chính ", "Nội vụ", "SởBan", "Ban Ban "]
+    texts += ["".join(rnd.choice(words) + rnd.choice(["", " ", ",", "x"]) for _ in range(rnd.randint(1, 20)))
+              for _ in range(2000)]
+    for text in texts:
+        assert [m.span() for m in _heads(c, text)] == [m.span() for m in c.head_re.finditer(text)], text
+
+
+def test_clean_printed_collapses_spaces_as_the_regex():
+    """_clean_printed skips the whitespace regex on a printable text without double spaces: the
+    same result as always running it (every code point between letters, random strings)."""
+    import random
+    from extractors import agencies
+    ref = lambda s: agencies._WS.sub(" ", s).strip(" ,;:.-–")   # noqa: E731
+    for i in range(0x30000):
+        s = "a" + chr(i) + "b"
+        assert agencies._clean_printed(s) == ref(s), hex(i)
+    pool = list(" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000\u200babc Sở,;:.-–")
+    rnd = random.Random(4)
+    for _ in range(20000):
+        s = "".join(rnd.choice(pool) for _ in range(rnd.randint(0, 12)))
+        assert agencies._clean_printed(s) == ref(s), repr(s)
+
+
+def test_cue_positions_from_a_cue_inside():
+    """A cue holding another one ('sở,' holds 'sở') is found where the inner one is: the same
+    offsets as a scan of the text for it."""
+    from extractors import agencies
+    agencies.compiled()
+    assert agencies._CUE_BASE
+    texts = ["sở, sở sở,sở,, cơ quan chuyên môn cơ quan  cơ quan trung ương ban ngành ngànhban ngành",
+             "văn phòng chính phủ chính phủ ban chấp hành trung ương ủy ban thường vụ quốc hội sở"]
+    for low in texts:
+        for cue in agencies._CUE_BASE:
+            want = [i for i in range(len(low)) if low.startswith(cue, i)]
+            assert agencies.positions(low, cue, {}) == want, cue

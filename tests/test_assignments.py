@@ -340,3 +340,20 @@ def test_lead_in_addressed_to_named_businesses(tmp_path):
                          "thông suốt phục vụ chỉ đạo, điều hành.\n+ Hỗ trợ nhắn tin miễn phí khi cần thiết.",
                date=(12, 9, 2025))
     assert ("Doanh nghiệp viễn thông", "chu_tri") in roles(doc)
+
+
+def test_sweep_gives_the_enclosing_map(processed):
+    """_Structure sweeps the headings and sections only up to the paragraphs it is asked about:
+    the same lists as enclosing_map over every paragraph start, in any order of asking."""
+    import random
+    from extractors.assignments import _Sweep
+    from pipeline.document import enclosing_map
+    rnd = random.Random(1)
+    for doc in processed.values():
+        starts = [a for a, _ in doc.paragraphs]
+        for items in (doc.headings, doc.sections):
+            ref = enclosing_map(items, starts)
+            for asked in (starts, rnd.sample(starts, len(starts)), sorted(rnd.sample(starts, len(starts) // 2))):
+                sweep = _Sweep(items, set(starts))
+                assert [sweep.get(a) for a in asked] == [ref[a] for a in asked]
+            assert _Sweep(items, set(starts)).get(-1) is None   # not a paragraph start
