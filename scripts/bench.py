@@ -269,7 +269,8 @@ def main(argv=None) -> int:
             print(f"error: no input documents in {corpus}", file=sys.stderr)
             return 2
         size = sum(p.stat().st_size for p in files)
-        report = {"corpus": str(args.corpus or f"bundled plans repeated ({len(files)} files)"),
+        origin = ", ".join(str(folder) for folder in args.sources)
+        report = {"corpus": str(args.corpus or f"the plans of {origin} repeated ({len(files)} files)"),
                   "documents": len(files), "megabytes": size / MB, "cpu_count": os.cpu_count(),
                   "python": sys.version.split()[0], "runs": {}}
 
