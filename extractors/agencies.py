@@ -392,11 +392,15 @@ def _issuer_unit(issuer: str) -> str:
     for word in _data()["issuer_level_words"]:   # district words first: "huyện X, tỉnh Y" is a district
         if regex.search(rf"(?<!\p{{L}})(?:{word})(?!\p{{L}})|{word} ủy", low):
             return word
+    for word in _data()["central_issuer_words"]:   # a ministry issuing its own plan
+        if regex.search(rf"(?<!\p{{L}}){word}(?!\p{{L}})", low):
+            return word
     return "tỉnh"
 
 
 def _level_of_unit(unit: str) -> str:
-    return _data()["issuer_level_words"].get(unit, "tinh")
+    data = _data()
+    return data["issuer_level_words"].get(unit) or data["central_issuer_words"].get(unit, "tinh")
 
 
 def local_committee(doc: Document, rule_name: str = "local_committee_by_date") -> str:
@@ -624,6 +628,9 @@ def find_mentions(doc: Document) -> list[Mention]:
         if text.startswith(c.head_excl, a):
             continue
         head = c.head_canon[fold(m.group())]
+        info = c.heads[head]
+        if info.get("central_only") and issuer_level != "trung_uong":
+            continue
         got = _generic(c, text, a, head)
         if not got:
             continue
@@ -633,13 +640,12 @@ def find_mentions(doc: Document) -> list[Mention]:
             continue
         name = expand(doc.text[a:b])
         name = _clean_printed(name)
-        info = c.heads[head]
         level = info["level"]
         lv = _suffix_level(name)
         if lv is not None:
             level = lv if level != "doan_the" else level
-        elif level in ("tinh", "huyen"):
-            level = issuer_level if level == "tinh" else level
+        elif level == "tinh" and not (info.get("local") and issuer_level == "trung_uong"):
+            level = issuer_level   # the issuer's own level ("Văn phòng" of a ministry is central)
         kind = "body"
         if name.startswith("Bộ ") and not name.startswith(("Bộ Chỉ huy", "Bộ đội")):
             kind = "central"

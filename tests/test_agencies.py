@@ -344,3 +344,43 @@ def test_cue_positions_from_a_cue_inside():
         for cue in agencies._CUE_BASE:
             want = [i for i in range(len(low)) if low.startswith(cue, i)]
             assert agencies.positions(low, cue, {}) == want, cue
+
+
+MINISTRY_PLAN = """BỘ Y TẾ
+-------
+Số: 1234/KH-BYT
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Hà Nội, ngày 15 tháng 3 năm 2026
+
+KẾ HOẠCH
+Triển khai chuyển đổi số trong ngành y tế
+
+I. NHIỆM VỤ VÀ GIẢI PHÁP
+1. Cục Khoa học công nghệ và Đào tạo chủ trì, phối hợp với Vụ Kế hoạch - Tài chính xây dựng chương trình nghiên cứu.
+2. Sở Y tế các tỉnh, thành phố chủ trì triển khai tại địa phương.
+3. Văn phòng Bộ theo dõi, đôn đốc việc thực hiện Kế hoạch.
+"""
+
+
+def test_a_ministry_plan_tasks_its_own_units(tmp_path):
+    """Units of the issuing ministry are central bodies; a Sở stays provincial."""
+    path = tmp_path / "bo.md"
+    path.write_text(MINISTRY_PLAN, encoding="utf-8")
+    doc = _run(path)
+    assert doc.rows["documents"][0]["issuer"] == "Bộ Y tế"
+    levels = {r["name"]: r["level"] for r in doc.rows["agencies"]}
+    assert levels == {"Cục Khoa học công nghệ và Đào tạo": "trung_uong", "Vụ Kế hoạch - Tài chính": "trung_uong",
+                      "Sở Y tế": "tinh", "Văn phòng Bộ": "trung_uong"}
+    assert {(r["agency"], r["role"]) for r in doc.rows["assignments"]} >= {
+        ("Cục Khoa học công nghệ và Đào tạo", "chu_tri"), ("Vụ Kế hoạch - Tài chính", "phoi_hop")}
+
+
+def test_central_unit_words_are_not_bodies_in_a_provincial_plan(tmp_path):
+    # "Vụ Đông Xuân" is a crop season: "Vụ" opens a body's name only in a ministry's plan
+    got = mentions(tmp_path, "1. Vụ Đông Xuân 2025 - 2026 gieo trồng 5.000 ha; Sở Nông nghiệp và Môi trường hướng dẫn.")
+    assert got == [("body", "Sở Nông nghiệp và Môi trường")]
+    doc = plan(tmp_path, "1. Sở Nông nghiệp và Môi trường chủ trì, phối hợp với Vụ Đông Xuân 2025 - 2026.")
+    assert names(doc) == {"Sở Nông nghiệp và Môi trường"}
