@@ -15,7 +15,8 @@ from pipeline.rows import DocumentRow
 from .agencies import unify
 
 HEAD_CHARS = 4000          # the header block of a plan is in its first few thousand characters
-_NUMBER = regex.compile(r"\bSố(?:\s*hiệu)?\s*:?\s*(?P<num>\d{1,5}\s*(?:/\s*\d{4}\s*)?[/-]\s*\p{Lu}[\p{L}\d&.\-/ ]*?)(?=\s*(?:$|\||\n|\s{2}|ngày|[,;]|\s\p{Lu}\p{Ll}))", regex.M)
+# the number ends before a date, a capitalized word or the subject line ("V/v ...") joined to its line
+_NUMBER = regex.compile(r"\bSố(?:\s*hiệu)?\s*:?\s*(?P<num>\d{1,5}\s*(?:/\s*\d{4}\s*)?[/-]\s*\p{Lu}[\p{L}\d&.\-/ ]*?)(?=\s*(?:$|\||\n|\s{2}|ngày|[,;]|\s\p{Lu}\p{Ll}|\s[Vv]/[Vv]\b))", regex.M)
 _DOC_REF = regex.compile(r"(?<![\w/.])(?P<num>\d{1,5}(?:/\d{4})?)\s*(?P<sep>[-/])\s*(?P<code>\p{Lu}[\p{L}&]*(?:\s?[-/]\s?\p{Lu}[\p{L}&\d]*)*)")
 _PLACE_DATE = regex.compile(r"(?P<place>\p{Lu}[\p{L} .]{1,30}?),\s*ngày\s+(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})")
 _NUMERIC_DATE = regex.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})")
@@ -80,6 +81,18 @@ def doc_type(doc: Document, number: str | None) -> str:
     return "other"
 
 
+@lru_cache(maxsize=1)
+def _known_bodies() -> dict[str, str]:
+    """Canonical body names of the agencies lexicon by their letters (as `_caps_key` reads them)."""
+    return {_caps_key(b["name"]): b["name"] for b in lexicon("agencies")["bodies"]}
+
+
+def _department_name(head: str, caps: str) -> str:
+    """'Sở' + 'Y TẾ' -> 'Sở Y tế': the lexicon's spelling, else the words in sentence case."""
+    name = f"{head} {caps.strip()}"
+    return _known_bodies().get(_caps_key(name)) or f"{head} {caps.strip().capitalize()}"
+
+
 def _title_case_place(caps: str) -> str:
     return " ".join(w.capitalize() for w in caps.split())
 
@@ -100,13 +113,20 @@ def issuer_and_province(doc: Document) -> tuple[str | None, str | None]:
         for unit_caps, unit in data["unit_words"]:
             if rest.startswith(unit_caps + " "):
                 place = rest[len(unit_caps):].strip()
-                sub = None
+                sub = department = None
                 for sub_caps, sub_name in data["sub_bodies"]:
                     if place.endswith(" " + sub_caps):
                         place, sub = place[: -len(sub_caps)].strip(), sub_name
+                    elif f" {sub_caps} " in place:
+                        # "UBND TỈNH QUẢNG NINH / SỞ Y TẾ": a department of the committee issues
+                        place, _, own = place.partition(f" {sub_caps} ")
+                        department = _department_name(sub_name, own)
                 place = _title_case_place(place)
                 unit_name = f"{unit} {place}"
-                issuer = f"{sub} {name} {unit_name}" if sub else f"{name} {unit_name}"
+                if department:   # "Sở Y tế tỉnh Quảng Ninh"
+                    issuer = f"{department} {unit_name}"
+                else:            # "Văn phòng Ủy ban nhân dân tỉnh Kon Tum"
+                    issuer = f"{sub} {name} {unit_name}" if sub else f"{name} {unit_name}"
                 if unit in ("tỉnh", "thành phố"):
                     province = place
                 break

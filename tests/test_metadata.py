@@ -49,3 +49,21 @@ def test_a_ministry_issuing_under_its_own_name(tmp_path, header, issuer):
     assert row["issuer"] == issuer
     assert row["province"] is None
     assert row["issue_date"] == dt.date(2026, 3, 15)
+
+
+def test_a_department_letter_with_its_subject_line(tmp_path):
+    """A Sở under its committee issues a letter: 'Sở Y tế tỉnh Quảng Ninh'; the number stops
+    before the subject line ('V/v ...') that the layout puts right after it."""
+    from pipeline.run import process_document
+    path = tmp_path / "cv.md"
+    path.write_text("|\nUBND TỈNH QUẢNG NINH\n**SỞ Y TẾ**\n-------\n|\n**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**\n"
+                    "Độc lập - Tự do - Hạnh phúc\n---------------\n|\n|\nSố: 2150/SYT-NVY\n"
+                    "V/v triển khai tiêm chủng mở rộng năm 2026\n|\n*Quảng Ninh, ngày 05 tháng 01 năm 2026*\n|\n\n"
+                    "Kính gửi: Trung tâm Kiểm soát bệnh tật tỉnh.\n\n"
+                    "1. Trung tâm Kiểm soát bệnh tật tỉnh chủ trì tổ chức tiêm chủng.\n\n"
+                    "|\n**Nơi nhận:**\n- Như trên;\n|\n**KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC**\n\n**Trần Văn Hùng**\n|\n",
+                    encoding="utf-8")
+    row = process_document(path).rows["documents"][0]
+    assert (row["doc_number"], row["doc_type"]) == ("2150/SYT-NVY", "cong_van")
+    assert (row["issuer"], row["province"]) == ("Sở Y tế tỉnh Quảng Ninh", "Quảng Ninh")
+    assert (row["issue_date"], row["signer"]) == (dt.date(2026, 1, 5), "Trần Văn Hùng")
