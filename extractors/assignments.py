@@ -27,7 +27,7 @@ import regex
 
 from extractors.agencies import (Mention, find_mentions, fold, one_space, positions, record_use,
                                  resolve_names, table_mentions, unified_text)
-from pipeline.document import Document, Heading
+from pipeline.document import Document, Enclosing, Heading
 from pipeline.lexicon import lexicon
 from pipeline.rows import AssignmentRow
 
@@ -345,34 +345,18 @@ _SKIP_HEADINGS = regex.compile(r"(?:" + _alt(_data()["skip_heading_cues"]) + r")
 
 
 class _Sweep:
-    """`enclosing_map(items, paragraph starts)` computed only at the starts asked for: the paragraphs
-    are read in order, so one sweep goes forward (and starts again if asked for an earlier one).
-    The items containing a position do not depend on the positions swept before it."""
+    """The enclosing items of the paragraph starts asked for (`Enclosing`), each computed once."""
 
     def __init__(self, items: list, starts: set[int]):
-        self.items = sorted(items, key=lambda x: (x.start, -x.end))
+        self.enclosing = Enclosing(items)
         self.starts = starts
         self.memo: dict[int, list] = {}
-        self.stack: list = []
-        self.i = 0
-        self.pos = -1
 
     def get(self, pos: int) -> list | None:
         got = self.memo.get(pos)
         if got is not None or pos not in self.starts:
             return got
-        if pos < self.pos:
-            self.i, self.stack = 0, []
-        items, stack, i = self.items, self.stack, self.i
-        while i < len(items) and items[i].start <= pos:
-            while stack and stack[-1].end <= items[i].start:
-                stack.pop()
-            stack.append(items[i])
-            i += 1
-        while stack and stack[-1].end <= pos:
-            stack.pop()
-        self.i, self.pos = i, pos
-        got = self.memo[pos] = [x for x in stack if x.start <= pos < x.end]
+        got = self.memo[pos] = self.enclosing.at(pos)
         return got
 
 

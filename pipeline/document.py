@@ -167,14 +167,22 @@ class Document:
         return any(t.start <= pos < t.end for t in self.tables)
 
 
-def enclosing_map(items: list, positions) -> dict[int, list]:
-    """For each position (ascending), the items (headings, sections: anything with start/end)
-    containing it, outermost first; one sweep, so documents with thousands of headings stay linear."""
-    items = sorted(items, key=lambda x: (x.start, -x.end))
-    out: dict[int, list] = {}
-    stack: list = []
-    i = 0
-    for pos in positions:
+class Enclosing:
+    """The items (headings, sections: anything with start/end) containing a position, outermost
+    first. Positions asked in ascending order cost one sweep in all, so documents with thousands
+    of headings stay linear; an earlier position starts the sweep again. The answer for a
+    position does not depend on the positions asked before it."""
+
+    def __init__(self, items: list):
+        self.items = sorted(items, key=lambda x: (x.start, -x.end))
+        self.stack: list = []
+        self.i = 0
+        self.pos = -1
+
+    def at(self, pos: int) -> list:
+        if pos < self.pos:
+            self.i, self.stack = 0, []
+        items, stack, i = self.items, self.stack, self.i
         while i < len(items) and items[i].start <= pos:
             while stack and stack[-1].end <= items[i].start:
                 stack.pop()
@@ -182,5 +190,11 @@ def enclosing_map(items: list, positions) -> dict[int, list]:
             i += 1
         while stack and stack[-1].end <= pos:
             stack.pop()
-        out[pos] = [x for x in stack if x.start <= pos < x.end]
-    return out
+        self.i, self.pos = i, pos
+        return [x for x in stack if x.start <= pos < x.end]
+
+
+def enclosing_map(items: list, positions) -> dict[int, list]:
+    """For each position (ascending), the items containing it, outermost first (`Enclosing`)."""
+    sweep = Enclosing(items)
+    return {pos: sweep.at(pos) for pos in positions}
