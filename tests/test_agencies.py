@@ -384,3 +384,11 @@ def test_central_unit_words_are_not_bodies_in_a_provincial_plan(tmp_path):
     assert got == [("body", "Sở Nông nghiệp và Môi trường")]
     doc = plan(tmp_path, "1. Sở Nông nghiệp và Môi trường chủ trì, phối hợp với Vụ Đông Xuân 2025 - 2026.")
     assert names(doc) == {"Sở Nông nghiệp và Môi trường"}
+
+
+def test_stations_are_bodies_and_facilities_are_not(tmp_path):
+    # "Trạm Y tế", "Trạm Khuyến nông": commune-level bodies (two-level government from July 2025);
+    # "Trạm bơm Phú Lộc" (a pumping station) is a facility: no capitalized name after the head
+    doc = plan(tmp_path, "1. Trạm Y tế xã Tân Phú chủ trì tổ chức khám sàng lọc; Trạm bơm Phú Lộc được nâng cấp.",
+               date=(10, 8, 2025))
+    assert {(r["name"], r["level"]) for r in doc.rows["agencies"]} == {("Trạm Y tế xã Tân Phú", "xa")}
