@@ -81,6 +81,8 @@ _DETERMINER_WORD = regex.compile(r"^\s*(?:các|những)\s+", regex.I)
 _TABLE_LEAD = ("chủ trì",)
 _TABLE_COORD = ("phối hợp",)
 _TABLE_DOERS = tuple(_CUES["label_doers"]) + ("trách nhiệm",)
+_TABLE_TASK = tuple(_CUES["task_columns"])
+_LETTER = regex.compile(r"\p{L}")
 
 
 @dataclass
@@ -761,6 +763,7 @@ def _table_rows(doc: Document, col: _Collector) -> None:
         lead = find(_TABLE_LEAD)
         coord = find(_TABLE_COORD, exclude=("chủ trì",))
         doers = find(_TABLE_DOERS, exclude=("thời gian", "thời hạn", "kết quả"))
+        task_col = find(_TABLE_TASK, exclude=_TABLE_LEAD + _TABLE_COORD + _TABLE_DOERS)
         body = t.rows
         # a two-line header ("Cơ quan thực hiện" over "Chủ trì | Phối hợp") leaves its second line as a row
         for k, row in enumerate(t.rows[:2]):
@@ -788,7 +791,10 @@ def _table_rows(doc: Document, col: _Collector) -> None:
             if span[1] - span[0] > MAX_SPAN:
                 last = max(c.end for c, _ in roles)
                 span = (max(row.start, min(c.start for c, _ in roles) - 200), last)
-            task_cell = next((c for c in cells if len(c.text) > 30 and all(c is not x for x, _ in roles)), None)
+            task_cell = cells[task_col] if task_col is not None and 0 <= task_col < len(cells) else None
+            if task_cell is None or not _LETTER.search(task_cell.text) or any(task_cell is x for x, _ in roles):
+                # no task column: the first long cell that names no body
+                task_cell = next((c for c in cells if len(c.text) > 30 and all(c is not x for x, _ in roles)), None)
             task = one_space(task_cell.text)[:200] if task_cell else ""
             for cell, kind in roles:
                 named = _named(table_mentions(doc, cell.start, cell.end))

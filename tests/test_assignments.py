@@ -222,6 +222,16 @@ def test_task_table_doers_column(tmp_path):
                           ("Ủy ban nhân dân cấp xã", "thuc_hien")}
 
 
+def test_task_table_rows_carry_their_task_cell(tmp_path):
+    # the task column ("Nội dung nhiệm vụ", "Chỉ tiêu") gives each row its task, short or long
+    body = ("| STT | Nội dung nhiệm vụ | Đơn vị thực hiện | Thời gian |\n|---|---|---|---|\n"
+            "| 1 | Rà soát thủ tục hành chính | Sở Tư pháp | Quý I/2026 |\n"
+            "| 2 | Bố trí kinh phí | Sở Tài chính | Hằng năm |\n")
+    doc = plan(tmp_path, body, date=(19, 11, 2025))
+    assert {(r["agency"], r["task"]) for r in doc.rows["assignments"]} == {
+        ("Sở Tư pháp", "Rà soát thủ tục hành chính"), ("Sở Tài chính", "Bố trí kinh phí")}
+
+
 def test_party_committee_plan_tasks_the_peoples_committee(tmp_path):
     head = ("TỈNH ỦY BÌNH ĐỊNH\n\nSố: 12-CTr/TU\n\nBình Định, ngày 10 tháng 3 năm 2023\n\nCHƯƠNG TRÌNH HÀNH ĐỘNG\n"
             "Thực hiện Nghị quyết\n\nIII. TỔ CHỨC THỰC HIỆN\n")
