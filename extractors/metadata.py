@@ -139,6 +139,11 @@ def issuer_and_province(doc: Document) -> tuple[str | None, str | None]:
         if header_issuer and _re(r"(?i)(tỉnh|thành phố)\s").match(header_issuer):
             province = header_issuer.split(None, 1)[1].strip() if header_issuer.lower().startswith("tỉnh") \
                 else header_issuer.split(None, 2)[2].strip()
+    if province is None and issuer:
+        for unit in ("tỉnh", "thành phố"):   # "Tỉnh ủy Gia Lai": the province's own committee
+            committee = data["party_committee_by_unit"][unit] + " "
+            if issuer.startswith(committee):
+                province = issuer[len(committee):]
     if province is None and issuer and _re(r"\b(tỉnh|thành phố)\s").search(issuer):
         province = _re(r"\b(?:tỉnh|thành phố)\s").split(issuer)[-1].strip()
     if province is None:
@@ -171,12 +176,28 @@ def _central_issuer(block: str) -> str | None:
 
 
 def _party_issuer(doc: Document) -> str | None:
-    """Party committees sign 'T/M HUYỆN ỦY' and name themselves 'Ban Chấp hành Đảng bộ huyện X'."""
+    """Party committees head their documents 'ĐẢNG BỘ TỈNH X' over 'TỈNH ỦY', sign 'T/M HUYỆN ỦY'
+    and name themselves 'Ban Chấp hành Đảng bộ huyện X'."""
     data = _data()
     m = _re(r"Ban Chấp hành Đảng bộ (?P<unit>tỉnh|thành phố|huyện|thị xã|quận) (?P<place>(?:\p{Lu}\p{Ll}*\s?){1,4})"
             ).search(_head(doc))
     if m:
         return f"{data['party_committee_by_unit'][m['unit']]} {m['place'].strip()}"
+    head = _head(doc)
+    cut = _re(r"ĐẢNG\s+CỘNG\s+SẢN|CỘNG\s+H(?:ÒA|OÀ)\s+XÃ").search(head)
+    for line in _re(r"[|\n]").split(head[:cut.start()] if cut else head[:600]):
+        line = _re(r"\s+").sub(" ", line.strip(" *_-"))
+        if not line.startswith("ĐẢNG BỘ "):
+            continue
+        rest = line[len("ĐẢNG BỘ "):]
+        for unit_caps, unit in data["unit_words"]:
+            if rest.startswith(unit_caps + " ") and unit in data["party_committee_by_unit"]:
+                place = rest[len(unit_caps):].strip()
+                for caps, _ in data["issuer_bodies"]:   # the committee's own line may be joined: "... TỈNH ỦY"
+                    if f" {caps}" in f" {place}":
+                        place = f" {place}".split(f" {caps}")[0].strip()
+                if place and place.isupper():
+                    return f"{data['party_committee_by_unit'][unit]} {_title_case_place(place)}"
     return None
 
 

@@ -67,3 +67,17 @@ def test_a_department_letter_with_its_subject_line(tmp_path):
     assert (row["doc_number"], row["doc_type"]) == ("2150/SYT-NVY", "cong_van")
     assert (row["issuer"], row["province"]) == ("Sở Y tế tỉnh Quảng Ninh", "Quảng Ninh")
     assert (row["issue_date"], row["signer"]) == (dt.date(2026, 1, 5), "Trần Văn Hùng")
+
+
+def test_a_provincial_party_committee_header(tmp_path):
+    """'ĐẢNG BỘ TỈNH GIA LAI' over 'TỈNH ỦY': the issuer is Tỉnh ủy Gia Lai, in Gia Lai."""
+    from pipeline.run import process_document
+    path = tmp_path / "ctr.md"
+    path.write_text("|\n**ĐẢNG BỘ TỈNH GIA LAI**\n**TỈNH ỦY**\n*\n|\n**ĐẢNG CỘNG SẢN VIỆT NAM**\n|\n|\n"
+                    "Số: 05-CTr/TU\n|\n*Gia Lai, ngày 12 tháng 9 năm 2025*\n|\n\n**CHƯƠNG TRÌNH HÀNH ĐỘNG**\n"
+                    "**thực hiện Nghị quyết số 71-NQ/TW**\n\n**I. MỤC TIÊU**\n\nĐến năm 2030, tỷ lệ huy động trẻ em "
+                    "mẫu giáo đến trường đạt 99%.\n\n|\n**T/M TỈNH ỦY**\n**BÍ THƯ**\n\n**Hồ Văn Niên**\n|\n",
+                    encoding="utf-8")
+    row = process_document(path).rows["documents"][0]
+    assert (row["doc_number"], row["doc_type"]) == ("05-CTr/TU", "chuong_trinh_hanh_dong")
+    assert (row["issuer"], row["province"], row["signer"]) == ("Tỉnh ủy Gia Lai", "Gia Lai", "Hồ Văn Niên")
