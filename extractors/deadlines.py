@@ -64,6 +64,9 @@ P_DAY_MONTHLY = regex.compile(rf"ngày\s+{D}\s+{EVERY}\s+tháng", _F)
 P_MONTH_YEARLY = regex.compile(rf"tháng\s+{M}\s+{EVERY}\s+năm", _F)
 P_EVERY = regex.compile(rf"(?:định\s+kỳ\s+)?{EVERY}\s+({UNITS})(?!\s+(?:nay|qua|trước(?!\s+\d)))", _F)
 P_PERIODIC = regex.compile(rf"định\s+kỳ\s+(?:({HALF})|(?:mỗi\s+)?(quý|tháng|năm|tuần))(?:\s+một\s+lần)?|{HALF}\s+một\s+lần", _F)
+# more periods listed after one: "định kỳ 6 tháng, 01 năm", "hằng quý, 6 tháng và năm" (not "năm 2026")
+P_PERIOD_MORE = regex.compile(rf"\s*(?:,|và|hoặc)\s*(?P<item>(?:{EVERY}\s+|mỗi\s+|0?1\s+|một\s+)?(?:({HALF})|(quý|tháng|năm|tuần)))"
+                              rf"(?![\p{{L}}\d])(?!\s*\d)", _F)
 # "01 lần/năm", "06 tháng/lần", "quý/lần"
 # "02 lần/ngày": several times a day or a week still comes back daily or weekly
 P_PER = regex.compile(rf"(?:0?1|một)\s+lần\s*/\s*(năm|quý|tháng|tuần)|({HALF}|năm|quý|tháng|tuần)\s*/\s*(?:0?1\s+)?lần"
@@ -288,6 +291,14 @@ def _cores(text: str, lo: int, hi: int, low: str | None = None) -> list[Cand]:
                                    and G_NUM_UNIT.search(text, lo, hi) is not None)
         every = any(map(has, EVERY_ANCHORS))
 
+    def more_periods(pos):
+        """The periods listed after a recurrence, one row each (rare: read with the plain pattern)."""
+        while (n := P_PERIOD_MORE.match(text, pos, hi)) is not None:
+            unit = n.group(3)
+            rec = _T["recurrence_units"][unit.casefold()] if unit else "half_yearly"
+            out.append(Cand(n.start("item"), n.end("item"), "recurring", None, None, rec, "periodic"))
+            pos = n.end()
+
     def scan(pattern, on):
         if not on:
             return ()
@@ -339,10 +350,13 @@ def _cores(text: str, lo: int, hi: int, low: str | None = None) -> list[Cand]:
             add(m, "recurring", None, _recurring_date(mo, calendar.monthrange(2023, mo)[1]), "yearly", core="myearly")
     for m in scan(P_EVERY, every):
         add(m, "recurring", None, None, _T["recurrence_units"][m.group(1).casefold()], core="every")
+        if low is None or text.startswith("định", m.start()) or low.startswith("định", m.start()):
+            more_periods(m.end())
     for m in scan(P_PERIODIC, has("định") or times and has("một")):
         unit = m.group(2)
         rec = _T["recurrence_units"][unit.casefold()] if unit else "half_yearly"
         add(m, "recurring", None, None, rec, core="periodic")
+        more_periods(m.end())
     for m in scan(P_PER, times and slash):
         unit = (m.group(1) or m.group(2) or m.group(3)).casefold()
         rec = _T["recurrence_units"].get(unit, "half_yearly")

@@ -630,3 +630,17 @@ def test_time_expressions_are_the_same_read_casefolded_or_not(gold_docs):
             assert low is not None
             for a, b in doc.paragraphs:
                 assert cands(text, a, b, low) == cands(text, a, b, None), text[a:b]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("định kỳ 6 tháng, 01 năm báo cáo kết quả", [("half_yearly", "định kỳ 6 tháng"), ("yearly", "01 năm")]),
+    ("định kỳ hằng quý, 6 tháng, năm báo cáo kết quả",
+     [("quarterly", "định kỳ hằng quý"), ("half_yearly", "6 tháng"), ("yearly", "năm")]),
+    ("báo cáo định kỳ 6 tháng và năm", [("half_yearly", "định kỳ 6 tháng"), ("yearly", "năm")]),
+    # a year after the comma is a date, not a period
+    ("báo cáo định kỳ 6 tháng, năm 2026 tổng kết", [("half_yearly", "định kỳ 6 tháng")]),
+])
+def test_a_list_of_reporting_periods_is_one_row_each(tmp_path, sentence, expected):
+    from test_assignments import plan
+    doc = plan(tmp_path, f"1. Các sở, ngành {sentence} về Sở Nội vụ.")
+    assert [(r["recurrence"], r["quote"]) for r in doc.rows["deadlines"]] == expected
