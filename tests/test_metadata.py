@@ -28,13 +28,18 @@ def test_document_metadata(processed, prefix, number, doc_type, issuer, province
     assert row["implements"] == implements
 
 
-def _header_doc(tmp_path, header: str):
+def _document_row(tmp_path, text: str) -> dict:
+    """The documents row of a plan written with this text."""
     from pipeline.run import process_document
     path = tmp_path / "plan.md"
-    path.write_text(header + "\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
-                    "Hà Nội, ngày 15 tháng 3 năm 2026\n\nKẾ HOẠCH\nTriển khai chuyển đổi số\n\n"
-                    "I. MỤC ĐÍCH, YÊU CẦU\nCục Công nghệ thông tin chủ trì, phối hợp với các đơn vị.\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return process_document(path).rows["documents"][0]
+
+
+def _header_doc(tmp_path, header: str):
+    return _document_row(tmp_path, header + "\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+                         "Hà Nội, ngày 15 tháng 3 năm 2026\n\nKẾ HOẠCH\nTriển khai chuyển đổi số\n\n"
+                         "I. MỤC ĐÍCH, YÊU CẦU\nCục Công nghệ thông tin chủ trì, phối hợp với các đơn vị.\n")
 
 
 @pytest.mark.parametrize("header,issuer", [
@@ -54,16 +59,12 @@ def test_a_ministry_issuing_under_its_own_name(tmp_path, header, issuer):
 def test_a_department_letter_with_its_subject_line(tmp_path):
     """A Sở under its committee issues a letter: 'Sở Y tế tỉnh Quảng Ninh'; the number stops
     before the subject line ('V/v ...') that the layout puts right after it."""
-    from pipeline.run import process_document
-    path = tmp_path / "cv.md"
-    path.write_text("|\nUBND TỈNH QUẢNG NINH\n**SỞ Y TẾ**\n-------\n|\n**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**\n"
-                    "Độc lập - Tự do - Hạnh phúc\n---------------\n|\n|\nSố: 2150/SYT-NVY\n"
-                    "V/v triển khai tiêm chủng mở rộng năm 2026\n|\n*Quảng Ninh, ngày 05 tháng 01 năm 2026*\n|\n\n"
-                    "Kính gửi: Trung tâm Kiểm soát bệnh tật tỉnh.\n\n"
-                    "1. Trung tâm Kiểm soát bệnh tật tỉnh chủ trì tổ chức tiêm chủng.\n\n"
-                    "|\n**Nơi nhận:**\n- Như trên;\n|\n**KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC**\n\n**Trần Văn Hùng**\n|\n",
-                    encoding="utf-8")
-    row = process_document(path).rows["documents"][0]
+    row = _document_row(tmp_path, "|\nUBND TỈNH QUẢNG NINH\n**SỞ Y TẾ**\n-------\n|\n**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**\n"
+                              "Độc lập - Tự do - Hạnh phúc\n---------------\n|\n|\nSố: 2150/SYT-NVY\n"
+                              "V/v triển khai tiêm chủng mở rộng năm 2026\n|\n*Quảng Ninh, ngày 05 tháng 01 năm 2026*\n|\n\n"
+                              "Kính gửi: Trung tâm Kiểm soát bệnh tật tỉnh.\n\n"
+                              "1. Trung tâm Kiểm soát bệnh tật tỉnh chủ trì tổ chức tiêm chủng.\n\n"
+                              "|\n**Nơi nhận:**\n- Như trên;\n|\n**KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC**\n\n**Trần Văn Hùng**\n|\n")
     assert (row["doc_number"], row["doc_type"]) == ("2150/SYT-NVY", "cong_van")
     assert (row["issuer"], row["province"]) == ("Sở Y tế tỉnh Quảng Ninh", "Quảng Ninh")
     assert (row["issue_date"], row["signer"]) == (dt.date(2026, 1, 5), "Trần Văn Hùng")
@@ -71,13 +72,9 @@ def test_a_department_letter_with_its_subject_line(tmp_path):
 
 def test_a_provincial_party_committee_header(tmp_path):
     """'ĐẢNG BỘ TỈNH GIA LAI' over 'TỈNH ỦY': the issuer is Tỉnh ủy Gia Lai, in Gia Lai."""
-    from pipeline.run import process_document
-    path = tmp_path / "ctr.md"
-    path.write_text("|\n**ĐẢNG BỘ TỈNH GIA LAI**\n**TỈNH ỦY**\n*\n|\n**ĐẢNG CỘNG SẢN VIỆT NAM**\n|\n|\n"
-                    "Số: 05-CTr/TU\n|\n*Gia Lai, ngày 12 tháng 9 năm 2025*\n|\n\n**CHƯƠNG TRÌNH HÀNH ĐỘNG**\n"
-                    "**thực hiện Nghị quyết số 71-NQ/TW**\n\n**I. MỤC TIÊU**\n\nĐến năm 2030, tỷ lệ huy động trẻ em "
-                    "mẫu giáo đến trường đạt 99%.\n\n|\n**T/M TỈNH ỦY**\n**BÍ THƯ**\n\n**Hồ Văn Niên**\n|\n",
-                    encoding="utf-8")
-    row = process_document(path).rows["documents"][0]
+    row = _document_row(tmp_path, "|\n**ĐẢNG BỘ TỈNH GIA LAI**\n**TỈNH ỦY**\n*\n|\n**ĐẢNG CỘNG SẢN VIỆT NAM**\n|\n|\n"
+                              "Số: 05-CTr/TU\n|\n*Gia Lai, ngày 12 tháng 9 năm 2025*\n|\n\n**CHƯƠNG TRÌNH HÀNH ĐỘNG**\n"
+                              "**thực hiện Nghị quyết số 71-NQ/TW**\n\n**I. MỤC TIÊU**\n\nĐến năm 2030, tỷ lệ huy động trẻ em "
+                              "mẫu giáo đến trường đạt 99%.\n\n|\n**T/M TỈNH ỦY**\n**BÍ THƯ**\n\n**Hồ Văn Niên**\n|\n")
     assert (row["doc_number"], row["doc_type"]) == ("05-CTr/TU", "chuong_trinh_hanh_dong")
     assert (row["issuer"], row["province"], row["signer"]) == ("Tỉnh ủy Gia Lai", "Gia Lai", "Hồ Văn Niên")
