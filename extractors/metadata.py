@@ -65,12 +65,17 @@ def doc_number(doc: Document) -> str | None:
 def doc_type(doc: Document, number: str | None) -> str:
     head = _head(doc)
     first_heading = doc.headings[0].start if doc.headings else len(head)
+    found = []   # (position, kind): the first type line is the document's own type (a Quyết định
+    #              issuing a Kế hoạch prints both)
     for word, kind in _data()["type_words"]:
         # the type word stands alone on its line, before the body
         for m in _literal_re("(?m)^", word, r"\b").finditer(head[:first_heading]):
             rest = head[m.end():head.find("\n", m.end())] if "\n" in head[m.end():] else head[m.end():]
             if not rest.strip() or rest.strip()[:1].isupper():
-                return kind
+                found.append((m.start(), kind))
+                break
+    if found:
+        return min(found)[1]
     if number:
         codes = _re(r"[-/]").split(number)[1:]
         for code, kind in _data()["number_codes"]:
@@ -150,7 +155,19 @@ def issuer_and_province(doc: Document) -> tuple[str | None, str | None]:
         m = _PLACE_DATE.search(head)
         if m and issuer and "tỉnh" in issuer:
             province = m["place"].strip()
+    if province is None and issuer:
+        # a commune or district body: the one province its text names ("Kế hoạch số ... của Ủy ban
+        # nhân dân tỉnh Đồng Nai"), if it names only one
+        named = {m["p"] for m in _province_mention_re().finditer(doc.text)}
+        if len(named) == 1:
+            province = named.pop()
     return issuer, province
+
+
+@lru_cache(maxsize=1)
+def _province_mention_re() -> regex.Pattern:
+    names = sorted(lexicon("agencies")["provinces"], key=len, reverse=True)
+    return regex.compile(r"(?<!\p{L})(?:tỉnh|thành phố)\s+(?P<p>" + "|".join(map(regex.escape, names)) + r")(?!\p{L})")
 
 
 def _caps_key(s: str) -> str:
@@ -253,13 +270,13 @@ def signer(doc: Document) -> str | None:
 
 def title(doc: Document) -> str | None:
     head = _head(doc)
-    for word, _ in _data()["type_words"]:
-        m = _literal_re("(?m)^", word, r"\s*$").search(head)
-        if m:
-            rest = head[m.end():].lstrip("\n")
-            line = rest.split("\n", 1)[0].strip()
-            return line or None
-    m = _re(r"(?m)^(?:V/v|Về việc)[^\n]*").search(head)
+    lines = [m for word, _ in _data()["type_words"] if (m := _literal_re("(?m)^", word, r"\s*$").search(head))]
+    if lines:
+        m = min(lines, key=lambda m: m.start())   # the document's own type line, as in doc_type
+        rest = head[m.end():].lstrip("\n")
+        line = rest.split("\n", 1)[0].strip()
+        return line or None
+    m = _re(r"(?m)(?:^|(?<=\s))(?:V/v|Về việc)\s[^\n|]*").search(head)   # may follow the number on its line
     return m.group().strip() if m else None
 
 

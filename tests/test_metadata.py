@@ -78,3 +78,25 @@ def test_a_provincial_party_committee_header(tmp_path):
                               "mẫu giáo đến trường đạt 99%.\n\n|\n**T/M TỈNH ỦY**\n**BÍ THƯ**\n\n**Hồ Văn Niên**\n|\n")
     assert (row["doc_number"], row["doc_type"]) == ("05-CTr/TU", "chuong_trinh_hanh_dong")
     assert (row["issuer"], row["province"], row["signer"]) == ("Tỉnh ủy Gia Lai", "Gia Lai", "Hồ Văn Niên")
+
+
+def test_a_quyet_dinh_issuing_a_plan_and_a_commune_plan(tmp_path):
+    """A Quyết định that issues a Kế hoạch is a quyet_dinh (FORMAT), titled by its own line; a
+    commune's plan takes the one province its text names."""
+    qd = _document_row(tmp_path, "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ CẦN THƠ\n\nSố: 2145/QĐ-UBND\n\n"
+                                 "Cần Thơ, ngày 10 tháng 12 năm 2025\n\nQUYẾT ĐỊNH\n\nBan hành Kế hoạch bình đẳng giới năm 2026\n\n"
+                                 "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch bình đẳng giới.\n\n"
+                                 "KẾ HOẠCH\n\nBình đẳng giới năm 2026\n\nI. MỤC TIÊU\nĐến năm 2026, 100% xã có câu lạc bộ.\n")
+    assert (qd["doc_type"], qd["title"]) == ("quyet_dinh", "Ban hành Kế hoạch bình đẳng giới năm 2026")
+    xa = _document_row(tmp_path, "ỦY BAN NHÂN DÂN\nXÃ TÂN PHÚ\n\nSố: 45/KH-UBND\n\nTân Phú, ngày 02 tháng 10 năm 2025\n\n"
+                                 "KẾ HOẠCH\nXây dựng nông thôn mới năm 2026\n\nCăn cứ Kế hoạch số 210/KH-UBND ngày 20/10/2025 "
+                                 "của Ủy ban nhân dân tỉnh Đồng Nai;\n\nI. MỤC TIÊU\nĐến năm 2026, xã đạt chuẩn.\n")
+    assert (xa["issuer"], xa["province"]) == ("Ủy ban nhân dân xã Tân Phú", "Đồng Nai")
+
+
+def test_a_letter_is_titled_by_its_subject_line(tmp_path):
+    row = _document_row(tmp_path, "ỦY BAN NHÂN DÂN\nTỈNH NGHỆ AN\n\nSố: 9876/UBND-KT\nV/v triển khai Nghị quyết số "
+                                  "68-NQ/TW\n\nNghệ An, ngày 24 tháng 11 năm 2025\n\nKính gửi: Các sở, ban, ngành.\n\n"
+                                  "1. Sở Tài chính chủ trì rà soát.\n")
+    assert (row["doc_number"], row["doc_type"]) == ("9876/UBND-KT", "cong_van")
+    assert row["title"] == "V/v triển khai Nghị quyết số 68-NQ/TW"
