@@ -455,6 +455,7 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
     i = 0
     lower_ok = info.get("lower_ok", False)
     long = info.get("long", False)
+    brand = info.get("bare_ok", False)   # a business's brand: alone, or with a place in capitals after it
 
     def is_cap(w: str) -> bool:
         return w[:1].isupper()
@@ -495,8 +496,8 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
             pass   # "Ban Quản lý các khu công nghiệp"
         elif w.casefold() in c.stop or f"{w} {nxt}".casefold() in c.stop_pairs:
             break
-        elif (n_words == 0 and lower_ok) or (n_words and (long or lower_ok or w.casefold() in c.lower_ok_words
-                                                           or lowers < 2)):
+        elif not brand and ((n_words == 0 and lower_ok) or (n_words and (long or lower_ok or w.casefold() in c.lower_ok_words
+                                                                         or lowers < 2))):
             # lower-case syllables complete a capitalized compound ("Kế hoạch", "Thể dục thể thao")
             end, n_words = b, n_words + 1
             lowers += 1
@@ -509,7 +510,7 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
             break
     if n_words == 0:
         # a steering committee named earlier may come back bare ("các thành viên Ban chỉ đạo")
-        return (pos, text[start:pos]) if long else None
+        return (pos, text[start:pos]) if long or info.get("bare_ok") else None
     return end, _clean_printed(text[start:end])
 
 

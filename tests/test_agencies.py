@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from test_assignments import plan, _run
+from test_assignments import plan, roles, _run
 from conftest import doc_path
 
 
@@ -392,3 +392,13 @@ def test_stations_are_bodies_and_facilities_are_not(tmp_path):
     doc = plan(tmp_path, "1. Trạm Y tế xã Tân Phú chủ trì tổ chức khám sàng lọc; Trạm bơm Phú Lộc được nâng cấp.",
                date=(10, 8, 2025))
     assert {(r["name"], r["level"]) for r in doc.rows["agencies"]} == {("Trạm Y tế xã Tân Phú", "xa")}
+
+
+def test_telecom_brands_are_businesses(tmp_path):
+    # FORMAT: businesses named as responsible are agencies (other); a brand takes a place in
+    # capitals after it, never the verb that follows
+    doc = plan(tmp_path, "1. Sở Khoa học và Công nghệ chủ trì, phối hợp với Viettel Hà Tĩnh, VNPT Hà Tĩnh phát triển "
+                         "hạ tầng 5G.", date=(10, 10, 2025))
+    assert roles(doc) == {("Sở Khoa học và Công nghệ", "chu_tri"), ("Viettel Hà Tĩnh", "phoi_hop"),
+                          ("VNPT Hà Tĩnh", "phoi_hop")}
+    assert {r["level"] for r in doc.rows["agencies"] if r["name"].startswith(("Viettel", "VNPT"))} == {"other"}
