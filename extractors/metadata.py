@@ -155,13 +155,22 @@ def issuer_and_province(doc: Document) -> tuple[str | None, str | None]:
         m = _PLACE_DATE.search(head)
         if m and issuer and "tỉnh" in issuer:
             province = m["place"].strip()
-    if province is None and issuer:
+    if province is None and issuer and _below_province(issuer):
         # a commune or district body: the one province its text names ("Kế hoạch số ... của Ủy ban
         # nhân dân tỉnh Đồng Nai"), if it names only one
         named = {m["p"] for m in _province_mention_re().finditer(doc.text)}
         if len(named) == 1:
             province = named.pop()
     return issuer, province
+
+
+def _below_province(issuer: str) -> bool:
+    """A commune's or district's body ("Ủy ban nhân dân xã X", "Huyện ủy Y"), not a ministry's."""
+    data = _data()
+    units = [u for _, u in data["unit_words"] if u not in ("tỉnh", "thành phố")]
+    committees = [c for u, c in data["party_committee_by_unit"].items() if u not in ("tỉnh", "thành phố")]
+    return any(_literal_re(r"(?<!\p{L})", w, r"(?!\p{L})").search(issuer) for w in units) or \
+        issuer.startswith(tuple(committees))
 
 
 @lru_cache(maxsize=1)

@@ -100,3 +100,8 @@ def test_a_letter_is_titled_by_its_subject_line(tmp_path):
                                   "1. Sở Tài chính chủ trì rà soát.\n")
     assert (row["doc_number"], row["doc_type"]) == ("9876/UBND-KT", "cong_van")
     assert row["title"] == "V/v triển khai Nghị quyết số 68-NQ/TW"
+
+
+def test_a_ministry_has_no_province_even_when_its_text_names_one(tmp_path):
+    row = _header_doc(tmp_path, "BỘ Y TẾ\n-------\nSố: 1234/KH-BYT\n\nThí điểm tại tỉnh Lào Cai.")
+    assert (row["issuer"], row["province"]) == ("Bộ Y tế", None)
