@@ -183,7 +183,7 @@ class _Compiled:
                         lp.get("starts")) for lp in data["local_places"]]
         self.central_cues = data["central"]["cues"]
         self.central_starts = data["central"].get("starts")
-        _CUE_BASE.update(_cue_bases(data))
+        self.cue_base = _cue_bases(data)   # cue -> (the longest other cue in it, its offset there)
         self.mttq_cues = data["mttq"]["cues"]
         self.issuer_cues = cues["issuer_committee"]
         self.bare_cues = cues["bare_council"]
@@ -197,9 +197,6 @@ class _Compiled:
 _SCAN_BEFORE = 40    # chars before a cue where a match may start (a prefix like "thủ trưởng các")
 _SCAN_MARGIN = 120   # chars after a cue where a match may end (matches are far shorter)
 _SCAN_GUARD = 40     # a match ending this near a window's end is re-read with more text after it
-
-
-_CUE_BASE: dict[str, tuple[str, int]] = {}   # cue -> (the longest other cue in it, its offset there)
 
 
 def _cue_bases(data: dict) -> dict[str, tuple[str, int]]:
@@ -223,7 +220,7 @@ def positions(low: str, cue: str, cache: dict) -> list[int]:
     for only where that one is (`sở,` where `sở` is): one scan of the text less."""
     found = cache.get(cue)
     if found is None:
-        base = _CUE_BASE.get(cue)
+        base = compiled().cue_base.get(cue)
         if base is not None:
             y, k = base
             found = cache[cue] = [p - k for p in positions(low, y, cache) if p >= k and low.startswith(cue, p - k)]

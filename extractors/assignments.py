@@ -82,7 +82,6 @@ _TABLE_LEAD = ("chủ trì",)
 _TABLE_COORD = ("phối hợp",)
 _TABLE_DOERS = tuple(_CUES["label_doers"]) + ("trách nhiệm",)
 _TABLE_TASK = tuple(_CUES["task_columns"])
-_LETTER = regex.compile(r"\p{L}")
 
 
 @dataclass
@@ -519,9 +518,8 @@ def _text_rows(doc: Document, col: _Collector) -> None:
     skip_until = -1
     paras = doc.paragraphs
     para_starts = [x for x, _ in paras]
-    tables = bool(doc.tables)
     for pi, (a, b) in enumerate(paras):
-        if a < skip_until or not doc.text[a:b].strip() or (tables and doc.in_table(a)):
+        if a < skip_until or not doc.text[a:b].strip() or doc.in_table(a):
             continue
         b = _through_names(mentions, para_starts, paras, a, b)
         if b != paras[pi][1]:
@@ -792,7 +790,7 @@ def _table_rows(doc: Document, col: _Collector) -> None:
                 last = max(c.end for c, _ in roles)
                 span = (max(row.start, min(c.start for c, _ in roles) - 200), last)
             task_cell = cells[task_col] if task_col is not None and 0 <= task_col < len(cells) else None
-            if task_cell is None or not _LETTER.search(task_cell.text) or any(task_cell is x for x, _ in roles):
+            if task_cell is None or not _WORD.search(task_cell.text) or any(task_cell is x for x, _ in roles):
                 # no task column: the first long cell that names no body
                 task_cell = next((c for c in cells if len(c.text) > 30 and all(c is not x for x, _ in roles)), None)
             task = one_space(task_cell.text)[:200] if task_cell else ""
