@@ -16,3 +16,6 @@ DEFAULT_OUT_DIR = ROOT / "outputs"
 DEFAULT_GOLD_DIR = ROOT / "gold"
 INPUT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".html", ".htm", ".docx", ".pdf")
 DEFAULT_WORKERS = int(os.environ.get("PIPELINE_WORKERS", "0")) or None   # None: one per core
+# Documents per part (the files of a table hold batches of documents, see pipeline/io.py);
+# smaller batches when a corpus is too small to give every worker several of them.
+PART_DOCS = int(os.environ.get("PIPELINE_PART_DOCS", "64"))

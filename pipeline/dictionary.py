@@ -86,8 +86,8 @@ def _key(name: str) -> str:
 def _table_section(name: str, schema: pa.Schema) -> list[str]:
     row, detail = TABLE_INTRO[name]
     lines = [f"## `{name}`", "", f"One row per {row}. {detail}", "",
-             f"Files: `outputs/{name}/<doc_id>.parquet` (one per document"
-             + (", only for documents with problems" if name == "errors" else "") + "); "
+             f"Files: `outputs/{name}/part-<id>.parquet` (one per batch of documents"
+             + (", for batches with problems" if name == "errors" else "") + "); "
              f"load all with `pd.read_parquet(\"outputs/{name}\")`. " + _key(name), "",
              "| column | type | nullable | meaning | example |",
              "| --- | --- | --- | --- | --- |"]

@@ -37,11 +37,13 @@ def local_cluster(n_workers: int | None = None):
 
 
 def dask_map(fn: Callable, items: Iterable, scheduler: str | None = None, progress: bool = False,
-             n_workers: int | None = None, on_error: Callable | None = None) -> Iterator:
+             n_workers: int | None = None, on_error: Callable | None = None,
+             size: Callable = lambda item: 1) -> Iterator:
     """Yield `fn(item)` for every item, computed on Dask, in completion order.
 
     A task that fails on the cluster (its exception, or its worker killed too often) raises
     here, unless `on_error(item, exc)` is given: its return value is then yielded instead.
+    The progress bar counts `size(item)` documents per item.
     """
     distributed = _import_distributed()
     items = list(items)
@@ -57,7 +59,7 @@ def dask_map(fn: Callable, items: Iterable, scheduler: str | None = None, progre
     try:
         if progress and len(items) > 3:
             from tqdm import tqdm
-            bar = tqdm(total=len(items), unit="doc", file=sys.stderr, desc="extract (dask)")
+            bar = tqdm(total=sum(map(size, items)), unit="doc", file=sys.stderr, desc="extract (dask)")
         todo = iter(items)
         submitted = {}
         pending = distributed.as_completed()
@@ -92,7 +94,7 @@ def dask_map(fn: Callable, items: Iterable, scheduler: str | None = None, progre
                 result = on_error(item, exc)
             future.release()
             if bar:
-                bar.update(1)
+                bar.update(size(item))
             refill()
             yield result
     finally:

@@ -1,15 +1,19 @@
-"""Stage 5, write: one Parquet file per document inside a folder per table, written atomically.
+"""Stage 5, write: the rows of each batch of documents as one *part*, a Parquet file per table.
 
-`outputs/<table>/<doc_id>.parquet` lets `pd.read_parquet("outputs/<table>")` load the whole
-table, and lets a re-run replace only the documents that changed. Every file is written
-to a temporary name and renamed into place, so a killed run never leaves a half-written
-file; `_manifest.json` records what each document was extracted from.
+`outputs/<table>/part-<id>.parquet` lets `pd.read_parquet("outputs/<table>")` load the whole
+table. A part holds up to `PART_DOCS` documents: a corpus of tens of thousands of plans is a
+few thousand files, not one per document and table (creating files cost more than writing
+them). `_manifest.json` records each document's part and what it was extracted from, so a
+re-run takes out of their parts the rows of the documents that changed or left and writes
+theirs anew. Every file is written to a temporary name and renamed into place, so a killed
+run never leaves a half-written file.
 """
 from __future__ import annotations
 
 import itertools
 import json
 import os
+import uuid
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,6 +25,7 @@ MANIFEST = "_manifest.json"
 ALL_TABLES = DOCUMENT_TABLES + ("errors",)
 # A zero-row file per table folder so an empty table still loads (pyarrow skips names starting with "_" or ".").
 SCHEMA_FILE = "schema-only.parquet"
+PART_PREFIX = "part-"
 
 
 _TEMP_SEQ = itertools.count()
@@ -65,38 +70,54 @@ def _tmp_parquet(path: Path, table) -> str:
     return _write_temp(path, buf.getvalue())   # an Arrow buffer: written without a copy
 
 
-def table_path(out_dir: Path, table: str, doc_id: str) -> Path:
-    return Path(out_dir) / table / f"{doc_id}.parquet"
+def new_part() -> str:
+    """A fresh part name (unique: a part is never rewritten under the same name by another run)."""
+    return f"{PART_PREFIX}{uuid.uuid4().hex[:16]}"
 
 
-def write_document(out_dir: Path, doc_id: str, rows: dict[str, list[dict]], errors: list[dict]) -> None:
-    """Write every table's rows of one document: all temp files first, then the renames."""
+def part_path(out_dir: Path, table: str, part: str) -> Path:
+    return Path(out_dir) / table / f"{part}.parquet"
+
+
+def write_part(out_dir: Path, part: str, rows: dict[str, list[dict]]) -> None:
+    """Write the rows of a batch of documents as one part: a file per table that has rows.
+    All temp files first, then the renames (a part the manifest does not name is an orphan,
+    removed by the next run)."""
     out_dir = Path(out_dir)
     staged = []
     try:
-        for table in DOCUMENT_TABLES:
-            staged.append((_tmp_parquet(table_path(out_dir, table, doc_id), to_table(table, rows.get(table, []))),
-                           table_path(out_dir, table, doc_id)))
-        err_path = table_path(out_dir, "errors", doc_id)
-        if errors:
-            staged.append((_tmp_parquet(err_path, to_table("errors", errors)), err_path))
+        for table in ALL_TABLES:
+            if rows.get(table):
+                path = part_path(out_dir, table, part)
+                staged.append((_tmp_parquet(path, to_table(table, rows[table])), path))
     except BaseException:
         for tmp, _ in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+            remove_file(Path(tmp))
         raise
     for tmp, final in staged:
         os.replace(tmp, final)
-    if not errors:
-        remove_file(table_path(out_dir, "errors", doc_id))
 
 
-def write_failure(out_dir: Path, doc_id: str, errors: list[dict]) -> None:
-    """A document that could not be extracted: drop its old rows, record the error."""
-    path = table_path(Path(out_dir), "errors", doc_id)
-    tmp = _tmp_parquet(path, to_table("errors", errors))
-    remove_document(out_dir, doc_id, keep_errors=True)
-    os.replace(tmp, path)
+def drop_from_part(out_dir: Path, part: str, doc_ids: set[str] | None = None) -> None:
+    """Remove the rows of `doc_ids` from a part (every row when None), each file rewritten atomically.
+    Raises OSError or ArrowException when a file of the part cannot be read."""
+    import pyarrow.compute as pc
+    for table in ALL_TABLES:
+        path = part_path(Path(out_dir), table, part)
+        if doc_ids is None:
+            remove_file(path)
+            continue
+        try:
+            rows = pq.read_table(path)
+        except FileNotFoundError:
+            continue
+        kept = rows.filter(pc.invert(pc.is_in(rows["doc_id"], value_set=pa.array(sorted(doc_ids), pa.string()))))
+        if kept.num_rows == rows.num_rows:
+            continue
+        if kept.num_rows == 0:
+            remove_file(path)
+        else:
+            os.replace(_tmp_parquet(path, kept), path)
 
 
 def remove_file(path: Path) -> None:
@@ -104,13 +125,6 @@ def remove_file(path: Path) -> None:
         os.unlink(path)
     except FileNotFoundError:
         pass
-
-
-def remove_document(out_dir: Path, doc_id: str, keep_errors: bool = False) -> None:
-    for table in ALL_TABLES:
-        if keep_errors and table == "errors":
-            continue
-        remove_file(table_path(Path(out_dir), table, doc_id))
 
 
 def ensure_tables(out_dir: Path) -> None:
@@ -143,9 +157,9 @@ def remove_stale_temps(out_dir: Path) -> int:
     return n
 
 
-def written_doc_ids(out_dir: Path) -> set[str]:
-    """Every doc_id that has a file in some table folder."""
-    ids: set[str] = set()
+def written_parts(out_dir: Path) -> set[str]:
+    """Every part (and any other data file: an older layout's per-document file) in some table folder."""
+    parts: set[str] = set()
     for table in ALL_TABLES:
         try:
             entries = os.scandir(Path(out_dir) / table)
@@ -155,8 +169,8 @@ def written_doc_ids(out_dir: Path) -> set[str]:
             for entry in entries:
                 name = entry.name
                 if name.endswith(".parquet") and name != SCHEMA_FILE and not name.startswith((".", "_")):
-                    ids.add(name[:-len(".parquet")])
-    return ids
+                    parts.add(name[:-len(".parquet")])
+    return parts
 
 
 def read_manifest(out_dir: Path) -> dict:

@@ -1,17 +1,18 @@
 """Running the components over documents and corpora.
 
 `process_document` is a pure function from a file to its rows (all tables) and errors;
-`extract_corpus` runs it over a folder, incrementally, in a process pool, writing each
-document's tables atomically as soon as it is done.
+`extract_corpus` runs it over a folder, incrementally, in a process pool, writing the tables
+of each batch of documents atomically as one part (see `pipeline.io`) as soon as it is done.
 
 What makes a run lose nothing:
-- the manifest (`_manifest.json`) records, per document, the file's hash and the pipeline
-  version (package version + a fingerprint of the code and data files); a document is
-  re-extracted when either changes, skipped otherwise;
-- before any document is written its manifest entry is marked dirty, so a run killed at any
-  moment is completed by the next one; each table file is written to a temporary name and
-  renamed, so readers only ever see whole files;
-- rows of documents no longer in the input folder are removed, whatever the manifest says;
+- the manifest (`_manifest.json`) records, per document, the file's hash, the pipeline
+  version (package version + a fingerprint of the code and data files) and the part holding
+  its rows; a document is re-extracted when either changes, skipped otherwise;
+- before anything is written the documents to redo are marked dirty in the manifest, then
+  their rows taken out of their parts, so a run killed at any moment is completed by the next
+  one; each file is written to a temporary name and renamed, so readers only ever see whole
+  files; a part the manifest does not name (its run was killed first) is deleted;
+- rows of documents no longer in the input folder are removed;
 - a document that fails (any stage, a crashed or hung worker) becomes rows of the `errors`
   table and never stops the others.
 """
@@ -32,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .config import INPUT_SUFFIXES, PIPELINE, ROOT
+from .config import INPUT_SUFFIXES, PART_DOCS, PIPELINE, ROOT
 from .document import Document
 
 STRUCTURAL = ("normalize", "segment", "tables")
@@ -252,42 +253,55 @@ class RunSummary:
                 f"{self.removed} removed in {self.seconds:.1f}s; rows: {rows or 'none'}")
 
 
-def _worker(args) -> tuple[str, str, str, dict[str, int], list[dict]]:
-    """Process and write one document (runs in a worker process)."""
-    from .io import write_document, write_failure
-    doc_id, path, out_dir = args
-    result = _process_with_timeout(path, doc_id)
-    counts = {t: len(r) for t, r in result.rows.items()}
-    fatal = any(e["stage"] in FATAL_STAGES for e in result.errors)
+def _worker(batch) -> list[tuple[str, str, str, dict[str, int], list[dict], str | None]]:
+    """Process a batch of documents and write their rows as one part (runs in a worker process).
+    Returns, per document: doc_id, path, sha256, rows per table, errors, part (None if not written)."""
+    from .io import new_part, write_part
+    out_dir, items = batch
+    part = new_part()
+    rows: dict[str, list[dict]] = {}
+    results = []
+    for doc_id, path in items:
+        result = _process_with_timeout(path, doc_id)
+        counts = {}
+        if not any(e["stage"] in FATAL_STAGES for e in result.errors):   # a fatal error leaves its row only
+            counts = {t: len(r) for t, r in result.rows.items()}
+            for table, table_rows in result.rows.items():
+                rows.setdefault(table, []).extend(table_rows)
+        rows.setdefault("errors", []).extend(result.errors)
+        results.append((doc_id, str(path), result.sha256, counts, result.errors))
     try:
-        if fatal:
-            write_failure(Path(out_dir), doc_id, result.errors)
-            counts = {}
-        else:
-            write_document(Path(out_dir), doc_id, result.rows, result.errors)
-    except Exception as exc:  # noqa: BLE001
-        result.errors.append(_error(doc_id, str(path), "write", f"{type(exc).__name__}: {exc}"))
-    return doc_id, str(path), result.sha256, counts, result.errors
+        write_part(Path(out_dir), part, rows)
+    except Exception as exc:  # noqa: BLE001 - nothing of the batch is written; the next run retries it
+        message = f"{type(exc).__name__}: {exc}"
+        return [(d, p, sha, {}, errors + [_error(d, p, "write", message)], None) for d, p, sha, _, errors in results]
+    return [(*r, part) for r in results]
 
 
-def _isolated(item) -> tuple[str, str, str, dict[str, int], list[dict]]:
+def _failed_batch(out_dir: str, items, stage: str, message: str) -> list[tuple]:
+    """Every document of a batch failed with the same error: one part of their error rows."""
+    from .io import new_part, write_part
+    errors = {doc_id: [_error(doc_id, path, stage, message)] for doc_id, path in items}
+    part = new_part()
+    try:
+        write_part(Path(out_dir), part, {"errors": [e for es in errors.values() for e in es]})
+    except Exception:  # noqa: BLE001 - the errors are still reported in the summary
+        part = None
+    return [(doc_id, path, "", {}, errors[doc_id], part) for doc_id, path in items]
+
+
+def _isolated(out_dir: str, doc_id: str, path: str) -> tuple:
     """Run one document in a fresh process: a crash there is this document's failure only."""
     from concurrent.futures.process import BrokenProcessPool
-    doc_id, path, out_dir = item
     try:
         with ProcessPoolExecutor(max_workers=1) as pool:
-            return pool.submit(_worker, item).result()
+            return pool.submit(_worker, (out_dir, [(doc_id, path)])).result()[0]
     except BrokenProcessPool:
-        error = _error(doc_id, path, "crash", "the worker process died on this file (killed by the "
-                                             "system, out of memory, or a parser crash)")
+        message = ("the worker process died on this file (killed by the system, out of memory, or a "
+                   "parser crash)")
     except Exception as exc:  # noqa: BLE001
-        error = _error(doc_id, path, "crash", f"{type(exc).__name__}: {exc}")
-    from .io import write_failure
-    try:
-        write_failure(Path(out_dir), doc_id, [error])
-    except Exception:  # noqa: BLE001 - the error is still reported in the summary
-        pass
-    return doc_id, path, "", {}, [error]
+        message = f"{type(exc).__name__}: {exc}"
+    return _failed_batch(out_dir, [(doc_id, path)], "crash", message)[0]
 
 
 class _Lock:
@@ -312,7 +326,7 @@ class _Lock:
 
 def _unchanged(entry: dict | None, path: Path, version: str) -> bool:
     """Is the manifest entry a finished extraction of this very file by this very pipeline?"""
-    if not entry or entry.get("dirty") or entry.get("version") != version:
+    if not entry or entry.get("dirty") or entry.get("version") != version or not entry.get("part"):
         return False
     if any(e.get("stage") in ("write", "crash", "timeout") for e in entry.get("errors", ())):
         return False   # possibly transient: tried again
@@ -340,47 +354,55 @@ def extract_corpus(raw_dir: Path, out_dir: Path, workers: int | None = None, for
 
 
 def _extract_locked(files, problems, out_dir, workers, force, progress, engine, scheduler) -> RunSummary:
-    from .io import (ensure_tables, read_manifest, remove_document, remove_stale_temps, write_failure,
-                     write_manifest, written_doc_ids)
+    from .io import ensure_tables, new_part, read_manifest, remove_stale_temps, write_manifest, write_part
     ensure_tables(out_dir)
     remove_stale_temps(out_dir)
     manifest = read_manifest(out_dir)
     version = pipeline_version()
     summary = RunSummary()
+    _remove_orphan_parts(out_dir, manifest)
 
-    # documents deleted from the input lose their rows (also rows the manifest lost track of)
+    redo = {doc_id for doc_id, path in files.items() if force or not _unchanged(manifest.get(doc_id), path, version)}
+    # documents deleted from the input lose their rows; input problems are written anew
     known = set(files) | {p["doc_id"] for p in problems}
-    for doc_id in sorted((set(manifest) | written_doc_ids(out_dir)) - known):
-        remove_document(out_dir, doc_id)
-        if manifest.pop(doc_id, None) is not None:
-            summary.removed += 1
-    for problem in problems:
-        write_failure(out_dir, problem["doc_id"], [problem])
-        manifest[problem["doc_id"]] = {"path": problem["path"], "version": version, "errors": [problem]}
-        summary.failed += 1
-        summary.failures.append(problem)
-
+    gone = sorted(set(manifest) - known)
+    redo |= set(gone) | {p["doc_id"] for p in problems}
+    # journal: a run killed from here on leaves these documents dirty, so the next run redoes them
+    for doc_id in redo:
+        if doc_id in manifest:
+            manifest[doc_id] = {**manifest[doc_id], "dirty": True}
+    write_manifest(out_dir, manifest)
+    redo |= _take_out(out_dir, manifest, redo)
+    for doc_id in gone:
+        manifest.pop(doc_id)
+        summary.removed += 1
+    if problems:
+        part = new_part()
+        write_part(out_dir, part, {"errors": problems})
+        for problem in problems:
+            manifest[problem["doc_id"]] = {"path": problem["path"], "version": version, "errors": [problem],
+                                           "part": part}
+            summary.failed += 1
+            summary.failures.append(problem)
     todo = []
     for doc_id, path in files.items():
-        entry = manifest.get(doc_id)
-        if not force and _unchanged(entry, path, version):
-            summary.skipped += 1
-            if entry.get("errors"):
-                summary.failed += 1
-                summary.carried += 1
-                summary.failures.extend(entry["errors"])
+        if doc_id in redo:
+            todo.append((doc_id, str(path)))
             continue
-        todo.append((doc_id, str(path), str(out_dir)))
-        # journal: a run killed from here on leaves this document dirty, so the next run redoes it
-        manifest[doc_id] = {**(entry or {}), "dirty": True}
+        summary.skipped += 1
+        if manifest[doc_id].get("errors"):
+            summary.failed += 1
+            summary.carried += 1
+            summary.failures.extend(manifest[doc_id]["errors"])
     write_manifest(out_dir, manifest)
 
     if todo:
         last_save, save_cost = time.monotonic(), 0.0
         done: set[str] = set()
-        for doc_id, path, sha, counts, errors in _results(todo, workers, engine, scheduler, progress, done):
+        for doc_id, path, sha, counts, errors, part in _results(todo, out_dir, workers, engine, scheduler,
+                                                                progress, done):
             st = _stat(path)
-            manifest[doc_id] = {"sha256": sha, "version": version, "path": path, "rows": counts,
+            manifest[doc_id] = {"sha256": sha, "version": version, "path": path, "rows": counts, "part": part,
                                 "size": st.st_size if st else None, "mtime_ns": st.st_mtime_ns if st else None}
             if errors:
                 manifest[doc_id]["errors"] = errors
@@ -394,6 +416,7 @@ def _extract_locked(files, problems, out_dir, workers, force, progress, engine, 
                 last_save = time.monotonic()
                 save_cost = last_save - t
     write_manifest(out_dir, manifest)
+    _remove_orphan_parts(out_dir, manifest)   # a batch written by a worker that died before reporting it
     from .schemas import DOCUMENT_TABLES
     summary.rows = {t: 0 for t in DOCUMENT_TABLES}
     for entry in manifest.values():
@@ -401,6 +424,44 @@ def _extract_locked(files, problems, out_dir, workers, force, progress, engine, 
             summary.rows[table] = summary.rows.get(table, 0) + n
     summary.rows["errors"] = sum(len(e.get("errors", ())) for e in manifest.values())
     return summary
+
+
+def _remove_orphan_parts(out_dir: Path, manifest: dict) -> None:
+    """Delete the parts no manifest entry names: written by a run killed before it recorded them
+    (their documents are dirty, so redone), or files of an older layout."""
+    from .io import drop_from_part, written_parts
+    named = {e.get("part") for e in manifest.values()}
+    for part in written_parts(out_dir) - named:
+        drop_from_part(out_dir, part)
+
+
+def _take_out(out_dir: Path, manifest: dict, redo: set[str]) -> set[str]:
+    """Remove the rows of the documents in `redo` from their parts (a part left with none is
+    deleted). A part that cannot be read is deleted whole: its other documents are returned,
+    to be extracted again."""
+    from .io import drop_from_part
+    docs_of: dict[str, list[str]] = {}
+    for doc_id, entry in manifest.items():
+        if entry.get("part"):
+            docs_of.setdefault(entry["part"], []).append(doc_id)
+    again: set[str] = set()
+    for part, doc_ids in docs_of.items():
+        leaving = redo.intersection(doc_ids)
+        if not leaving:
+            continue
+        if len(leaving) == len(doc_ids):
+            drop_from_part(out_dir, part)
+            continue
+        try:
+            drop_from_part(out_dir, part, leaving)
+        except Exception as exc:  # noqa: BLE001 - OSError, ArrowException: the part is rebuilt
+            print(f"warning: part {part} of {out_dir} is unreadable ({type(exc).__name__}: {exc}); "
+                  "its documents are extracted again", file=sys.stderr)
+            drop_from_part(out_dir, part)
+            for doc_id in set(doc_ids) - leaving:
+                manifest[doc_id] = {**manifest[doc_id], "dirty": True}
+                again.add(doc_id)
+    return again
 
 
 def manifest_save_due(since_last: float, last_cost: float) -> bool:
@@ -416,58 +477,63 @@ def _stat(path: str):
         return None
 
 
-def _results(todo, workers, engine, scheduler, progress, done: set[str]):
-    """Results of `_map`; when the pool breaks (a worker killed), the documents not yet done
-    are run one by one in fresh processes, so one crashing file fails alone."""
+def _batches(todo: list[tuple[str, str]], out_dir: Path, workers: int | None) -> list[tuple[str, list]]:
+    """The documents to do in batches of PART_DOCS (one part each), smaller when that gives a
+    worker fewer than four batches."""
+    n_workers = workers or os.cpu_count() or 1
+    size = max(1, min(PART_DOCS, -(-len(todo) // (4 * n_workers))))
+    return [(str(out_dir), todo[i:i + size]) for i in range(0, len(todo), size)]
+
+
+def _results(todo, out_dir, workers, engine, scheduler, progress, done: set[str]):
+    """Per-document results of `_map`; when the pool breaks (a worker killed), the documents not
+    yet done are run one by one in fresh processes, so one crashing file fails alone."""
     try:
-        for item in _map(todo, workers, engine, scheduler, progress):
-            done.add(item[0])
-            yield item
+        for results in _map(_batches(todo, out_dir, workers), workers, engine, scheduler, progress):
+            for result in results:
+                done.add(result[0])
+                yield result
     except Exception as exc:  # noqa: BLE001 - BrokenProcessPool and the like
         if engine != "local":
             raise
         left = [t for t in todo if t[0] not in done]
         print(f"warning: the worker pool failed ({type(exc).__name__}); running the {len(left)} remaining "
               "document(s) one by one", file=sys.stderr)
-        for item in left:
-            result = _isolated(item)
-            done.add(item[0])
+        for doc_id, path in left:
+            result = _isolated(str(out_dir), doc_id, path)
+            done.add(doc_id)
             yield result
 
 
-def _cluster_failure(item, exc) -> tuple[str, str, str, dict[str, int], list[dict]]:
-    """A task the Dask cluster could not run (its worker died): this document's failure only."""
-    from .io import write_failure
-    doc_id, path, out_dir = item
-    error = _error(doc_id, path, "crash", f"the cluster could not run this file: {type(exc).__name__}: {exc}")
-    try:
-        write_failure(Path(out_dir), doc_id, [error])
-    except Exception:  # noqa: BLE001 - the error is still reported in the summary
-        pass
-    return doc_id, path, "", {}, [error]
+def _cluster_failure(batch, exc) -> list[tuple]:
+    """A task the Dask cluster could not run (its worker died): the failure of its documents only."""
+    out_dir, items = batch
+    return _failed_batch(out_dir, items, "crash", f"the cluster could not run this file: {type(exc).__name__}: {exc}")
 
 
-def _map(todo, workers, engine, scheduler, progress):
+def _map(batches, workers, engine, scheduler, progress):
+    """Results of `_worker` for every batch (lists of per-document results), in completion order."""
     if engine == "dask":
         from .engines import dask_map
-        yield from dask_map(_worker, todo, scheduler=scheduler, progress=progress, n_workers=workers,
-                            on_error=_cluster_failure)
+        yield from dask_map(_worker, batches, scheduler=scheduler, progress=progress, n_workers=workers,
+                            on_error=_cluster_failure, size=lambda batch: len(batch[1]))
         return
     bar = None
-    if progress and len(todo) > 3:
+    n_docs = sum(len(items) for _, items in batches)
+    if progress and n_docs > 3:
         from tqdm import tqdm
-        bar = tqdm(total=len(todo), unit="doc", file=sys.stderr, desc="extract")
-    if workers == 1 or len(todo) == 1:
-        it = map(_worker, todo)
+        bar = tqdm(total=n_docs, unit="doc", file=sys.stderr, desc="extract")
+    if workers == 1 or len(batches) == 1:
+        it = map(_worker, batches)
         pool = None
     else:
         pool = ProcessPoolExecutor(max_workers=workers)
-        it = pool.map(_worker, todo, chunksize=1)
+        it = pool.map(_worker, batches, chunksize=1)
     try:
-        for item in it:
+        for results in it:
             if bar:
-                bar.update(1)
-            yield item
+                bar.update(len(results))
+            yield results
     finally:
         if pool:
             pool.shutdown()

@@ -196,12 +196,23 @@ def profile(files: list[Path], out: Path, top: int = 25) -> dict:
     import pstats
 
     from pipeline.components import REGISTRY
-    from pipeline.config import PIPELINE
-    from pipeline.io import ensure_tables, write_document
+    from pipeline.config import PART_DOCS, PIPELINE
+    from pipeline.io import ensure_tables, new_part, write_part
     from pipeline.load import read_document
 
     ensure_tables(out)
     stage = {name: 0.0 for name in ("load",) + tuple(PIPELINE) + ("write",)}
+    batch: dict[str, list] = {}
+    in_batch = [0]
+
+    def write(flush: bool = False):
+        # as the run does: the rows of PART_DOCS documents written as one part
+        if in_batch[0] and (flush or in_batch[0] >= PART_DOCS):
+            t = time.perf_counter()
+            write_part(out, new_part(), batch)
+            stage["write"] += time.perf_counter() - t
+            batch.clear()
+            in_batch[0] = 0
 
     def one(path: Path):
         t = time.perf_counter()
@@ -211,20 +222,24 @@ def profile(files: list[Path], out: Path, top: int = 25) -> dict:
             t = time.perf_counter()
             doc = REGISTRY[name](doc)
             stage[name] += time.perf_counter() - t
-        t = time.perf_counter()
-        write_document(out, doc.doc_id, doc.rows, [])
-        stage["write"] += time.perf_counter() - t
+        for table, rows in doc.rows.items():
+            batch.setdefault(table, []).extend(rows)
+        in_batch[0] += 1
+        write()
 
     one(files[0])                       # imports, models and lexicons out of the measurement
+    write(flush=True)
     for k in stage:
         stage[k] = 0.0
     for path in files:                  # stage times without the profiler's overhead
         one(path)
+    write(flush=True)
     times = dict(stage)
     prof = cProfile.Profile()
     prof.enable()
     for path in files:
         one(path)
+    write(flush=True)
     prof.disable()
     buf = io.StringIO()
     pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(top)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from pipeline import run as run_mod
-from pipeline.io import ALL_TABLES, MANIFEST, SCHEMA_FILE
+from pipeline.io import ALL_TABLES, MANIFEST, PART_PREFIX, SCHEMA_FILE
 from pipeline.run import extract_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,11 +103,13 @@ def test_rows_the_manifest_lost_are_removed(tmp_path):
     raw, out = _corpus(tmp_path, 2), tmp_path / "out"
     _run(raw, out)
     (out / MANIFEST).unlink()
-    # rows of a document that is not in the input folder (e.g. left by an older run)
-    shutil.copy(out / "documents" / f"{sorted(raw.glob('*.txt'))[0].stem}.parquet", out / "documents" / "ghost.parquet")
+    # rows of a document that is not in the input folder, in a file of an older layout
+    rows = _table(out, "documents").head(1).assign(doc_id="ghost")
+    rows.to_parquet(out / "documents" / "ghost.parquet")
     s = _run(raw, out)
     assert s.processed == 2
-    assert "ghost" not in set(_table(out, "documents")["doc_id"])
+    documents = _table(out, "documents")
+    assert sorted(documents["doc_id"]) == sorted(p.stem for p in raw.glob("*.txt"))   # no ghost, no duplicate
     assert not (out / "documents" / "ghost.parquet").exists()
 
 
@@ -169,7 +171,7 @@ def test_cli_exit_status_and_summary(tmp_path):
 
 
 def test_interrupted_write_is_redone(tmp_path, monkeypatch):
-    """A run dying between two renames of one document's tables: the next run redoes it."""
+    """A run dying between two renames of one part's tables: the next run redoes its document."""
     raw, out = _corpus(tmp_path, 2), tmp_path / "out"
     _run(raw, out)
     reference = _snapshot(out)
@@ -179,7 +181,7 @@ def test_interrupted_write_is_redone(tmp_path, monkeypatch):
     calls = {"n": 0}
 
     def dying_replace(src, dst):
-        if str(dst).endswith(f"{target.stem}.parquet"):
+        if Path(dst).name.startswith(PART_PREFIX):
             calls["n"] += 1
             if calls["n"] == 3:
                 raise KeyboardInterrupt("killed")   # after two of its tables were renamed
@@ -194,6 +196,7 @@ def test_interrupted_write_is_redone(tmp_path, monkeypatch):
     assert json.loads((out / MANIFEST).read_text())[target.stem]["dirty"] is True
     s = _run(raw, out)
     assert s.processed == 1 and s.skipped == 1
+    assert sorted(_table(out, "documents")["doc_id"]) == sorted(p.stem for p in raw.glob("*.txt"))
     after = _snapshot(out)
     assert after["sections"] == reference["sections"] and after["deadlines"] == reference["deadlines"]
     assert [r for r in after["documents"] if target.stem in r] != [r for r in reference["documents"] if target.stem in r]
@@ -223,12 +226,12 @@ def test_sigkill_mid_run_leaves_readable_tables_and_next_run_completes(tmp_path)
     while time.monotonic() < deadline and proc.poll() is None:
         docs = out / "documents"
         written = len([p for p in docs.glob("*.parquet") if p.name != SCHEMA_FILE]) if docs.is_dir() else 0
-        if written >= 3:
+        if written >= 1:         # a part (a batch of documents) written, more to do
             break
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert written >= 3
+    assert written >= 1
     for t in ALL_TABLES:
         _table(out, t)                           # readable after the kill
     s = _run(raw, out)
@@ -348,3 +351,53 @@ def test_a_hanging_document_times_out_in_a_worker_thread(monkeypatch):
     assert [e["stage"] for e in results["hang"].errors] == ["timeout"]
     assert results["quick"].errors == [] and results["quick"].doc_id == "quick"
     assert leaked == []
+
+
+def _parts(out: Path) -> dict[str, list[str]]:
+    """The documents of each part, from the manifest."""
+    parts: dict[str, list[str]] = {}
+    for doc_id, entry in sorted(json.loads((out / MANIFEST).read_text()).items()):
+        parts.setdefault(entry["part"], []).append(doc_id)
+    return parts
+
+
+def _shared_corpus(tmp_path: Path) -> Path:
+    raw = _corpus(tmp_path, 5)
+    for p in sorted(raw.glob("*.txt")):
+        shutil.copy(p, raw / f"copy_{p.name}")
+    return raw
+
+
+def test_documents_share_parts_and_a_rerun_replaces_only_the_changed_ones(tmp_path):
+    raw, out = _shared_corpus(tmp_path), tmp_path / "out"
+    _run(raw, out)
+    shared = [docs for docs in _parts(out).values() if len(docs) > 1]
+    assert len(shared) >= 2                              # 10 documents, parts of several
+    assert len(list((out / "documents").glob(PART_PREFIX + "*.parquet"))) == len(_parts(out))
+    changed, deleted = shared[0][0], shared[1][-1]
+    path = raw / f"{changed}.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nĐến năm 2030, có 777 hợp tác xã nông nghiệp.\n",
+                    encoding="utf-8")
+    (raw / f"{deleted}.txt").unlink()
+    s = _run(raw, out)
+    assert (s.processed, s.removed, s.skipped) == (1, 1, 8)
+    targets = _table(out, "targets")
+    assert list(targets[targets.value == 777].doc_id) == [changed]
+    clean = tmp_path / "clean"
+    _run(raw, clean)
+    assert _snapshot(out) == _snapshot(clean)            # the neighbours kept, nothing twice, nothing left over
+
+
+def test_an_unreadable_part_is_rebuilt(tmp_path, capsys):
+    raw, out = _shared_corpus(tmp_path), tmp_path / "out"
+    _run(raw, out)
+    part, docs = next((p, d) for p, d in _parts(out).items() if len(d) > 1)
+    (out / "sections" / f"{part}.parquet").write_bytes(b"PAR1 not a parquet file")
+    path = raw / f"{docs[0]}.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    s = _run(raw, out)
+    assert s.processed == len(docs) and s.failed == 0    # its other documents were extracted again
+    assert f"part {part}" in capsys.readouterr().err
+    clean = tmp_path / "clean"
+    _run(raw, clean)
+    assert _snapshot(out) == _snapshot(clean)

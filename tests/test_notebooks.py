@@ -58,7 +58,7 @@ def curated(extraction, tmp_path_factory):
     so every plot and join of the notebooks is exercised whatever the extractors find."""
     import pandas as pd
 
-    from pipeline.io import write_document
+    from pipeline.io import ALL_TABLES, PART_PREFIX, new_part, write_part
     from pipeline.load import read_document
     out = tmp_path_factory.mktemp("curated")
     shutil.copytree(extraction, out, dirs_exist_ok=True)
@@ -122,7 +122,10 @@ def curated(extraction, tmp_path_factory):
             r.setdefault("section_id", section_of(doc_id, r["char_start"]))
         tables["documents"] = records(docs[docs.doc_id == doc_id])
         tables["sections"] = records(sections[sections.doc_id == doc_id])
-        write_document(out, doc_id, tables, [])
+    for table in ALL_TABLES:                 # the extraction's rows give way to these
+        for part in (out / table).glob(PART_PREFIX + "*.parquet"):
+            part.unlink()
+    write_part(out, new_part(), {t: [r for tables in rows.values() for r in tables.get(t, [])] for t in ALL_TABLES})
     return out
 
 
