@@ -401,3 +401,14 @@ def test_an_unreadable_part_is_rebuilt(tmp_path, capsys):
     clean = tmp_path / "clean"
     _run(raw, clean)
     assert _snapshot(out) == _snapshot(clean)
+
+
+def test_batches_are_parts_of_at_most_part_docs_and_every_worker_gets_several():
+    from pipeline.config import PART_DOCS
+    todo = [(f"d{i}", f"d{i}.txt") for i in range(1000)]
+    big = run_mod._batches(todo, Path("out"), 1)
+    assert [len(items) for _, items in big[:-1]] == [PART_DOCS] * (len(big) - 1)
+    assert [d for _, items in big for d in items] == todo          # every document once, in order
+    small = run_mod._batches(todo[:5], Path("out"), 2)
+    assert [len(items) for _, items in small] == [1] * 5         # 2 workers: no batch takes two of five
+    assert [len(items) for _, items in run_mod._batches(todo[:40], Path("out"), 2)] == [5] * 8
