@@ -632,6 +632,31 @@ def test_time_expressions_are_the_same_read_casefolded_or_not(gold_docs):
                 assert cands(text, a, b, low) == cands(text, a, b, None), text[a:b]
 
 
+
+def test_time_expressions_are_the_same_gated_or_not_on_random_text():
+    """The cue gates of `_cores` (a word each pattern cannot match without) never drop a match: on
+    random text made of the patterns' words, figures and separators, the candidates are those of
+    every pattern run ungated."""
+    import random
+
+    from extractors.deadlines import _casefolded, _cores
+    words = ["ngày", "tháng", "năm", "quý", "Quý", "từ", "đến", "tới", "hết", "khi", "khích", "sau", "trước",
+             "định", "kỳ", "Định kỳ", "hằng", "hàng", "mỗi", "lần", "một", "6", "06", "sáu", "nửa", "đầu",
+             "cuối", "các", "những", "tiếp", "theo", "và", "hoặc", "thường", "xuyên", "THƯỜNG XUYÊN", "trong",
+             "chậm", "nhất", "giờ", "h", "tuần", "ký", "ban", "hành", "nay", "quy", "II", "IV", "báo", "cáo",
+             "2025", "2026", "2030", "15", "3", "12", "1", "9h00", "16", "/", "-", "–", ".", ",", ";", "\t", "\n"]
+    rng = random.Random(11)
+
+    def cands(text, a, b, low):
+        return [(c.start, c.end, c.kind, c.p_start, c.p_end, c.recurrence, c.core) for c in _cores(text, a, b, low)]
+
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randrange(1, 30)))
+        low = _casefolded(text)
+        a, b = rng.randrange(0, 3), len(text) - rng.randrange(0, 3)
+        assert cands(text, a, b, low) == cands(text, a, b, None), text
+
+
 @pytest.mark.parametrize("sentence, expected", [
     ("định kỳ 6 tháng, 01 năm báo cáo kết quả", [("half_yearly", "định kỳ 6 tháng"), ("yearly", "01 năm")]),
     ("định kỳ hằng quý, 6 tháng, năm báo cáo kết quả",
