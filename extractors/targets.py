@@ -137,6 +137,9 @@ _LETTER_AHEAD = regex.compile(r"\s*\p{L}")        # every unit, scale and time w
 # what may follow a figure that has a range or a unit: "%", a letter or a range sign, after spaces
 # (\x1c-\x1f: spaces to str.strip, not to \s)
 _FIGURE_GOES_ON = regex.compile(r"[\s\x1c-\x1f]*[%\p{L}" + "".join(regex.escape(s[0]) for s in _D["range_separators"]) + "]")
+# a figure: a numeral that may go on, the two above in one scan; the numeral is atomic (not shortened to
+# meet the lookahead: a shorter prefix ends before ".", "," or a digit, none of which goes on)
+_FIGURE = regex.compile("(?>" + NUMBER.pattern + ")(?=" + _FIGURE_GOES_ON.pattern + ")")
 _UNLISTED_WORDS = regex.compile(r"^\s*((?:[\p{L}]+\s?){1," + str(_D["max_unit_words"]) + "})")
 _LINE_START = regex.compile(r"(?:^|\|)\s*$")
 _LABEL_END = regex.compile(r"\s*[.)]\s")
@@ -176,6 +179,7 @@ class _Ctx:
     issue_year: int | None
     blocks: list[_Block] = field(default_factory=list)          # sorted by start
     block_starts: list[int] = field(default_factory=list)
+    figures: _Figures | None = None
 
 
 def _issue_year(doc: Document) -> int | None:
@@ -310,9 +314,11 @@ def _year_blocks(doc: Document, issue_year: int | None) -> list[_Block]:
     paras = doc.paragraphs
     body_start = min(heading_starts, default=len(doc.text))
     tables = _Spans((t.start, t.end) for t in doc.tables)
+    text = doc.text
+    # (a line without "19" or "20" names no year: looked for in place before the line is cut out)
     lines = [(i, a, b) for i, (a, b) in enumerate(paras)
-             if a > body_start and a not in heading_starts and tables.index(a) is None
-             and _is_year_line(doc.text[a:b])]
+             if a > body_start and (text.find("20", a, b) >= 0 or text.find("19", a, b) >= 0)
+             and a not in heading_starts and tables.index(a) is None and _is_year_line(text[a:b])]
     parents = context_map(doc, [a for _, a, _ in lines])
     for i, a, b in lines:
         line = doc.text[a:b].strip()
@@ -620,13 +626,33 @@ def _figures(text: str, a: int, b: int) -> list[regex.Match]:
     return [m for m in NUMBER.finditer(text, a, b) if _FIGURE_GOES_ON.match(text, m.end())]
 
 
+class _Figures:
+    """The `_figures` of any span, from one scan of the whole text: those starting in the span, as
+    the span's own scan finds them, unless what follows the span could go on a numeral (a digit, a
+    letter, "." or ","): that span is scanned alone. (The span's scan stops its numerals at its end;
+    the lookbehind of a numeral sees before the span in both.)"""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.found = list(_FIGURE.finditer(text))
+        self.starts = [m.start() for m in self.found]
+
+    def __call__(self, a: int, b: int) -> list[regex.Match]:
+        text = self.text
+        if b < len(text) and (text[b].isalnum() or text[b] in ".,"):
+            return _figures(text, a, b)
+        lo = bisect.bisect_left(self.starts, a)
+        hi = bisect.bisect_left(self.starts, b, lo)
+        return self.found[lo:hi] if lo < hi else []
+
+
 def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = None,
           figures: list[regex.Match] | None = None) -> Iterator[TargetRow]:
     """Targets in the span [a, b) of the normalized text (a paragraph or a table cell); `figures` are
     its `_figures`, when the caller has them. A span without any is not split at all."""
     doc, text = ctx.doc, ctx.doc.text
     if figures is None:
-        figures = _figures(text, a, b)
+        figures = ctx.figures(a, b) if ctx.figures else _figures(text, a, b)
     if not figures:
         return                                          # every target holds a figure
     quoted = None                                       # quotations, read once a figure is kept
@@ -770,7 +796,8 @@ def _scan_table(ctx: _Ctx, t: Table, in_objectives: bool) -> Iterator[TargetRow]
         for i, c in enumerate(cells):
             if i in skip or not c.text.strip():
                 continue
-            yield from _scan(ctx, c.start, c.end, i in target_cols or text_primary, group_year)
+            if figures := ctx.figures(c.start, c.end):  # every target holds a figure
+                yield from _scan(ctx, c.start, c.end, i in target_cols or text_primary, group_year, figures)
 
 
 def _numeric_cell(text: str) -> bool:
@@ -928,7 +955,7 @@ def _logical_paragraphs(doc: Document, tables: _Spans) -> list[tuple[int, int]]:
 
 def extract(doc: Document) -> Iterator[TargetRow]:
     issue_year = _issue_year(doc)
-    ctx = _Ctx(doc=doc, issue_year=issue_year)
+    ctx = _Ctx(doc=doc, issue_year=issue_year, figures=_Figures(doc.text))
     ctx.blocks = sorted(_year_blocks(doc, issue_year), key=lambda blk: blk.start)
     ctx.block_starts = [blk.start for blk in ctx.blocks]
     rejected = set(_D["rejected_kinds"])
@@ -941,7 +968,7 @@ def extract(doc: Document) -> Iterator[TargetRow]:
         k = spans.index(a)
         if k is not None:
             todo.append((k, a, b, None))
-        elif figures := _figures(doc.text, a, b):
+        elif figures := ctx.figures(a, b):
             todo.append((None, a, b, figures))
     # the context of those paragraphs only (a position's context does not depend on the others)
     where = context_map(doc, [a for k, a, _, _ in todo if k is None] + [t.start for t in tables])
