@@ -181,6 +181,10 @@ P_WEEKDAY_BEFORE = regex.compile(rf"(?<![\p{{L}}\d]){WEEKDAY}\s*,?\s*$", _F)    
 P_HARD_BREAK = regex.compile(r"[.;\n|]")
 P_BULLET = regex.compile(r"(?:^|[:;,(\-+*•–]|\b[a-zđ]\)|\b\d+(?:\.\d+)*\.)\s*$", regex.I)
 P_SENT_END = regex.compile(r"[.;!?](?:\s|$)")
+# The last break before a position, searched backwards: the match that ends last, which is where a
+# forward scan's last match ends too (no match hides a later-ending one: tests guard it)
+P_CLAUSE_BREAK_LAST, P_HARD_BREAK_LAST, P_SENT_END_LAST = (
+    regex.compile(p.pattern, p.flags | regex.REVERSE) for p in (P_CLAUSE_BREAK, P_HARD_BREAK, P_SENT_END))
 P_WORD = regex.compile(r"[\p{L}\d]+")
 P_DIGIT = regex.compile(r"\d")
 P_CELL_FILLER = regex.compile(rf"^(?:[\s,;\-–—.()*/]|và|hoặc|từ|đến|hết|năm|kể|trong|{_alt(_T['ongoing_cell_prefixes'])})*$", _F)
@@ -456,17 +460,16 @@ def _finalize(c: Cand) -> Cand:
 # --- judging prose candidates ----------------------------------------------------------------
 def _clause_start(text: str, lo: int, pos: int) -> int:
     """Start of the clause holding pos (after the last . ; : or the paragraph start)."""
-    best = lo = max(lo, pos - CONTEXT_CHARS)
-    for m in P_CLAUSE_BREAK.finditer(text, lo, pos):
-        best = m.end()
-    return best
+    lo = max(lo, pos - CONTEXT_CHARS)
+    m = P_CLAUSE_BREAK_LAST.search(text, lo, pos)
+    return m.end() if m else lo
 
 
 def _sentence(text: str, lo: int, hi: int, pos: int) -> str:
-    a = lo = max(lo, pos - CONTEXT_CHARS)
+    lo = max(lo, pos - CONTEXT_CHARS)
     hi = min(hi, pos + CONTEXT_CHARS)
-    for m in P_SENT_END.finditer(text, lo, pos):
-        a = m.end()
+    m = P_SENT_END_LAST.search(text, lo, pos)
+    a = m.end() if m else lo
     m = P_SENT_END.search(text, pos, hi)
     return text[a:m.start() if m else hi]
 
@@ -569,8 +572,8 @@ def _is_label(paragraph: str, expression: str) -> bool:
 def _hard_clause(text: str, lo: int, hi: int, c: Cand) -> str:
     """The text around c up to the nearest . ; or line break on each side."""
     a = max(lo, c.start - CONTEXT_CHARS)
-    for m in P_HARD_BREAK.finditer(text, a, c.start):
-        a = m.end()
+    m = P_HARD_BREAK_LAST.search(text, a, c.start)
+    a = m.end() if m else a
     m = P_HARD_BREAK.search(text, c.end, min(hi, c.end + CONTEXT_CHARS))
     return text[a:m.start() if m else min(hi, c.end + CONTEXT_CHARS)]
 

@@ -669,3 +669,30 @@ def test_a_list_of_reporting_periods_is_one_row_each(tmp_path, sentence, expecte
     from test_assignments import plan
     doc = plan(tmp_path, f"1. Các sở, ngành {sentence} về Sở Nội vụ.")
     assert [(r["recurrence"], r["quote"]) for r in doc.rows["deadlines"]] == expected
+
+
+def test_last_break_searched_backwards_is_where_a_forward_scan_ends():
+    """The `..._LAST` patterns (searched backwards) end where the last match of a forward scan of
+    the same span ends, on random text of breaks, spaces and letters and in the plans."""
+    import random
+
+    import extractors.deadlines as d
+
+    pairs = [(d.P_CLAUSE_BREAK, d.P_CLAUSE_BREAK_LAST), (d.P_HARD_BREAK, d.P_HARD_BREAK_LAST),
+             (d.P_SENT_END, d.P_SENT_END_LAST)]
+
+    def same(text, lo, hi):
+        for forward, backward in pairs:
+            ends = [m.end() for m in forward.finditer(text, lo, hi)]
+            m = backward.search(text, lo, hi)
+            assert (m.end() if m else None) == (ends[-1] if ends else None), (forward.pattern, text[lo:hi])
+
+    rng = random.Random(3)
+    alphabet = list(".;:!?| \n\t\u00a0\x1cabĐ1")
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 16)))
+        lo = rng.randrange(0, len(text) + 1)
+        same(text, lo, rng.randrange(lo, len(text) + 1))
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(Path(doc_path("000")).parent.glob("*.txt")))
+    for pos in range(0, len(text), 97):
+        same(text, max(0, pos - 600), pos)
