@@ -30,7 +30,7 @@ from typing import Iterator
 
 import regex
 
-from pipeline.document import Document, Table, TableRow, enclosing_map
+from pipeline.document import Document, Enclosing, Table, TableRow
 from pipeline.lexicon import lexicon
 from pipeline.numerals import NUMBER, parse_number, scaled
 from pipeline.rows import TargetRow
@@ -247,21 +247,20 @@ def context_map(doc: Document, positions) -> dict[int, tuple[str | None, bool, i
     objectives among its topics ("NHIỆM VỤ VÀ CHỈ TIÊU"), and where its innermost heading ends.
     The kind comes from the enclosing title-line headings, outermost first, each sub-heading taking
     a cue only when it opens its title (`segment.section_kind`); else from the section."""
-    positions = sorted(set(positions))
-    heads = enclosing_map(doc.headings, positions)
-    secs = enclosing_map(doc.sections, positions)
+    heads, secs = Enclosing(doc.headings), Enclosing(doc.sections)   # secs asked only where needed
     out: dict[int, tuple[str | None, bool, int]] = {}
-    for pos in positions:
+    for pos in sorted(set(positions)):
         kind, titled = None, None
-        for h in heads[pos]:
+        enclosing = heads.at(pos)
+        for h in enclosing:
             if h.style == "appendix":
                 kind = "phu_luc"
             elif h.is_title_line:
                 kind, titled = _heading_kind(h.title, kind), h
-        if kind in (None, "other") and secs[pos]:
-            kind = secs[pos][-1].kind
+        if kind in (None, "other") and (sections := secs.at(pos)):
+            kind = sections[-1].kind
         objectives = bool(titled) and _lists_objectives(titled.title)
-        out[pos] = (kind, objectives, heads[pos][-1].end if heads[pos] else len(doc.text))
+        out[pos] = (kind, objectives, enclosing[-1].end if enclosing else len(doc.text))
     return out
 
 
@@ -763,9 +762,11 @@ def _scan_table(ctx: _Ctx, t: Table, in_objectives: bool) -> Iterator[TargetRow]
     labels = set(_D["group_row_labels"])
     group_year = None
     # in the objectives every cell of a text table commits; a table of figures (budget) does not
-    cells_all = [c.text.strip() for r in t.rows for c in r.cells if c.text.strip()]
-    numeric = sum(parse_number(c) is not None for c in cells_all)
-    text_primary = in_objectives and numeric * 2 < len(cells_all)
+    text_primary = False
+    if in_objectives:                                   # (the cells are counted only then)
+        cells_all = [c.text.strip() for r in t.rows for c in r.cells if c.text.strip()]
+        numeric = sum(parse_number(c) is not None for c in cells_all)
+        text_primary = numeric * 2 < len(cells_all)
     rows, merged = _rejoined_rows(t) if unit_col is not None else (t.rows, set())
     parents: dict[int, str] = {}
     for row in rows:
