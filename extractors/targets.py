@@ -58,6 +58,7 @@ _POST_CMP = regex.compile(r"^\s*(?P<cmp>" + _alt(list(_POST_WORD_TO_CMP)) + ")",
 _RANGE = regex.compile(r"^\s*(?:%\s*)?(?P<sep>" + _alt([s for s in _D["range_separators"] if s.isalpha()])
                        + "|" + _alt([s for s in _D["range_separators"] if not s.isalpha()], False)
                        + r")\s*(?P<num>" + NUMBER.pattern + ")")
+_RANGE_FIRST = frozenset(s[0] for s in _D["range_separators"])
 _SCALE = regex.compile(r"^\s*(?P<w>" + _alt(list(_D["scale_words"])) + ")")
 _MONEY = regex.compile(r"^\s*" + _alt(_D["money_nouns"]), regex.I)
 _UNIT_FORMS = {f: canon for canon, forms in _D["units"].items() for f in forms}
@@ -403,8 +404,15 @@ def _canon(form: str) -> str:
     return _UNIT_FORMS.get(form.casefold(), form.casefold())
 
 
-def _unit_ahead(rest: str) -> bool:
-    """A unit may start the text: "%" or a letter (every unit, scale and time word starts with one)."""
+def _unit_ahead(text: str, i: int) -> bool:
+    """A unit may start at text[i:]: "%" or a letter (every unit, scale and time word starts with one),
+    after spaces. The usual "người", " %" are told by their first two characters."""
+    head = text[i:i + 2]
+    if head[:1] == " ":
+        head = head[1:]
+    if head[:1] == "%" or head[:1].isalpha():
+        return True
+    rest = text[i:i + 120]
     return rest.lstrip().startswith("%") or _LETTER_AHEAD.match(rest) is not None
 
 
@@ -463,6 +471,16 @@ def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
     return unit, i + (k + len(unit) if k >= 0 else len(first)), scale
 
 
+def _range_after(text: str, e: int) -> regex.Match | None:
+    """`_RANGE` at text[e:], tried only when the separator's first character follows (after spaces
+    and a "%"; str.lstrip strips at least what \\s matches)."""
+    rest = text[e:e + 40]
+    head = rest.lstrip()
+    if head[:1] == "%":
+        head = head[1:].lstrip()
+    return _RANGE.match(rest) if head[:1] in _RANGE_FIRST else None
+
+
 def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
     """The target a numeral match starts, or None when it is a label, date, code or duration. The
     match is one of `_scan`'s figures: "%", a letter or a range sign follows it (`_FIGURE_GOES_ON`)."""
@@ -472,13 +490,13 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
         return None
     value_max = None
     num_end = e
-    r = _RANGE.match(text[e:e + 40])
+    r = _range_after(text, e)
     if r:
         v2 = parse_number(r["num"])
         sep = r["sep"]
         if v2 is not None and v2 > value and not (sep.isalpha() and 1900 <= v2 <= 2100):
             value_max, num_end = v2, e + r.end()
-    if not _unit_ahead(text[num_end:num_end + 120]):
+    if not _unit_ahead(text, num_end):
         return None                                     # most figures: nothing a unit can start with follows
     before = text[lo:s]
     # (the tests below each say None alone; the one that says it most often, a date or a

@@ -511,3 +511,28 @@ def test_figures_of_a_span_from_the_whole_text_scan_are_those_of_the_span_alone(
         text = "".join(rng.choice(parts) for _ in range(rng.randrange(1, 25)))
         spans = [(a, rng.randrange(a, len(text) + 1)) for a in (rng.randrange(0, len(text) + 1) for _ in range(6))]
         same(text, spans)
+
+
+def test_range_and_unit_shortcuts_say_what_the_patterns_say():
+    """`_range_after` tries `_RANGE` only after a separator's first character, and `_unit_ahead`
+    answers the usual cases from two characters: both agree with the plain patterns on random text
+    of figures, spaces (str.lstrip strips every character \\s matches), separators and units."""
+    import random
+    import sys
+
+    import regex
+
+    from extractors.targets import _LETTER_AHEAD, _RANGE, _range_after, _unit_ahead
+    spaces = regex.compile(r"\s")
+    assert all(chr(i).isspace() for i in range(sys.maxunicode + 1) if spaces.match(chr(i)))
+    parts = ["5", "10,5", "2030", " ", "  ", "\u00a0", "\x1c", "\t", "%", "-", "–", "—", "~", "÷", "đến", "tới",
+             "Đến", "người", "ha", ".", ",", "/", "(", "x"]
+    rng = random.Random(9)
+    for _ in range(20000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randrange(0, 10)))
+        i = rng.randrange(0, len(text) + 1)
+        plain = _RANGE.match(text[i:i + 40])
+        fast = _range_after(text, i)
+        assert (plain and plain.span()) == (fast and fast.span()), text[i:]
+        rest = text[i:i + 120]
+        assert _unit_ahead(text, i) == (rest.lstrip().startswith("%") or _LETTER_AHEAD.match(rest) is not None), text[i:]
