@@ -106,6 +106,10 @@ G_NUM_UNIT = regex.compile(r"\d\s+(?:ngày|tháng|giờ|tuần)", _F)           
 G_CLOCK = regex.compile(r"\d\s*(?:h|giờ)", _F)
 G_DAY_NUM, L_DAY_NUM = _cue(r"ngày\s+\d")
 G_MONTH_NUM, L_MONTH_NUM = _cue(r"tháng\s+\d")
+# "quyết định", "khuyến khích" hold the bare words: the word with what follows it is the cue
+G_PERIODIC_WORD, L_PERIODIC_WORD = _cue(r"định\s+kỳ")
+G_WHEN, L_WHEN = _cue(r"khi\s")
+G_NEXT_YEARS, L_NEXT_YEARS = _cue(_alt(_T["next_years"]))     # "các năm tiếp theo"
 # the cues that open on a figure, tried in one scan that stops at figures only
 G_FIGURE_CUE = regex.compile(rf"(?=\d)(?:{'|'.join(p.pattern for p in (G_YEAR, G_NUM_SLASH, G_CLOCK, G_NUM_UNIT))})", _F)
 P_CUE_WORDS = regex.compile(rf"{EVERY}\s+(?:{UNITS})|định\s+kỳ|{HALF}|lần|khi|{_alt(_T['ongoing'])}", _F)
@@ -115,7 +119,7 @@ CUE_ANCHORS = tuple(sorted({w.split()[0].casefold() for w in
 # literal words, searched in casefolded text: the standard library's engine is the faster one there
 P_CUE_ANCHOR = re.compile("|".join(map(re.escape, CUE_ANCHORS)))
 EVERY_ANCHORS = tuple(w.casefold() for w in _T["every"])
-NEXT_ANCHORS = tuple({w.split()[-1].casefold() for w in _T["next_years"]})     # "... tiếp theo", "... sau"
+ONGOING_ANCHORS = tuple({w.split()[0].casefold() for w in _T["ongoing"]})       # "thường xuyên"
 
 
 # a mark that casefolds to a letter (ͅ -> ι): a text holding it is not read casefolded (tests guard
@@ -166,7 +170,6 @@ P_CLAUSE_BREAK = regex.compile(r"[.;:!?]\s|[;:]|\n")
 P_TARGET_NUM = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['target_number_cues'])})\s+\d", _F)
 P_TARGET_WORD = regex.compile(rf"(?:{_alt(_T['target_words'])})|%", _F)
 P_AROUND = regex.compile(r"trong\s+và\s+$", _F)
-P_PERIODIC_WORD = regex.compile(r"định\s+kỳ", _F)
 P_HORIZON = regex.compile(r"(?:tầm\s+nhìn|định\s+hướng)(?:\s+đến)?\s*$|so\s+với\s*$", _F)
 P_UNTIL_YEAR = regex.compile(r"(?<!\bhết\s)đến\s*$", _F)
 P_COMPLETE_UNTIL = regex.compile(r"(?:hoàn\s+thành[^.;]{0,30}|từ\s+nay\s+)đến\s*$", _F)
@@ -178,6 +181,10 @@ P_WEEKDAY_BEFORE = regex.compile(rf"(?<![\p{{L}}\d]){WEEKDAY}\s*,?\s*$", _F)    
 P_HARD_BREAK = regex.compile(r"[.;\n|]")
 P_BULLET = regex.compile(r"(?:^|[:;,(\-+*•–]|\b[a-zđ]\)|\b\d+(?:\.\d+)*\.)\s*$", regex.I)
 P_SENT_END = regex.compile(r"[.;!?](?:\s|$)")
+# The last break before a position, searched backwards: the match that ends last, which is where a
+# forward scan's last match ends too (no match hides a later-ending one: tests guard it)
+P_CLAUSE_BREAK_LAST, P_HARD_BREAK_LAST, P_SENT_END_LAST = (
+    regex.compile(p.pattern, p.flags | regex.REVERSE) for p in (P_CLAUSE_BREAK, P_HARD_BREAK, P_SENT_END))
 P_WORD = regex.compile(r"[\p{L}\d]+")
 P_DIGIT = regex.compile(r"\d")
 P_CELL_FILLER = regex.compile(rf"^(?:[\s,;\-–—.()*/]|và|hoặc|từ|đến|hết|năm|kể|trong|{_alt(_T['ongoing_cell_prefixes'])})*$", _F)
@@ -271,7 +278,7 @@ def _cores(text: str, lo: int, hi: int, low: str | None = None) -> list[Cand]:
     # a pattern runs only where the cues it cannot match without are present (read in the casefolded
     # text, where a cue's standard-library pattern finds at least what the case-insensitive one would)
     if low is None:
-        digit = year = month = slash = dmy = clock = times = relative = every = True
+        digit = year = month = slash = dmy = clock = times = relative = every = day = since = True
 
         def has(word):
             return True
@@ -287,9 +294,11 @@ def _cores(text: str, lo: int, hi: int, low: str | None = None) -> list[Cand]:
         clock = digit and G_CLOCK.search(text, lo, hi) is not None
         times = has("lần")
         # an event after "khi", or a duration after "trong" or "chậm nhất"
-        relative = has("khi") or ((has("trong") or has("chậm")) and digit
+        relative = L_WHEN.search(low, lo, hi) is not None or ((has("trong") or has("chậm")) and digit
                                    and G_NUM_UNIT.search(text, lo, hi) is not None)
         every = any(map(has, EVERY_ANCHORS))
+        day = has("ngày")
+        since = has("từ")
 
     def more_periods(pos):
         """The periods listed after a recurrence, one row each (rare: read with the plain pattern)."""
@@ -309,7 +318,7 @@ def _cores(text: str, lo: int, hi: int, low: str | None = None) -> list[Cand]:
         iso = _iso(y, mo, d)
         if iso:
             add(m, "date", iso, iso, core="dmy")
-    for m in scan(P_DAY_RANGE, year):
+    for m in scan(P_DAY_RANGE, year and since and day):
         d1, d2, mo, y = map(int, _groups(m))
         a, b = _iso(y, mo, d1), _iso(y, mo, d2)
         if a and b and a < b:
@@ -323,14 +332,14 @@ def _cores(text: str, lo: int, hi: int, low: str | None = None) -> list[Cand]:
         q = _quarter(g[0])
         y = int(g[-1])
         add(m, "date", _iso(y, 3 * q - 2, 1), _month_end(y, 3 * q), core="qy")
-    for m in scan(P_HY, year):
+    for m in scan(P_HY, year and (has("đầu") or has("cuối"))):
         part, y = m.group(1).casefold(), int(m.group(2))
         last = _T["half_year_parts"][part]
         add(m, "date", _iso(y, last - 5, 1), _month_end(y, last), core="hy")
-    for m in scan(P_YEAR, year):
+    for m in scan(P_YEAR, year and has("năm")):
         y = int(m.group(1))
         add(m, "year", _iso(y, 1, 1), _iso(y, 12, 31), core="year")
-    for m in scan(P_YEAR_RANGE, year):
+    for m in scan(P_YEAR_RANGE, year and (has("-") or has("–") or has("—"))):
         a, b = int(m.group(1)), int(m.group(2))
         if a < b:
             add(m, "range", _iso(a, 1, 1), _iso(b, 12, 31), core="yrange")
@@ -340,11 +349,11 @@ def _cores(text: str, lo: int, hi: int, low: str | None = None) -> list[Cand]:
         iso = _recurring_date(mo, d)
         if iso:
             add(m, "recurring", None, iso, "yearly", core="dm")
-    for m in scan(P_DAY_MONTHLY, digit and every):
+    for m in scan(P_DAY_MONTHLY, digit and every and day):
         d = int(m.group(1))
         if 1 <= d <= 31:
             add(m, "recurring", None, f"---{d:02d}", "monthly", core="dmonthly")
-    for m in scan(P_MONTH_YEARLY, month):
+    for m in scan(P_MONTH_YEARLY, month and every):
         mo = int(m.group(1))
         if 1 <= mo <= 12:
             add(m, "recurring", None, _recurring_date(mo, calendar.monthrange(2023, mo)[1]), "yearly", core="myearly")
@@ -352,7 +361,7 @@ def _cores(text: str, lo: int, hi: int, low: str | None = None) -> list[Cand]:
         add(m, "recurring", None, None, _T["recurrence_units"][m.group(1).casefold()], core="every")
         if low is None or text.startswith("định", m.start()) or low.startswith("định", m.start()):
             more_periods(m.end())
-    for m in scan(P_PERIODIC, has("định") or times and has("một")):
+    for m in scan(P_PERIODIC, low is None or L_PERIODIC_WORD.search(low, lo, hi) is not None or times and has("một")):
         unit = m.group(2)
         rec = _T["recurrence_units"][unit.casefold()] if unit else "half_yearly"
         add(m, "recurring", None, None, rec, core="periodic")
@@ -364,15 +373,15 @@ def _cores(text: str, lo: int, hi: int, low: str | None = None) -> list[Cand]:
     for m in scan(P_CLOCK_TIME, clock):
         if not P_DURATION_BEFORE.search(text, max(lo, m.start() - 20), m.start()):
             add(m, "recurring", None, None, "daily", core="clock")
-    for m in scan(P_DAY_ONLY, digit):
+    for m in scan(P_DAY_ONLY, digit and day):
         d = int(m.group(1))
         if 1 <= d <= 31:
             add(m, "recurring", None, f"---{d:02d}", "monthly", core="donly")
-    for m in scan(P_NEXT_YEARS, year and has("và") and any(map(has, NEXT_ANCHORS))):
+    for m in scan(P_NEXT_YEARS, year and has("và") and (low is None or L_NEXT_YEARS.search(low, lo, hi) is not None)):
         add(m, "ongoing", _iso(int(m.group(1)), 1, 1), None, core="next")
-    for m in scan(P_FROM_YEAR, year):
+    for m in scan(P_FROM_YEAR, year and since):
         add(m, "range", _iso(int(m.group(1)), 1, 1), None, core="from")
-    for m in scan(P_ONGOING, True):
+    for m in scan(P_ONGOING, any(map(has, ONGOING_ANCHORS))):
         add(m, "ongoing", core="ongoing")
     for m in scan(P_RELATIVE, relative):
         add(m, "relative", core="relative")
@@ -451,17 +460,16 @@ def _finalize(c: Cand) -> Cand:
 # --- judging prose candidates ----------------------------------------------------------------
 def _clause_start(text: str, lo: int, pos: int) -> int:
     """Start of the clause holding pos (after the last . ; : or the paragraph start)."""
-    best = lo = max(lo, pos - CONTEXT_CHARS)
-    for m in P_CLAUSE_BREAK.finditer(text, lo, pos):
-        best = m.end()
-    return best
+    lo = max(lo, pos - CONTEXT_CHARS)
+    m = P_CLAUSE_BREAK_LAST.search(text, lo, pos)
+    return m.end() if m else lo
 
 
 def _sentence(text: str, lo: int, hi: int, pos: int) -> str:
-    a = lo = max(lo, pos - CONTEXT_CHARS)
+    lo = max(lo, pos - CONTEXT_CHARS)
     hi = min(hi, pos + CONTEXT_CHARS)
-    for m in P_SENT_END.finditer(text, lo, pos):
-        a = m.end()
+    m = P_SENT_END_LAST.search(text, lo, pos)
+    a = m.end() if m else lo
     m = P_SENT_END.search(text, pos, hi)
     return text[a:m.start() if m else hi]
 
@@ -496,7 +504,7 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
             return False
         return not W_CHARACTER.search(clause[-80:])
     if c.kind == "recurring" and c.out_end is None:
-        if c.core == "periodic" or P_PERIODIC_WORD.match(text, c.start):
+        if c.core == "periodic" or G_PERIODIC_WORD.match(text, c.start):
             return True
         if c.core == "per":       # "01 lần/năm": a rate in a target, a frequency in a task
             return not _is_target_sentence(_sentence(text, lo, hi, c.start))
@@ -564,8 +572,8 @@ def _is_label(paragraph: str, expression: str) -> bool:
 def _hard_clause(text: str, lo: int, hi: int, c: Cand) -> str:
     """The text around c up to the nearest . ; or line break on each side."""
     a = max(lo, c.start - CONTEXT_CHARS)
-    for m in P_HARD_BREAK.finditer(text, a, c.start):
-        a = m.end()
+    m = P_HARD_BREAK_LAST.search(text, a, c.start)
+    a = m.end() if m else a
     m = P_HARD_BREAK.search(text, c.end, min(hi, c.end + CONTEXT_CHARS))
     return text[a:m.start() if m else min(hi, c.end + CONTEXT_CHARS)]
 

@@ -30,7 +30,7 @@ from typing import Iterator
 
 import regex
 
-from pipeline.document import Document, Table, TableRow, enclosing_map
+from pipeline.document import Document, Enclosing, Table, TableRow
 from pipeline.lexicon import lexicon
 from pipeline.numerals import NUMBER, parse_number, scaled
 from pipeline.rows import TargetRow
@@ -58,6 +58,7 @@ _POST_CMP = regex.compile(r"^\s*(?P<cmp>" + _alt(list(_POST_WORD_TO_CMP)) + ")",
 _RANGE = regex.compile(r"^\s*(?:%\s*)?(?P<sep>" + _alt([s for s in _D["range_separators"] if s.isalpha()])
                        + "|" + _alt([s for s in _D["range_separators"] if not s.isalpha()], False)
                        + r")\s*(?P<num>" + NUMBER.pattern + ")")
+_RANGE_FIRST = frozenset(s[0] for s in _D["range_separators"])
 _SCALE = regex.compile(r"^\s*(?P<w>" + _alt(list(_D["scale_words"])) + ")")
 _MONEY = regex.compile(r"^\s*" + _alt(_D["money_nouns"]), regex.I)
 _UNIT_FORMS = {f: canon for canon, forms in _D["units"].items() for f in forms}
@@ -137,6 +138,9 @@ _LETTER_AHEAD = regex.compile(r"\s*\p{L}")        # every unit, scale and time w
 # what may follow a figure that has a range or a unit: "%", a letter or a range sign, after spaces
 # (\x1c-\x1f: spaces to str.strip, not to \s)
 _FIGURE_GOES_ON = regex.compile(r"[\s\x1c-\x1f]*[%\p{L}" + "".join(regex.escape(s[0]) for s in _D["range_separators"]) + "]")
+# a figure: a numeral that may go on, the two above in one scan; the numeral is atomic (not shortened to
+# meet the lookahead: a shorter prefix ends before ".", "," or a digit, none of which goes on)
+_FIGURE = regex.compile("(?>" + NUMBER.pattern + ")(?=" + _FIGURE_GOES_ON.pattern + ")")
 _UNLISTED_WORDS = regex.compile(r"^\s*((?:[\p{L}]+\s?){1," + str(_D["max_unit_words"]) + "})")
 _LINE_START = regex.compile(r"(?:^|\|)\s*$")
 _LABEL_END = regex.compile(r"\s*[.)]\s")
@@ -176,6 +180,7 @@ class _Ctx:
     issue_year: int | None
     blocks: list[_Block] = field(default_factory=list)          # sorted by start
     block_starts: list[int] = field(default_factory=list)
+    figures: _Figures | None = None
 
 
 def _issue_year(doc: Document) -> int | None:
@@ -243,21 +248,20 @@ def context_map(doc: Document, positions) -> dict[int, tuple[str | None, bool, i
     objectives among its topics ("NHIỆM VỤ VÀ CHỈ TIÊU"), and where its innermost heading ends.
     The kind comes from the enclosing title-line headings, outermost first, each sub-heading taking
     a cue only when it opens its title (`segment.section_kind`); else from the section."""
-    positions = sorted(set(positions))
-    heads = enclosing_map(doc.headings, positions)
-    secs = enclosing_map(doc.sections, positions)
+    heads, secs = Enclosing(doc.headings), Enclosing(doc.sections)   # secs asked only where needed
     out: dict[int, tuple[str | None, bool, int]] = {}
-    for pos in positions:
+    for pos in sorted(set(positions)):
         kind, titled = None, None
-        for h in heads[pos]:
+        enclosing = heads.at(pos)
+        for h in enclosing:
             if h.style == "appendix":
                 kind = "phu_luc"
             elif h.is_title_line:
                 kind, titled = _heading_kind(h.title, kind), h
-        if kind in (None, "other") and secs[pos]:
-            kind = secs[pos][-1].kind
+        if kind in (None, "other") and (sections := secs.at(pos)):
+            kind = sections[-1].kind
         objectives = bool(titled) and _lists_objectives(titled.title)
-        out[pos] = (kind, objectives, heads[pos][-1].end if heads[pos] else len(doc.text))
+        out[pos] = (kind, objectives, enclosing[-1].end if enclosing else len(doc.text))
     return out
 
 
@@ -310,9 +314,11 @@ def _year_blocks(doc: Document, issue_year: int | None) -> list[_Block]:
     paras = doc.paragraphs
     body_start = min(heading_starts, default=len(doc.text))
     tables = _Spans((t.start, t.end) for t in doc.tables)
+    text = doc.text
+    # (a line without "19" or "20" names no year: looked for in place before the line is cut out)
     lines = [(i, a, b) for i, (a, b) in enumerate(paras)
-             if a > body_start and a not in heading_starts and tables.index(a) is None
-             and _is_year_line(doc.text[a:b])]
+             if a > body_start and (text.find("20", a, b) >= 0 or text.find("19", a, b) >= 0)
+             and a not in heading_starts and tables.index(a) is None and _is_year_line(text[a:b])]
     parents = context_map(doc, [a for _, a, _ in lines])
     for i, a, b in lines:
         line = doc.text[a:b].strip()
@@ -398,8 +404,15 @@ def _canon(form: str) -> str:
     return _UNIT_FORMS.get(form.casefold(), form.casefold())
 
 
-def _unit_ahead(rest: str) -> bool:
-    """A unit may start the text: "%" or a letter (every unit, scale and time word starts with one)."""
+def _unit_ahead(text: str, i: int) -> bool:
+    """A unit may start at text[i:]: "%" or a letter (every unit, scale and time word starts with one),
+    after spaces. The usual "người", " %" are told by their first two characters."""
+    head = text[i:i + 2]
+    if head[:1] == " ":
+        head = head[1:]
+    if head[:1] == "%" or head[:1].isalpha():
+        return True
+    rest = text[i:i + 120]
     return rest.lstrip().startswith("%") or _LETTER_AHEAD.match(rest) is not None
 
 
@@ -458,6 +471,16 @@ def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
     return unit, i + (k + len(unit) if k >= 0 else len(first)), scale
 
 
+def _range_after(text: str, e: int) -> regex.Match | None:
+    """`_RANGE` at text[e:], tried only when the separator's first character follows (after spaces
+    and a "%"; str.lstrip strips at least what \\s matches)."""
+    rest = text[e:e + 40]
+    head = rest.lstrip()
+    if head[:1] == "%":
+        head = head[1:].lstrip()
+    return _RANGE.match(rest) if head[:1] in _RANGE_FIRST else None
+
+
 def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
     """The target a numeral match starts, or None when it is a label, date, code or duration. The
     match is one of `_scan`'s figures: "%", a letter or a range sign follows it (`_FIGURE_GOES_ON`)."""
@@ -467,13 +490,13 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
         return None
     value_max = None
     num_end = e
-    r = _RANGE.match(text[e:e + 40])
+    r = _range_after(text, e)
     if r:
         v2 = parse_number(r["num"])
         sep = r["sep"]
         if v2 is not None and v2 > value and not (sep.isalpha() and 1900 <= v2 <= 2100):
             value_max, num_end = v2, e + r.end()
-    if not _unit_ahead(text[num_end:num_end + 120]):
+    if not _unit_ahead(text, num_end):
         return None                                     # most figures: nothing a unit can start with follows
     before = text[lo:s]
     # (the tests below each say None alone; the one that says it most often, a date or a
@@ -620,13 +643,33 @@ def _figures(text: str, a: int, b: int) -> list[regex.Match]:
     return [m for m in NUMBER.finditer(text, a, b) if _FIGURE_GOES_ON.match(text, m.end())]
 
 
+class _Figures:
+    """The `_figures` of any span, from one scan of the whole text: those starting in the span, as
+    the span's own scan finds them, unless what follows the span could go on a numeral (a digit, a
+    letter, "." or ","): that span is scanned alone. (The span's scan stops its numerals at its end;
+    the lookbehind of a numeral sees before the span in both.)"""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.found = list(_FIGURE.finditer(text))
+        self.starts = [m.start() for m in self.found]
+
+    def __call__(self, a: int, b: int) -> list[regex.Match]:
+        text = self.text
+        if b < len(text) and (text[b].isalnum() or text[b] in ".,"):
+            return _figures(text, a, b)
+        lo = bisect.bisect_left(self.starts, a)
+        hi = bisect.bisect_left(self.starts, b, lo)
+        return self.found[lo:hi] if lo < hi else []
+
+
 def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = None,
           figures: list[regex.Match] | None = None) -> Iterator[TargetRow]:
     """Targets in the span [a, b) of the normalized text (a paragraph or a table cell); `figures` are
     its `_figures`, when the caller has them. A span without any is not split at all."""
     doc, text = ctx.doc, ctx.doc.text
     if figures is None:
-        figures = _figures(text, a, b)
+        figures = ctx.figures(a, b) if ctx.figures else _figures(text, a, b)
     if not figures:
         return                                          # every target holds a figure
     quoted = None                                       # quotations, read once a figure is kept
@@ -737,9 +780,11 @@ def _scan_table(ctx: _Ctx, t: Table, in_objectives: bool) -> Iterator[TargetRow]
     labels = set(_D["group_row_labels"])
     group_year = None
     # in the objectives every cell of a text table commits; a table of figures (budget) does not
-    cells_all = [c.text.strip() for r in t.rows for c in r.cells if c.text.strip()]
-    numeric = sum(parse_number(c) is not None for c in cells_all)
-    text_primary = in_objectives and numeric * 2 < len(cells_all)
+    text_primary = False
+    if in_objectives:                                   # (the cells are counted only then)
+        cells_all = [c.text.strip() for r in t.rows for c in r.cells if c.text.strip()]
+        numeric = sum(parse_number(c) is not None for c in cells_all)
+        text_primary = numeric * 2 < len(cells_all)
     rows, merged = _rejoined_rows(t) if unit_col is not None else (t.rows, set())
     parents: dict[int, str] = {}
     for row in rows:
@@ -770,7 +815,8 @@ def _scan_table(ctx: _Ctx, t: Table, in_objectives: bool) -> Iterator[TargetRow]
         for i, c in enumerate(cells):
             if i in skip or not c.text.strip():
                 continue
-            yield from _scan(ctx, c.start, c.end, i in target_cols or text_primary, group_year)
+            if figures := ctx.figures(c.start, c.end):  # every target holds a figure
+                yield from _scan(ctx, c.start, c.end, i in target_cols or text_primary, group_year, figures)
 
 
 def _numeric_cell(text: str) -> bool:
@@ -928,7 +974,7 @@ def _logical_paragraphs(doc: Document, tables: _Spans) -> list[tuple[int, int]]:
 
 def extract(doc: Document) -> Iterator[TargetRow]:
     issue_year = _issue_year(doc)
-    ctx = _Ctx(doc=doc, issue_year=issue_year)
+    ctx = _Ctx(doc=doc, issue_year=issue_year, figures=_Figures(doc.text))
     ctx.blocks = sorted(_year_blocks(doc, issue_year), key=lambda blk: blk.start)
     ctx.block_starts = [blk.start for blk in ctx.blocks]
     rejected = set(_D["rejected_kinds"])
@@ -941,7 +987,7 @@ def extract(doc: Document) -> Iterator[TargetRow]:
         k = spans.index(a)
         if k is not None:
             todo.append((k, a, b, None))
-        elif figures := _figures(doc.text, a, b):
+        elif figures := ctx.figures(a, b):
             todo.append((None, a, b, figures))
     # the context of those paragraphs only (a position's context does not depend on the others)
     where = context_map(doc, [a for k, a, _, _ in todo if k is None] + [t.start for t in tables])

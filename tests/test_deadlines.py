@@ -632,6 +632,31 @@ def test_time_expressions_are_the_same_read_casefolded_or_not(gold_docs):
                 assert cands(text, a, b, low) == cands(text, a, b, None), text[a:b]
 
 
+
+def test_time_expressions_are_the_same_gated_or_not_on_random_text():
+    """The cue gates of `_cores` (a word each pattern cannot match without) never drop a match: on
+    random text made of the patterns' words, figures and separators, the candidates are those of
+    every pattern run ungated."""
+    import random
+
+    from extractors.deadlines import _casefolded, _cores
+    words = ["ngày", "tháng", "năm", "quý", "Quý", "từ", "đến", "tới", "hết", "khi", "khích", "sau", "trước",
+             "định", "kỳ", "Định kỳ", "hằng", "hàng", "mỗi", "lần", "một", "6", "06", "sáu", "nửa", "đầu",
+             "cuối", "các", "những", "tiếp", "theo", "và", "hoặc", "thường", "xuyên", "THƯỜNG XUYÊN", "trong",
+             "chậm", "nhất", "giờ", "h", "tuần", "ký", "ban", "hành", "nay", "quy", "II", "IV", "báo", "cáo",
+             "2025", "2026", "2030", "15", "3", "12", "1", "9h00", "16", "/", "-", "–", ".", ",", ";", "\t", "\n"]
+    rng = random.Random(11)
+
+    def cands(text, a, b, low):
+        return [(c.start, c.end, c.kind, c.p_start, c.p_end, c.recurrence, c.core) for c in _cores(text, a, b, low)]
+
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randrange(1, 30)))
+        low = _casefolded(text)
+        a, b = rng.randrange(0, 3), len(text) - rng.randrange(0, 3)
+        assert cands(text, a, b, low) == cands(text, a, b, None), text
+
+
 @pytest.mark.parametrize("sentence, expected", [
     ("định kỳ 6 tháng, 01 năm báo cáo kết quả", [("half_yearly", "định kỳ 6 tháng"), ("yearly", "01 năm")]),
     ("định kỳ hằng quý, 6 tháng, năm báo cáo kết quả",
@@ -644,3 +669,30 @@ def test_a_list_of_reporting_periods_is_one_row_each(tmp_path, sentence, expecte
     from test_assignments import plan
     doc = plan(tmp_path, f"1. Các sở, ngành {sentence} về Sở Nội vụ.")
     assert [(r["recurrence"], r["quote"]) for r in doc.rows["deadlines"]] == expected
+
+
+def test_last_break_searched_backwards_is_where_a_forward_scan_ends():
+    """The `..._LAST` patterns (searched backwards) end where the last match of a forward scan of
+    the same span ends, on random text of breaks, spaces and letters and in the plans."""
+    import random
+
+    import extractors.deadlines as d
+
+    pairs = [(d.P_CLAUSE_BREAK, d.P_CLAUSE_BREAK_LAST), (d.P_HARD_BREAK, d.P_HARD_BREAK_LAST),
+             (d.P_SENT_END, d.P_SENT_END_LAST)]
+
+    def same(text, lo, hi):
+        for forward, backward in pairs:
+            ends = [m.end() for m in forward.finditer(text, lo, hi)]
+            m = backward.search(text, lo, hi)
+            assert (m.end() if m else None) == (ends[-1] if ends else None), (forward.pattern, text[lo:hi])
+
+    rng = random.Random(3)
+    alphabet = list(".;:!?| \n\t\u00a0\x1cabĐ1")
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 16)))
+        lo = rng.randrange(0, len(text) + 1)
+        same(text, lo, rng.randrange(lo, len(text) + 1))
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(Path(doc_path("000")).parent.glob("*.txt")))
+    for pos in range(0, len(text), 97):
+        same(text, max(0, pos - 600), pos)

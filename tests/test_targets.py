@@ -486,3 +486,53 @@ def test_trim_lead_equals_the_full_pattern():
                "là, đạt ít nhất", "  ", "", "giảmx", "xgiảm", "đạt 5 có", "chiếm :\t"]
     for s in samples:
         assert t._trim_lead(s) == t._LEAD_TRIM.sub("", s), s
+
+
+def test_figures_of_a_span_from_the_whole_text_scan_are_those_of_the_span_alone(processed):
+    """`_Figures` (one scan of the whole text, a span's figures looked up) gives what `_figures`
+    (the span scanned alone) gives: for the paragraphs and cells of the plans, and for random spans
+    of random text made of numerals, units, separators and letters."""
+    import random
+
+    from extractors.targets import _figures, _Figures
+
+    def same(text, spans):
+        whole = _Figures(text)
+        for a, b in spans:
+            assert [m.span() for m in whole(a, b)] == [m.span() for m in _figures(text, a, b)], (text[a:b], a, b)
+
+    for doc in processed.values():
+        cells = [(c.start, c.end) for t in doc.tables for r in t.rows for c in r.cells]
+        same(doc.text, list(doc.paragraphs) + cells)
+    rng = random.Random(5)
+    parts = ["1", "25", "2025", "3.000", "10.052,700", "8.5", "70,5", "1,200,000", "%", " %", "người", "ha",
+             " ", "  ", "\n", "\x1c", "-", "–", "đến", "tới", "~", "÷", ".", ",", "/", ";", "(", "a", "Đ", "x", "²"]
+    for _ in range(3000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randrange(1, 25)))
+        spans = [(a, rng.randrange(a, len(text) + 1)) for a in (rng.randrange(0, len(text) + 1) for _ in range(6))]
+        same(text, spans)
+
+
+def test_range_and_unit_shortcuts_say_what_the_patterns_say():
+    """`_range_after` tries `_RANGE` only after a separator's first character, and `_unit_ahead`
+    answers the usual cases from two characters: both agree with the plain patterns on random text
+    of figures, spaces (str.lstrip strips every character \\s matches), separators and units."""
+    import random
+    import sys
+
+    import regex
+
+    from extractors.targets import _LETTER_AHEAD, _RANGE, _range_after, _unit_ahead
+    spaces = regex.compile(r"\s")
+    assert all(chr(i).isspace() for i in range(sys.maxunicode + 1) if spaces.match(chr(i)))
+    parts = ["5", "10,5", "2030", " ", "  ", "\u00a0", "\x1c", "\t", "%", "-", "–", "—", "~", "÷", "đến", "tới",
+             "Đến", "người", "ha", ".", ",", "/", "(", "x"]
+    rng = random.Random(9)
+    for _ in range(20000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randrange(0, 10)))
+        i = rng.randrange(0, len(text) + 1)
+        plain = _RANGE.match(text[i:i + 40])
+        fast = _range_after(text, i)
+        assert (plain and plain.span()) == (fast and fast.span()), text[i:]
+        rest = text[i:i + 120]
+        assert _unit_ahead(text, i) == (rest.lstrip().startswith("%") or _LETTER_AHEAD.match(rest) is not None), text[i:]
