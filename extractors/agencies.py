@@ -427,9 +427,10 @@ def _clean_printed(s: str) -> str:
     return one_space(s).strip(" ,;:.-–")
 
 
-def _and_follows(words: list[str], i: int) -> bool:
-    """'và' comes within the next few words, before any other comma."""
-    for w in words[i:i + 4]:
+def _and_follows(word, i: int) -> bool:
+    """'và' comes within the next few words (`word(k)`: the k-th), before any other comma."""
+    for k in range(i, i + 4):
+        w = word(k)
         if w == "và":
             return True
         if w == ",":
@@ -441,11 +442,26 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
     """End offset and printed name of a head-word body starting at `start` (None if not a body)."""
     info = c.heads[head]
     pos = start + len(head)
-    rest = text[pos:pos + 100].split("\n", 1)[0].split("|", 1)[0]
-    # the words only; a word's offset is found when the loop reaches it (it mostly stops after a few):
-    # word_re skips only whitespace, so the next word starts at its first occurrence after the last one
-    words = c.word_re.findall(rest)
-    cur = 0
+    # the name ends by the line's end, a table's "|" or 100 characters after the head
+    stop = min(pos + 100, len(text))
+    for ch in "\n|":
+        k = text.find(ch, pos, stop)
+        stop = k if k >= 0 else stop
+    # the words are read as the loop reaches them (it mostly stops after a few)
+    found = c.word_re.finditer(text, pos, stop)
+    words: list[str] = []
+    spans: list[tuple[int, int]] = []
+
+    def word(k: int) -> str:
+        """The k-th word ("" past the last)."""
+        while len(words) <= k:
+            m = next(found, None)
+            if m is None:
+                return ""
+            words.append(m.group())
+            spans.append(m.span())
+        return words[k]
+
     end = pos
     n_words = 0
     lowers = 0
@@ -457,14 +473,10 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
     def is_cap(w: str) -> bool:
         return w[:1].isupper()
 
-    while i < len(words):
-        w = words[i]
-        cur = rest.find(w, cur)
-        a = pos + cur
-        cur += len(w)
-        b = pos + cur
-        nxt = words[i + 1] if i + 1 < len(words) else ""
-        if w == "," and not _and_follows(words, i + 2) and "và" not in words[:i]:
+    while w := word(i):
+        a, b = spans[i]
+        nxt = word(i + 1)
+        if w == "," and not _and_follows(word, i + 2) and "và" not in words[:i]:
             break   # a comma stays inside a name only in "A, B và C" ("Sở Văn hóa, Thể thao và Du lịch")
         if w in (",", "và", "&", "-", "–"):
             if nxt and (is_cap(nxt) and nxt not in c.head_first_words and nxt not in c.function_caps and nxt != "UBND"
