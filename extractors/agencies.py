@@ -161,6 +161,7 @@ class _Compiled:
         self.head_first = re.compile("|".join(re.escape(w) for w in sorted(
             {h["head"].partition(" ")[0] for h in heads}, key=len, reverse=True)))
         self.head_canon = {fold(h["head"]): h["head"] for h in heads}
+        self.head_tails = tuple(" " + k for k in self.head_canon if " " in k)   # (see resolve_names)
         self.head_excl = tuple(unify(x) for x in data["head_exclusions"])
         self.head_first_words = {h["head"].split()[0] for h in heads} | {"UBND", "Ủy", "Sở", "Ban"}
         self.function_caps = set(data["function_caps"])
@@ -687,8 +688,10 @@ def find_mentions(doc: Document) -> list[Mention]:
     if two_levels(doc):
         # no district level any more: a unit of the local committee is a commune's
         for m in chosen:
-            m.level = "xa" if m.level == "huyen" else m.level
-            m.levels = ["xa" if lv == "huyen" else lv for lv in m.levels]
+            if m.level == "huyen":
+                m.level = "xa"
+            if "huyen" in m.levels:
+                m.levels = ["xa" if lv == "huyen" else lv for lv in m.levels]
     doc.meta["agency_mentions"] = chosen
     doc.meta["agency_starts"] = [m.start for m in chosen]
     return chosen
@@ -713,7 +716,7 @@ def _split_levels(chosen: list[Mention], text: str) -> None:
     """"Ban Chỉ huy Phòng thủ dân sự cấp tỉnh, cấp xã": one body per level word."""
     levels = _data()["issuer_level_words"]
     for k, m in enumerate(chosen):
-        if m.kind != "body" or len(m.names) != 1:
+        if m.kind != "body" or len(m.names) != 1 or "cấp" not in m.names[0]:   # (the pattern's word)
             continue
         stem = _LEVEL_END.search(m.names[0])
         if not stem:
@@ -818,12 +821,13 @@ def resolve_names(doc: Document) -> dict[str, str]:
             best = max((use[k]["name"] for k in keys), key=len)
             for k in keys:
                 final[k] = best
-    heads = {fold(h["head"]) for h in _data()["heads"]}
-    bodies = [m for m in doc.meta.get("agency_mentions", []) if m.kind == "body"]
+    c = compiled()
+    bodies = None
     # "Văn phòng Ban Chỉ huy": a name cut after a head reads as the full one printed elsewhere
-    tails = tuple(" " + h for h in heads if " " in h)
     for k, v in use.items():
-        if (k in heads or k.endswith(tails)) and v["spans"]:
+        if (k in c.head_canon or k.endswith(c.head_tails)) and v["spans"]:
+            if bodies is None:
+                bodies = [m for m in doc.meta.get("agency_mentions", []) if m.kind == "body"]
             # the full name printed nearest before the bare one (else the first after it)
             first = min(v["spans"])[0]
             longer = [m for m in bodies if fold(m.names[0]).startswith(k + " ")]
