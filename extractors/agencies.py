@@ -161,6 +161,7 @@ class _Compiled:
         self.head_first = re.compile("|".join(re.escape(w) for w in sorted(
             {h["head"].partition(" ")[0] for h in heads}, key=len, reverse=True)))
         self.head_canon = {fold(h["head"]): h["head"] for h in heads}
+        self.head_tails = tuple(" " + k for k in self.head_canon if " " in k)   # (see resolve_names)
         self.head_excl = tuple(unify(x) for x in data["head_exclusions"])
         self.head_first_words = {h["head"].split()[0] for h in heads} | {"UBND", "Ủy", "Sở", "Ban"}
         self.function_caps = set(data["function_caps"])
@@ -427,9 +428,10 @@ def _clean_printed(s: str) -> str:
     return one_space(s).strip(" ,;:.-–")
 
 
-def _and_follows(words: list[str], i: int) -> bool:
-    """'và' comes within the next few words, before any other comma."""
-    for w in words[i:i + 4]:
+def _and_follows(word, i: int) -> bool:
+    """'và' comes within the next few words (`word(k)`: the k-th), before any other comma."""
+    for k in range(i, i + 4):
+        w = word(k)
         if w == "và":
             return True
         if w == ",":
@@ -441,11 +443,26 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
     """End offset and printed name of a head-word body starting at `start` (None if not a body)."""
     info = c.heads[head]
     pos = start + len(head)
-    rest = text[pos:pos + 100].split("\n", 1)[0].split("|", 1)[0]
-    # the words only; a word's offset is found when the loop reaches it (it mostly stops after a few):
-    # word_re skips only whitespace, so the next word starts at its first occurrence after the last one
-    words = c.word_re.findall(rest)
-    cur = 0
+    # the name ends by the line's end, a table's "|" or 100 characters after the head
+    stop = min(pos + 100, len(text))
+    for ch in "\n|":
+        k = text.find(ch, pos, stop)
+        stop = k if k >= 0 else stop
+    # the words are read as the loop reaches them (it mostly stops after a few)
+    found = c.word_re.finditer(text, pos, stop)
+    words: list[str] = []
+    spans: list[tuple[int, int]] = []
+
+    def word(k: int) -> str:
+        """The k-th word ("" past the last)."""
+        while len(words) <= k:
+            m = next(found, None)
+            if m is None:
+                return ""
+            words.append(m.group())
+            spans.append(m.span())
+        return words[k]
+
     end = pos
     n_words = 0
     lowers = 0
@@ -457,14 +474,10 @@ def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] 
     def is_cap(w: str) -> bool:
         return w[:1].isupper()
 
-    while i < len(words):
-        w = words[i]
-        cur = rest.find(w, cur)
-        a = pos + cur
-        cur += len(w)
-        b = pos + cur
-        nxt = words[i + 1] if i + 1 < len(words) else ""
-        if w == "," and not _and_follows(words, i + 2) and "và" not in words[:i]:
+    while w := word(i):
+        a, b = spans[i]
+        nxt = word(i + 1)
+        if w == "," and not _and_follows(word, i + 2) and "và" not in words[:i]:
             break   # a comma stays inside a name only in "A, B và C" ("Sở Văn hóa, Thể thao và Du lịch")
         if w in (",", "và", "&", "-", "–"):
             if nxt and (is_cap(nxt) and nxt not in c.head_first_words and nxt not in c.function_caps and nxt != "UBND"
@@ -532,11 +545,13 @@ def find_mentions(doc: Document) -> list[Mention]:
     issuer_short = fold(_PLACE_TAIL.sub("", expand(issuer))) if issuer else ""
     issuer_level = _level_of_unit(unit)
     local = local_committee(doc)
-    cands: list[tuple[int, int, int, Mention]] = []   # (priority, start, end, mention)
+    # (-length, -priority, start, order added, mention): sorted as they are, longest first, then
+    # priority, start (a sort key function cost twice as much)
+    cands: list[tuple[int, int, int, int, Mention]] = []
 
     def add(prio: int, m: Mention) -> None:
         if m.end > m.start:
-            cands.append((prio, m.start, m.end, m))
+            cands.append((m.start - m.end, -prio, m.start, len(cands), m))
 
     # lexicon bodies (spaCy phrase matching on lower-cased tokens)
     sdoc = c.nlp.make_doc(text.replace("\n", " "))   # a name may be wrapped over two lines
@@ -619,7 +634,7 @@ def find_mentions(doc: Document) -> list[Mention]:
         name = f"{base} {unit}"
         kind = "issuer" if fold(name) == issuer_key or (base == "Ủy ban nhân dân" and unit in ("tỉnh", "thành phố")) else "body"
         add(1, Mention(m.start(), m.end(), [name], issuer_level, kind, doc.text[m.start():m.end()]))
-    lex_end = {x.start: x.end for _, _, _, x in cands if x.kind == "body" and x.family is None}
+    lex_end = {x.start: x.end for *_, x in cands if x.kind == "body" and x.family is None}
     # grammar rule: head word + capitalized name (+ level word and place)
     for m in _heads(c, text):
         a = m.start()
@@ -660,10 +675,11 @@ def find_mentions(doc: Document) -> list[Mention]:
             add(-1, Mention(m.start(), m.end(), [], "other", "vague", doc.text[m.start():m.end()]))
 
     # longest first, then priority; no overlaps
-    cands.sort(key=lambda t: (-(t[2] - t[1]), -t[0], t[1]))
+    cands.sort()
     taken = bytearray(len(text) + 1)
     chosen: list[Mention] = []
-    for _, a, b, m in cands:
+    for neg_len, _, a, _, m in cands:
+        b = a - neg_len
         if taken.find(1, a, b) >= 0:
             continue
         taken[a:b] = b"\x01" * (b - a)
@@ -675,8 +691,10 @@ def find_mentions(doc: Document) -> list[Mention]:
     if two_levels(doc):
         # no district level any more: a unit of the local committee is a commune's
         for m in chosen:
-            m.level = "xa" if m.level == "huyen" else m.level
-            m.levels = ["xa" if lv == "huyen" else lv for lv in m.levels]
+            if m.level == "huyen":
+                m.level = "xa"
+            if "huyen" in m.levels:
+                m.levels = ["xa" if lv == "huyen" else lv for lv in m.levels]
     doc.meta["agency_mentions"] = chosen
     doc.meta["agency_starts"] = [m.start for m in chosen]
     return chosen
@@ -701,7 +719,7 @@ def _split_levels(chosen: list[Mention], text: str) -> None:
     """"Ban Chỉ huy Phòng thủ dân sự cấp tỉnh, cấp xã": one body per level word."""
     levels = _data()["issuer_level_words"]
     for k, m in enumerate(chosen):
-        if m.kind != "body" or len(m.names) != 1:
+        if m.kind != "body" or len(m.names) != 1 or "cấp" not in m.names[0]:   # (the pattern's word)
             continue
         stem = _LEVEL_END.search(m.names[0])
         if not stem:
@@ -806,12 +824,13 @@ def resolve_names(doc: Document) -> dict[str, str]:
             best = max((use[k]["name"] for k in keys), key=len)
             for k in keys:
                 final[k] = best
-    heads = {fold(h["head"]) for h in _data()["heads"]}
-    bodies = [m for m in doc.meta.get("agency_mentions", []) if m.kind == "body"]
+    c = compiled()
+    bodies = None
     # "Văn phòng Ban Chỉ huy": a name cut after a head reads as the full one printed elsewhere
-    tails = tuple(" " + h for h in heads if " " in h)
     for k, v in use.items():
-        if (k in heads or k.endswith(tails)) and v["spans"]:
+        if (k in c.head_canon or k.endswith(c.head_tails)) and v["spans"]:
+            if bodies is None:
+                bodies = [m for m in doc.meta.get("agency_mentions", []) if m.kind == "body"]
             # the full name printed nearest before the bare one (else the first after it)
             first = min(v["spans"])[0]
             longer = [m for m in bodies if fold(m.names[0]).startswith(k + " ")]

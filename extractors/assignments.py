@@ -409,13 +409,26 @@ def _allowed(doc: Document, a: int, st: _Structure) -> bool:
     return True
 
 
-def _split_clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
+def _split_clauses(text: str, a: int, b: int) -> tuple[list[tuple[int, int]], list[int]]:
+    """The clauses of text[a:b] (ended by ';', ':', a sentence's '.', a line break) and the
+    sentence ends (after a '.', at a line break: `_SENT_END`, whose matches are those of
+    `_CLAUSE_END` that are a '.' or a line break), read in one pass."""
     out = []
+    ends = []
     cur = a
     lab = _LABEL.match(text, a, b)
-    for m in _CLAUSE_END.finditer(text, lab.end() if lab else a, b):
-        # a colon right after a label ('Đơn vị chủ trì:') does not end the clause
-        if m.group() == ":":
+    start = lab.end() if lab else a
+    if lab:
+        for m in _SENT_END.finditer(text, a, b):   # a sentence may end inside the label ("II. Nhiệm vụ")
+            if m.start() >= start:
+                break
+            ends.append(m.start() + 1 if m.group() == "." else m.start())
+    for m in _CLAUSE_END.finditer(text, start, b):
+        g = m.group()
+        if g == "." or g == "\n":
+            ends.append(m.start() + 1 if g == "." else m.start())
+        elif g == ":":
+            # a colon right after a label ('Đơn vị chủ trì:') does not end the clause
             lab = _LABEL.match(text, cur, m.end())
             at = lab.end() if lab else cur
             if (_LABEL_LEAD.match(text, at, m.end()) or _LABEL_COORD.match(text, at, m.end())
@@ -426,7 +439,7 @@ def _split_clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
         cur = m.end()
     if cur < b:
         out.append((cur, b))
-    return [(x, y) for x, y in out if text[x:y].strip()]
+    return [(x, y) for x, y in out if text[x:y].strip()], ends
 
 
 def _sentence_end(ends: list[int], pos: int, b: int) -> int:
@@ -543,8 +556,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
         if _all_caps(line):
             continue
         h = heads_at.get(a)
-        ends = [m.start() + 1 if m.group() == "." else m.start() for m in _SENT_END.finditer(text, a, b)]
-        clauses = _split_clauses(text, a, b)
+        clauses, ends = _split_clauses(text, a, b)
         if b != paras[pi][1]:
             # a line break inside a body name ends no clause
             inside = [(m.start, m.end) for m in mentions.items[bisect.bisect_left(mentions.starts, a):

@@ -367,3 +367,26 @@ def test_sweep_gives_the_enclosing_map(processed):
                 sweep = _Sweep(items, set(starts))
                 assert [sweep.get(a) for a in asked] == [ref[a] for a in asked]
             assert _Sweep(items, set(starts)).get(-1) is None   # not a paragraph start
+
+
+def test_clause_split_reads_the_sentence_ends(processed):
+    """_split_clauses gives, beside the clauses, the sentence ends a scan of _SENT_END finds
+    (its matches are _CLAUSE_END's '.' and line breaks): on every paragraph of the bundled plans
+    and on random text made of labels, punctuation and capitals."""
+    import random
+    from extractors.assignments import _SENT_END, _split_clauses
+
+    def ends(text, a, b):
+        return [m.start() + 1 if m.group() == "." else m.start() for m in _SENT_END.finditer(text, a, b)]
+
+    for doc in processed.values():
+        for a, b in doc.paragraphs:
+            assert _split_clauses(doc.text, a, b)[1] == ends(doc.text, a, b)
+    rnd = random.Random(7)
+    parts = ["II. ", "1.2. ", "a) ", "- ", ". ", ".", ": ", ";", "\n", " ", "  ", "Sở", "Nội vụ", "chủ trì:",
+             "Đơn vị chủ trì:", "x", "Ả", "(", ")", "III.Nhiệm"]
+    for _ in range(3000):
+        text = "".join(rnd.choice(parts) for _ in range(rnd.randint(0, 12)))
+        a = rnd.randint(0, len(text))
+        b = rnd.randint(a, len(text))
+        assert _split_clauses(text, a, b)[1] == ends(text, a, b), (text, a, b)
