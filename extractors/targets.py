@@ -64,6 +64,11 @@ _MONEY = regex.compile(r"^\s*" + _alt(_D["money_nouns"]), regex.I)
 _UNIT_FORMS = {f: canon for canon, forms in _D["units"].items() for f in forms}
 _UNIT = regex.compile(r"^\s*(?P<u>" + _alt(list(_UNIT_FORMS)) + ")", regex.I)
 _TIME_UNIT = regex.compile(r"^\s*" + _alt(_D["time_units"]), regex.I)
+_DURATION_UNITS = frozenset(_D["reached_duration_units"])
+_REACHED_DURATION = regex.compile(r"^\s*(?P<u>" + _alt(_D["reached_duration_units"]) + ")", regex.I)
+# a reaching verb right before the number, a comparator (and its glue word) between them allowed
+_REACH_BEFORE = regex.compile(_alt(_D["reach_words"]) + r"\s*(?:" + _alt(list(_PRE_WORD_TO_CMP)) + r"\s*(?:"
+                              + _alt(_D["glue_words"]) + r"\s*)?)?$", regex.I)
 _NON_UNIT = set(_D["non_unit_words"])
 _REFERENCE_BEFORE = regex.compile(_alt(_D["reference_words_before"]) + r"\s*[:.]?\s*(?:\d+\s*(?:,|"
                                    + _alt(_D["list_joiners"]) + r")\s*)*$", regex.I)   # "số 02, 03"
@@ -416,8 +421,9 @@ def _unit_ahead(text: str, i: int) -> bool:
     return rest.lstrip().startswith("%") or _LETTER_AHEAD.match(rest) is not None
 
 
-def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
-    """Unit starting at text[i:], its end, and the scale the number takes (1,2 triệu người)."""
+def _unit_at(text: str, i: int, before: str = "") -> tuple[str | None, int, float]:
+    """Unit starting at text[i:], its end, and the scale the number takes (1,2 triệu người).
+    `before` is the text before the number: a duration counts only after a reaching verb there."""
     rest = text[i:i + 120]
     if rest.lstrip().startswith("%"):
         j = rest.index("%") + 1
@@ -439,6 +445,9 @@ def _unit_at(text: str, i: int) -> tuple[str | None, int, float]:
         i += m.end()
         rest = text[i:i + 120]
     if _TIME_UNIT.match(rest):
+        duration = _REACHED_DURATION.match(rest)
+        if duration and _REACH_BEFORE.search(before[-30:]):
+            return duration["u"].casefold(), i + duration.end(), scale   # "đạt 75,5 tuổi"
         return None, i, scale
     m = _UNIT.match(rest)
     if m:
@@ -514,7 +523,7 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
         return None                                     # list label "1." / "2)"
     if _SCORE_BEFORE.search(before[-30:]) or _FORMULA_BEFORE.search(before[-6:]):
         return None                                     # points of a scoring grid; a formula
-    unit, unit_end, scale = _unit_at(text, num_end)
+    unit, unit_end, scale = _unit_at(text, num_end, before)
     if unit is None:
         return None
     if _PAST_AFTER_NOUN.match(text[unit_end:unit_end + 40]) or _CHANGE_TO.match(text[unit_end:unit_end + 40]):
@@ -617,8 +626,8 @@ def _indicator(text: str, f: _Found, clause: tuple[int, int]) -> str:
             ind = lead if _RATIO_WORD.match(lead) else f"tỷ lệ {lead}"
         else:
             ind = "tỷ lệ " + " ".join(words)
-    elif f.unit in _MEASURE:
-        ind = _lead(text, f, clause) or f.unit
+    elif f.unit in _MEASURE or f.unit in _DURATION_UNITS:
+        ind = _lead(text, f, clause) or f.unit   # "tuổi thọ trung bình" (đạt 75,5 tuổi)
     else:
         ind = f"số {f.unit} " + (" ".join(words[:6]) if words and not tail.startswith(("so ", "/")) else "")
     ind = _ABBREV.sub(lambda m: _ABBREVIATIONS[m.group(0)], ind)
