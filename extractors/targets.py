@@ -183,9 +183,9 @@ class _Block:
 class _Ctx:
     doc: Document
     issue_year: int | None
+    figures: _Figures                                           # the figures of any span
     blocks: list[_Block] = field(default_factory=list)          # sorted by start
     block_starts: list[int] = field(default_factory=list)
-    figures: _Figures | None = None
 
 
 def _issue_year(doc: Document) -> int | None:
@@ -672,15 +672,11 @@ class _Figures:
         return self.found[lo:hi] if lo < hi else []
 
 
-def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None = None,
-          figures: list[regex.Match] | None = None) -> Iterator[TargetRow]:
+def _scan(ctx: _Ctx, a: int, b: int, primary: bool, group_year: int | None,
+          figures: list[regex.Match]) -> Iterator[TargetRow]:
     """Targets in the span [a, b) of the normalized text (a paragraph or a table cell); `figures` are
-    its `_figures`, when the caller has them. A span without any is not split at all."""
+    its figures (`ctx.figures(a, b)`, which the callers read first: a span without any is skipped)."""
     doc, text = ctx.doc, ctx.doc.text
-    if figures is None:
-        figures = ctx.figures(a, b) if ctx.figures else _figures(text, a, b)
-    if not figures:
-        return                                          # every target holds a figure
     quoted = None                                       # quotations, read once a figure is kept
     k = 0                                               # the next figure not yet read
     for ss, se in _sentences(text, a, b):
@@ -1012,4 +1008,4 @@ def extract(doc: Document) -> Iterator[TargetRow]:
         kind, objectives, _ = where[a]
         if kind in rejected:
             continue
-        yield from _scan(ctx, a, b, kind in primary_kinds or objectives, figures=figures)
+        yield from _scan(ctx, a, b, kind in primary_kinds or objectives, None, figures)

@@ -206,6 +206,14 @@ def test_not_targets_in_objectives(tmp_path, body):
     ("- Tỷ lệ hộ nghèo giảm từ 5,2% xuống còn dưới 3%.", [(3.0, "%", "lte", None)]),
     # in the objectives "100% dự toán" is a commitment
     ("- Thu ngân sách nhà nước đạt 100% dự toán.", [(100.0, "%", "eq", None)]),
+    # a duration reached after a reaching verb is a target, its unit the time word
+    ("- Tuổi thọ trung bình đạt 75,5 tuổi.", [(75.5, "tuổi", "eq", None)]),
+    ("- Số năm sống khỏe đạt tối thiểu 68 năm vào năm 2030.", [(68.0, "năm", "gte", 2030)]),
+    ("- Thời gian giải quyết thủ tục hành chính giảm xuống còn 03 ngày làm việc.", [(3.0, "ngày", "eq", None)]),
+    # the same words as a qualifier or a span of time are not
+    ("- Tỷ lệ trẻ em dưới 1 tuổi được tiêm chủng đầy đủ đạt trên 95%.", [(95.0, "%", "gte", None)]),
+    ("- Sau 2 năm thực hiện, 100% xã có điểm sinh hoạt cộng đồng.", [(100.0, "%", "eq", None)]),
+    ("- Người cao tuổi từ đủ 60 tuổi trở lên được khám sức khỏe định kỳ 01 lần/năm.", []),
 ])
 def test_baselines_ages_frequencies(tmp_path, body, expected):
     assert [(r[0], r[2], r[3], r[4]) for r in rows_of(tmp_path, body)] == expected
@@ -536,17 +544,3 @@ def test_range_and_unit_shortcuts_say_what_the_patterns_say():
         assert (plain and plain.span()) == (fast and fast.span()), text[i:]
         rest = text[i:i + 120]
         assert _unit_ahead(text, i) == (rest.lstrip().startswith("%") or _LETTER_AHEAD.match(rest) is not None), text[i:]
-
-
-@pytest.mark.parametrize("body, expected", [
-    # a duration reached after a reaching verb is a target, its unit the time word
-    ("- Tuổi thọ trung bình đạt 75,5 tuổi.", [(75.5, "tuổi", "eq", None)]),
-    ("- Số năm sống khỏe đạt tối thiểu 68 năm vào năm 2030.", [(68.0, "năm", "gte", 2030)]),
-    ("- Thời gian giải quyết thủ tục hành chính giảm xuống còn 03 ngày làm việc.", [(3.0, "ngày", "eq", None)]),
-    # the same words as a qualifier or a span of time are not
-    ("- Tỷ lệ trẻ em dưới 1 tuổi được tiêm chủng đầy đủ đạt trên 95%.", [(95.0, "%", "gte", None)]),
-    ("- Sau 2 năm thực hiện, 100% xã có điểm sinh hoạt cộng đồng.", [(100.0, "%", "eq", None)]),
-    ("- Người cao tuổi từ đủ 60 tuổi trở lên được khám sức khỏe định kỳ 01 lần/năm.", []),
-])
-def test_reached_durations(tmp_path, body, expected):
-    assert [(r[0], r[2], r[3], r[4]) for r in rows_of(tmp_path, body)] == expected
