@@ -7,6 +7,9 @@ RAW_DIR ?= raw_docs
 OUT_DIR ?= outputs
 GOLD_DIR ?= gold
 ARGS ?=
+# bytecode of the sources, written even where PYTHONDONTWRITEBYTECODE is set (as in many
+# containers): each worker process then loads it instead of compiling the sources again
+BYTECODE = $(BIN)/python -m compileall -q pipeline extractors > /dev/null
 
 .PHONY: install extract test qa bench bench-deadlines bench-agencies dictionary clean
 
@@ -19,6 +22,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 extract: install
+	$(BYTECODE)
 	$(BIN)/python -m pipeline extract $(RAW_DIR) --out $(OUT_DIR) $(ARGS)
 
 test: install
@@ -28,6 +32,7 @@ qa: install
 	$(BIN)/python -m pipeline qa --gold $(GOLD_DIR) --raw $(RAW_DIR) --out $(OUT_DIR) $(ARGS)
 
 bench: install
+	$(BYTECODE)
 	$(BIN)/python scripts/bench.py $(ARGS)
 
 bench-deadlines: install
