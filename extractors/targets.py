@@ -5,7 +5,8 @@ Numbers are found in paragraphs and table cells; each is kept when its context c
 it (an objectives section, a commitment cue such as "phấn đấu" before it, or an item opening
 with its figure, bare or after a short label: "- Đổi mới công nghệ: 100% khu công nghiệp ...")
 and dropped when it counts the past, labels a document or an article, is a date, a duration,
-a technical rate ("10 Gigabit mỗi giây") or the condition of a score ("từ 88% cộng 02 điểm").
+a technical rate ("10 Gigabit mỗi giây") or the condition of a score ("từ 88% cộng 02 điểm"), or
+stands under a heading of forecasts or criteria ("Dự báo các chỉ tiêu", "Tiêu chuẩn khen thưởng").
 
 Normalization (FORMAT.md "targets"): `value`/`value_max` from Vietnamese numerals, `unit`
 canonical (listed nouns and abbreviations; an unlisted noun is the head noun that underthesea's
@@ -34,7 +35,7 @@ from pipeline.document import Document, Enclosing, Table, TableRow
 from pipeline.lexicon import lexicon
 from pipeline.numerals import NUMBER, parse_number, scaled
 from pipeline.rows import TargetRow
-from pipeline.segment import section_kind
+from pipeline.segment import opens_with_kind_cue, section_kind
 
 _D = lexicon("targets")
 # abbreviations expanded in indicators: the agencies' list (lower-cased: mid-phrase) and ours
@@ -127,6 +128,7 @@ _LIST_JOIN = regex.compile(r"(?:,|" + _alt(_D["list_joiners"]) + r")\s*$")
 _WITH = regex.compile(_alt(_D["scope_breakers"]), regex.I)
 _ABBREV = regex.compile(r"(?<![\p{L}&])(?:" + "|".join(regex.escape(k) for k in sorted(_ABBREVIATIONS, key=len, reverse=True))
                         + r")(?![\p{L}&])")
+_NO_TARGET_HEADINGS = tuple(_D["no_target_headings"])
 _OBJECTIVE_CUES = tuple(c for k in _D["target_kinds"] for c in lexicon("sections")["kind_cues"][k])
 _TOPIC_SPLIT = regex.compile(r",|" + _alt(_D["list_joiners"]))
 _YEAR_LINE_MAX = 70
@@ -248,34 +250,40 @@ def _lists_objectives(title: str) -> bool:
     return any(t.strip().startswith(_OBJECTIVE_CUES) for t in _TOPIC_SPLIT.split(title.casefold()))
 
 
-def context_map(doc: Document, positions) -> dict[int, tuple[str | None, bool, int]]:
+def context_map(doc: Document, positions) -> dict[int, tuple[str | None, bool, int, bool]]:
     """For each position: the kind of the text there, whether its innermost titled heading lists
-    objectives among its topics ("NHIỆM VỤ VÀ CHỈ TIÊU"), and where its innermost heading ends.
+    objectives among its topics ("NHIỆM VỤ VÀ CHỈ TIÊU"), where its innermost heading ends, and
+    whether a heading above it holds no targets (`_holds_no_targets`).
     The kind comes from the enclosing title-line headings, outermost first, each sub-heading taking
     a cue only when it opens its title (`segment.section_kind`); else from the section."""
     heads, secs = Enclosing(doc.headings), Enclosing(doc.sections)   # secs asked only where needed
-    out: dict[int, tuple[str | None, bool, int]] = {}
+    out: dict[int, tuple[str | None, bool, int, bool]] = {}
     for pos in sorted(set(positions)):
-        kind, titled = None, None
+        kind, titled, no_targets = None, None, False
         enclosing = heads.at(pos)
         for h in enclosing:
             if h.style == "appendix":
-                kind = "phu_luc"
+                kind, no_targets = "phu_luc", _holds_no_targets(h.title)
             elif h.is_title_line:
                 kind, titled = _heading_kind(h.title, kind), h
+                # a sub-heading opening with a kind of its own ("2. Các giải pháp") leaves a forecast
+                no_targets = _holds_no_targets(h.title) or (no_targets and not _opens_with_kind(h.title))
         if kind in (None, "other") and (sections := secs.at(pos)):
             kind = sections[-1].kind
         objectives = bool(titled) and _lists_objectives(titled.title)
-        out[pos] = (kind, objectives, enclosing[-1].end if enclosing else len(doc.text))
+        out[pos] = (kind, objectives, enclosing[-1].end if enclosing else len(doc.text), no_targets)
     return out
 
 
+@lru_cache(maxsize=4096)
+def _holds_no_targets(title: str) -> bool:
+    """A heading of forecasts ("Dự báo các chỉ tiêu kinh tế - xã hội") or of the criteria an award
+    or support asks for ("Tiêu chuẩn khen thưởng", "Điều kiện hỗ trợ"): its figures commit to nothing."""
+    return title.lstrip(" *").casefold().startswith(_NO_TARGET_HEADINGS)
+
+
 _heading_kind = lru_cache(maxsize=4096)(section_kind)   # the same titles recur at every position below them
-
-
-def context_kind(doc: Document, pos: int) -> str | None:
-    """Kind of the text at pos (see `context_map`)."""
-    return context_map(doc, [pos])[pos][0]
+_opens_with_kind = lru_cache(maxsize=4096)(opens_with_kind_cue)
 
 
 class _Spans:
@@ -1001,11 +1009,11 @@ def extract(doc: Document) -> Iterator[TargetRow]:
         if k is not None:
             if k not in done_tables:
                 done_tables.add(k)
-                kind = where[tables[k].start][0]
-                if kind not in rejected:
+                kind, _, _, no_targets = where[tables[k].start]
+                if kind not in rejected and not no_targets:
                     yield from _scan_table(ctx, tables[k], kind in primary_kinds)
             continue
-        kind, objectives, _ = where[a]
-        if kind in rejected:
+        kind, objectives, _, no_targets = where[a]
+        if kind in rejected or no_targets:
             continue
         yield from _scan(ctx, a, b, kind in primary_kinds or objectives, None, figures)

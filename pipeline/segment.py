@@ -21,17 +21,21 @@ _PATTERNS = [
     ("arabic", regex.compile(r"^(?P<num>\d{1,2})\s*[.)](?![\d,])\s*(?P<title>.*)$")),
     ("letter", regex.compile(r"^(?P<num>[a-zđ])\s*\)\s*(?P<title>.*)$")),
 ]
+# an appendix label as printed: all capitals or capitalized ("PHỤ LỤC", "Mẫu biểu"), longest first
+_APPENDIX_LABELS = sorted(lexicon("sections")["appendix_labels"], key=len, reverse=True)
 _APPENDIX = regex.compile(
-    r"^(?P<label>PHỤ\s*LỤC|Phụ\s*lục|BIỂU|Biểu)(?:\s+SỐ|\s+số)?\s*(?P<num>[0-9]{1,2}[a-z]?|[IVX]{1,5})?\s*[:.\-–]?\s*(?P<title>.*)$")
+    r"^(?P<label>" + "|".join(regex.escape(form).replace(r"\ ", r"\s*") for label in _APPENDIX_LABELS
+                              for form in (label.upper(), label[:1].upper() + label[1:]))
+    + r")(?:\s+SỐ|\s+số)?\s*(?P<num>[0-9]{1,2}[a-z]?|[IVX]{1,5})?\s*[:.\-–]?\s*(?P<title>.*)$")
 _ATTACHED_NOTE = regex.compile(r"^\(?\s*(?:ban hành\s+)?kèm theo", regex.I)
 _ATTACHED_TAIL = regex.compile(r"\s*\(\s*(?:ban hành\s+)?kèm theo.*$", regex.I)
 _SIGNATURE = regex.compile(r"^(?:Nơi nhận|KT\.?\s|TM\.?\s|T/M|TUQ\.?\s|Q\.\s)", regex.I)
 _TRAILING_PUNCT = regex.compile(r"[\s:.]+$")
 # First characters the patterns above can match (most paragraphs open with another letter and
 # skip the matching): headings open with [IVXLC], [a-zđ] or a digit (any non-letter is tried),
-# appendices with P/B, signatures (case-insensitive) with N/K/T/Q or the Kelvin sign K.
+# appendices with a label's first letter, signatures (case-insensitive) with N/K/T/Q or the Kelvin sign K.
 _HEADING_LETTERS = frozenset("IVXLCabcdefghijklmnopqrstuvwxyzđ")
-_APPENDIX_FIRST = frozenset("PB")
+_APPENDIX_FIRST = frozenset(label[:1].upper() for label in _APPENDIX_LABELS)
 _SIGNATURE_FIRST = frozenset("NnKkTtQq\u212a")
 _ANY_FIRST = _HEADING_LETTERS | _APPENDIX_FIRST | _SIGNATURE_FIRST
 # table rows, bullets and brackets open none of them (a third of all paragraphs are "- " items)
@@ -74,9 +78,7 @@ def section_kind(heading: str, parent_kind: str | None = None) -> str:
     heading ("Mục tiêu cụ thể", "Về nhiệm vụ ..."); otherwise it inherits its parent's kind."""
     data = lexicon("sections")
     low = heading.casefold()
-    cues_re, kind_of = _kind_cues()
-    m = cues_re.search(low)
-    best, best_pos = (kind_of[m.group()], m.start()) if m else (None, len(low) + 1)
+    best, best_pos = _earliest_cue(low)
     if parent_kind and best_pos > data["subheading_cue_window"]:
         best = None
     if best or parent_kind:
@@ -84,6 +86,18 @@ def section_kind(heading: str, parent_kind: str | None = None) -> str:
     if low.startswith(tuple(data["body_heading_prefixes"])):
         return data["body_heading_kind"]
     return "other"
+
+
+def opens_with_kind_cue(heading: str) -> bool:
+    """The heading opens with a kind cue (a sub-heading's own kind, not its parent's)."""
+    return _earliest_cue(heading.casefold())[1] <= lexicon("sections")["subheading_cue_window"]
+
+
+def _earliest_cue(low: str) -> tuple[str | None, int]:
+    """Kind and position of the earliest kind cue in a casefolded heading (None, past the end) if none."""
+    cues_re, kind_of = _kind_cues()
+    m = cues_re.search(low)
+    return (kind_of[m.group()], m.start()) if m else (None, len(low) + 1)
 
 
 # which patterns can match, by the first character: [IVXLC] only roman, [a-zđ] only letter, others
@@ -134,7 +148,9 @@ def segment(doc: Document) -> Document:
                     title = cand
                     break
             title = _ATTACHED_TAIL.sub("", title)
-            label = "Phụ lục" if ma["label"].casefold().startswith("phụ") else "Biểu"
+            printed = " ".join(ma["label"].casefold().split())
+            label = next((x for x in _APPENDIX_LABELS if printed in (x, x.replace(" ", ""))), printed)
+            label = label[:1].upper() + label[1:]
             number = f"{label} {ma['num']}" if ma["num"] else label
             h = Heading(number=number, style="appendix", depth=1, title=title, is_title_line=True,
                         start=a, end=len(text), para_end=b)

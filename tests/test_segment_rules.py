@@ -59,6 +59,17 @@ def test_appendix_right_after_a_signature_table_is_found():
     assert signer(doc) == "Nguyễn Văn Đệ"
 
 
+def test_attached_forms_are_appendices():
+    raw = ("I. MỤC TIÊU\nTăng thu ngân sách.\n|\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLâm Văn Bi\n|\n"
+           "**Mẫu biểu số 01**\n**DỰ BÁO MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI**\n*(Kèm theo Kế hoạch số 0204/KH-UBND)*\n"
+           "|\n**STT**\n|\n**Nội dung**\n|\n"
+           "**BIỂU MẪU SỐ 2**\nKẾ HOẠCH VAY VÀ TRẢ NỢ\n")
+    assert [s[0] for s in sections_of(raw)] == ["I", "Mẫu biểu 01", "Biểu mẫu 2"]
+    assert sections_of(raw)[1][2:] == ("DỰ BÁO MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI", "phu_luc")
+    # a sentence citing a form is no appendix
+    assert [s[0] for s in sections_of("I. MỤC TIÊU\nThu ngân sách.\nMẫu biểu số 04 đính kèm.\n")] == ["I"]
+
+
 def test_type_word_line_stays_apart_from_the_title():
     raw = "KẾ HOẠCH\nTHỰC HIỆN CHƯƠNG TRÌNH HÀNH ĐỘNG SỐ 31-CTR/TU\nCỦA TỈNH ỦY\nCăn cứ Nghị quyết số 20-NQ/TW;\n"
     doc = normalize(Document(doc_id="t", source_path="t", raw=raw))

@@ -231,6 +231,24 @@ def test_situation_section_gives_no_targets(tmp_path):
     assert rows_of(tmp_path, body, "I. ĐẶC ĐIỂM TÌNH HÌNH") == []
 
 
+def test_forecasts_and_award_criteria_are_not_targets(tmp_path):
+    forecast = ("1. Dự báo các chỉ tiêu kinh tế - xã hội đến năm 2026\n"
+                "- Tổng sản phẩm trong tỉnh tăng khoảng 10%; giải quyết việc làm cho khoảng 59.000 người.\n"
+                "2. Các giải pháp thực hiện\n"
+                "- Phấn đấu đến năm 2027 có 300 doanh nghiệp khởi nghiệp sáng tạo.\n")
+    # the forecast figures commit to nothing; a sub-heading of its own kind (solutions) does
+    assert rows_of(tmp_path, forecast, "II. DỰ BÁO CÁC CHỈ TIÊU KINH TẾ - XÃ HỘI 03 NĂM 2026 - 2028") == [
+        (300.0, None, "doanh nghiệp", "eq", 2027, False)]
+    criteria = ("a) Đối với tập thể:\n- Tặng cho xã, phường đạt các tiêu chuẩn sau:\n"
+                "+ Có tỷ lệ cử tri đi bầu cử đạt từ 98% trở lên;\n")
+    assert rows_of(tmp_path, criteria, "3. Tiêu chuẩn khen thưởng") == []
+    table = ("| STT | Nội dung | Đơn vị tính | Năm 2026 | Năm 2027 |\n"
+             "| 1 | Tốc độ tăng trưởng GRDP | % | 10,00 | 10,50 |\n| 2 | Dân số trung bình | Triệu người | 2,150 | 2,155 |")
+    assert rows_of(tmp_path, table, "Mẫu biểu số 01\nDỰ BÁO MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU") == []
+    # the same table under an appendix of targets gives its rows
+    assert len(rows_of(tmp_path, table, "Biểu số 01\nMỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU")) == 4
+
+
 def test_tasks_need_a_commitment(tmp_path):
     assert rows_of(tmp_path, "Hỗ trợ 50% kinh phí đào tạo cho hợp tác xã.", TASKS) == []
     assert rows_of(tmp_path, "Phấn đấu đến năm 2028 có 30 hợp tác xã ứng dụng công nghệ cao.", TASKS) == [
@@ -315,7 +333,7 @@ def test_rows_split_at_an_empty_cell_are_rejoined(tmp_path):
         ["", "+ Đối tượng được miễn, giảm học phí", "Người", "", "57.955", "52.000", "", ""],
     ])
     path = tmp_path / "plan.md"
-    path.write_text(HEADER + "PHỤ LỤC\nDỰ BÁO MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI\n\n" + table + "\n", encoding="utf-8")
+    path.write_text(HEADER + "PHỤ LỤC\nMỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU\n\n" + table + "\n", encoding="utf-8")
     rows = [(r["indicator"], r["value"], r["unit"], r["target_year"]) for r in _run(path).rows.get("targets", [])]
     # figures right-aligned under the years; the numbering row and the half-filled row give nothing
     tax, cpi, kids = ("Cơ cấu kinh tế - Thuế nhập khẩu, thuế sản phẩm trừ trợ cấp sản phẩm",
