@@ -45,6 +45,12 @@ def test_name_stops_before_the_verb(tmp_path):
     assert [n for k, n in got if k == "body"] == ["Phòng Tài chính Kế hoạch", "Sở Tài chính"]
 
 
+def test_project_boards_keep_their_project_and_drafting_ends_a_name(tmp_path):
+    got = mentions(tmp_path, "1. Ban Quản lý dự án Nông nghiệp tỉnh triển khai; Trung tâm Công nghệ thông tin "
+                             "dự thảo quy chế.")
+    assert [n for k, n in got if k == "body"] == ["Ban Quản lý dự án Nông nghiệp tỉnh", "Trung tâm Công nghệ thông tin"]
+
+
 def test_party_and_mass_organizations(tmp_path):
     got = mentions(tmp_path, "1. Ban Tuyên giáo Huyện ủy chủ trì; Ủy ban MTTQ Việt Nam tỉnh, Tỉnh đoàn, "
                              "Hội Liên hiệp Phụ nữ tỉnh phối hợp.")
