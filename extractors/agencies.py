@@ -88,6 +88,7 @@ _WS = regex.compile(r"\s+")
 _PROVINCE_TAIL = regex.compile(r"(?:tỉnh|thành phố)$")
 _PARTY_HEADER = regex.compile(r"(?:TỈNH|HUYỆN|THÀNH|THỊ|ĐẢNG)\s+ỦY|ĐẢNG BỘ|BAN CHẤP HÀNH")
 _PLACE_TAIL = regex.compile(r"(?:\s+\p{Lu}\p{Ll}*)+$")
+_PARTY_ISSUER = regex.compile(r"(?:tỉnh|thành|huyện|thị|quận|đảng)\s+ủy(?!\s+ban)")   # a folded issuer name
 _LEVEL_TAIL = regex.compile(r"(tỉnh|thành phố|huyện|ủy|Việt Nam)$")
 _SO_LEVEL = regex.compile(r"\s+(tỉnh|thành phố|Tỉnh|Thành phố)\b")
 _LIST_WORDS = regex.compile(r"(?i)các|cấp|,")
@@ -623,9 +624,15 @@ def find_mentions(doc: Document) -> list[Mention]:
     # (a party committee's plan does task the people's committee)
     state_issuer = (fold(expand(issuer)).startswith(("ủy ban nhân dân", "văn phòng")) if issuer
                     else not _PARTY_HEADER.search(text[:800]))
+    # a province's party committee tasks its own province's people's committee (a district's
+    # committee does not: that one is above it)
+    provincial_party = issuer_level == "tinh" and bool(_PARTY_ISSUER.match(issuer_key))
     for m in scan(c.issuer_committee, text, low, c.issuer_cues, wins, c.starts.get("issuer_committee")):
         name = _clean_printed(expand(m.group()))
-        own = state_issuer or (issuer_place and issuer_place not in fold(name)) is True
+        if provincial_party:   # another province named is not its to task
+            own = bool(_PLACE_TAIL.search(name)) and issuer_place not in fold(name)
+        else:
+            own = state_issuer or (issuer_place and issuer_place not in fold(name)) is True
         add(2, Mention(m.start(), m.end(), [name if own else regex.sub(r"(?<=tỉnh|thành phố)\s.*$", "", name)],
                        "tinh", "issuer" if own else "body", doc.text[m.start():m.end()]))
     # bare council / committee: the issuing level's own body

@@ -135,6 +135,11 @@ def issuer_and_province(doc: Document) -> tuple[str | None, str | None]:
                 if unit in ("tỉnh", "thành phố"):
                     province = place
                 break
+        if unit_name is None and name in data["party_committee_by_unit"].values():
+            # "TỈNH ỦY NGHỆ AN": the committee's name holds its unit, the place follows it
+            place = _re(r"\s*ĐẢNG\s+CỘNG\s+SẢN.*$").sub("", rest).strip()
+            if place and len(place.split()) <= 4:
+                issuer = f"{name} {_title_case_place(place)}"
         if issuer:
             break
     if issuer is None:

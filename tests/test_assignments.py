@@ -239,8 +239,10 @@ def test_party_committee_plan_tasks_the_peoples_committee(tmp_path):
     path.write_text(head + "1. Ủy ban nhân dân tỉnh chỉ đạo các sở, ngành xây dựng kế hoạch cụ thể.\n"
                     "2. Ban Tuyên giáo Tỉnh ủy chủ trì, phối hợp với Văn phòng Tỉnh ủy theo dõi, đôn đốc; báo cáo "
                     "Ban Thường vụ Tỉnh ủy.\n", encoding="utf-8")
-    assert roles(_run(path)) == {("Ủy ban nhân dân tỉnh", "chu_tri"), ("Ban Tuyên giáo Tỉnh ủy", "chu_tri"),
-                                 ("Văn phòng Tỉnh ủy", "phoi_hop")}
+    doc = _run(path)
+    assert doc.rows["documents"][0]["issuer"] == "Tỉnh ủy Bình Định"
+    assert roles(doc) == {("Ủy ban nhân dân tỉnh", "chu_tri"), ("Ban Tuyên giáo Tỉnh ủy", "chu_tri"),
+                          ("Văn phòng Tỉnh ủy", "phoi_hop")}
 
 
 def test_objectives_heading_that_also_names_tasks(tmp_path):

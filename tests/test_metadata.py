@@ -70,6 +70,16 @@ def test_a_department_letter_with_its_subject_line(tmp_path):
     assert (row["issue_date"], row["signer"]) == (dt.date(2026, 1, 5), "Trần Văn Hùng")
 
 
+@pytest.mark.parametrize("header,issuer,province", [
+    ("TỈNH ỦY NGHỆ AN\n*\nSố 12-CTr/TU", "Tỉnh ủy Nghệ An", "Nghệ An"),
+    ("| TỈNH UỶ BÌNH ĐỊNH | ĐẢNG CỘNG SẢN VIỆT NAM |\n| Số 40-KH/TU | |", "Tỉnh ủy Bình Định", "Bình Định"),
+    ("HUYỆN ỦY GÒ CÔNG TÂY\n*\nSố 26-CTr/HU", "Huyện ủy Gò Công Tây", None),
+])
+def test_a_party_committee_named_with_its_place_in_the_header(tmp_path, header, issuer, province):
+    row = _header_doc(tmp_path, header)
+    assert (row["issuer"], row["province"]) == (issuer, province)
+
+
 def test_a_provincial_party_committee_header(tmp_path):
     """'ĐẢNG BỘ TỈNH GIA LAI' over 'TỈNH ỦY': the issuer is Tỉnh ủy Gia Lai, in Gia Lai."""
     row = _document_row(tmp_path, "|\n**ĐẢNG BỘ TỈNH GIA LAI**\n**TỈNH ỦY**\n*\n|\n**ĐẢNG CỘNG SẢN VIỆT NAM**\n|\n|\n"
