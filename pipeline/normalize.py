@@ -16,6 +16,9 @@ from .lexicon import lexicon
 _DEBRIS = regex.compile(r"^[\s\-_=.~·•|*]*$|^(?:Trang|Page)\s+\d+(?:\s*/\s*\d+)?$", regex.I)
 _SENTENCE_END = tuple(".;:!?")
 _APPENDIX_LINE = regex.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:SỐ\s+|số\s+)?[0-9IVX]{1,5})?\s*$")
+# a note of its own in brackets pointing to an attachment ("(Chi tiết tại Phụ lục kèm theo)")
+_ATTACHMENT_NOTE = regex.compile(r"^\([^()]*(?:" + "|".join(map(regex.escape, lexicon("normalize")["attachment_note_words"]))
+                                 + r")[^()]*\)[.:;]?$", regex.I)
 
 
 def _is_debris(text: str) -> bool:
@@ -81,6 +84,8 @@ def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = Fal
     if prev.endswith(","):
         return True
     if prev.endswith(_SENTENCE_END):
+        return False
+    if first == "(" and _ATTACHMENT_NOTE.match(nxt):
         return False
     if first.islower() or first.isdigit() or first in "(\"“'":
         return True

@@ -70,6 +70,13 @@ def test_attached_forms_are_appendices():
     assert [s[0] for s in sections_of("I. MỤC TIÊU\nThu ngân sách.\nMẫu biểu số 04 đính kèm.\n")] == ["I"]
 
 
+def test_bracketed_note_pointing_to_an_attachment_stays_out_of_the_heading():
+    raw = ("**II. NHIỆM VỤ CỤ THỂ**\n*(Chi tiết tại Phụ lục kèm theo)*\n\n1. Công an tỉnh chủ trì làm sạch dữ liệu; "
+           "Sở Tư pháp số hóa hồ sơ hộ tịch, hoàn thành trong năm 2026.\n"
+           "III. MỤC TIÊU\n(giai đoạn 2026 - 2030)\n")
+    assert [s[2] for s in sections_of(raw)] == ["NHIỆM VỤ CỤ THỂ", "MỤC TIÊU (giai đoạn 2026 - 2030)"]
+
+
 def test_type_word_line_stays_apart_from_the_title():
     raw = "KẾ HOẠCH\nTHỰC HIỆN CHƯƠNG TRÌNH HÀNH ĐỘNG SỐ 31-CTR/TU\nCỦA TỈNH ỦY\nCăn cứ Nghị quyết số 20-NQ/TW;\n"
     doc = normalize(Document(doc_id="t", source_path="t", raw=raw))
