@@ -249,6 +249,14 @@ def test_forecasts_and_award_criteria_are_not_targets(tmp_path):
     assert len(rows_of(tmp_path, table, "Biểu số 01\nMỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU")) == 4
 
 
+def test_indicator_of_a_rate_is_the_rate_named(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text(HEADER + OBJECTIVES + "\n\n- Tốc độ tăng trưởng giá trị sản xuất nông nghiệp bình quân 4,5%/năm.\n"
+                    "- Chỉ số cải cách hành chính đạt trên 90%.\n", encoding="utf-8")
+    assert [r["indicator"] for r in _run(path).rows["targets"]] == [
+        "tốc độ tăng trưởng giá trị sản xuất nông nghiệp bình quân", "chỉ số cải cách hành chính"]
+
+
 def test_tasks_need_a_commitment(tmp_path):
     assert rows_of(tmp_path, "Hỗ trợ 50% kinh phí đào tạo cho hợp tác xã.", TASKS) == []
     assert rows_of(tmp_path, "Phấn đấu đến năm 2028 có 30 hợp tác xã ứng dụng công nghệ cao.", TASKS) == [
