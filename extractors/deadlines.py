@@ -181,10 +181,11 @@ P_WEEKDAY_BEFORE = regex.compile(rf"(?<![\p{{L}}\d]){WEEKDAY}\s*,?\s*$", _F)    
 P_HARD_BREAK = regex.compile(r"[.;\n|]")
 P_BULLET = regex.compile(r"(?:^|[:;,(\-+*•–]|\b[a-zđ]\)|\b\d+(?:\.\d+)*\.)\s*$", regex.I)
 P_SENT_END = regex.compile(r"[.;!?](?:\s|$)")
+P_TASK_START = regex.compile(r"[.!?:](?:\s|$)")      # where a task opens: after a sentence or a label ("Sở Y tế:"), not a ';'
 # The last break before a position, searched backwards: the match that ends last, which is where a
 # forward scan's last match ends too (no match hides a later-ending one: tests guard it)
-P_CLAUSE_BREAK_LAST, P_HARD_BREAK_LAST, P_SENT_END_LAST = (
-    regex.compile(p.pattern, p.flags | regex.REVERSE) for p in (P_CLAUSE_BREAK, P_HARD_BREAK, P_SENT_END))
+P_CLAUSE_BREAK_LAST, P_HARD_BREAK_LAST, P_SENT_END_LAST, P_TASK_START_LAST = (
+    regex.compile(p.pattern, p.flags | regex.REVERSE) for p in (P_CLAUSE_BREAK, P_HARD_BREAK, P_SENT_END, P_TASK_START))
 P_WORD = regex.compile(r"[\p{L}\d]+")
 P_DIGIT = regex.compile(r"\d")
 P_CELL_FILLER = regex.compile(rf"^(?:[\s,;\-–—.()*/]|và|hoặc|từ|đến|hết|năm|kể|trong|{_alt(_T['ongoing_cell_prefixes'])})*$", _F)
@@ -210,6 +211,7 @@ P_OPEN_PAREN = regex.compile(r"\(\s*$")
 W_RECUR_NOUN = _words(_T["recurrence_modified_nouns"])
 # "... quản lý. Hằng năm báo cáo kết quả": a sentence that opens on the recurrence and goes on with a task
 P_SENT_OPEN = regex.compile(r"[.!?]\s*$")
+P_TASK_END = regex.compile(r"\s*(?:[.;](?:\s|$)|$)")                  # the recurrence ends its sentence
 W_TASK_AFTER = regex.compile(rf"^\s*,?\s*(?:{_alt(_T['recurring_verbs_before'] + _T['report_verbs'] + _T['task_verbs'])})(?![\p{{L}}\d])", _F)
 W_TIME_HEADER = _words(_T["time_column_headers"])
 SKIP_KINDS = set(_T["skip_section_kinds"])
@@ -517,6 +519,8 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
             return True
         if P_SENT_OPEN.search(before) and W_TASK_AFTER.match(text[c.end:c.end + 40]):
             return True
+        if _ends_task(text, lo, hi, c, clause):
+            return True
         # "báo cáo tình hình hằng tuần": a reporting verb of the clause, no noun the recurrence describes
         # ("báo cáo ... hằng năm" is too often "the yearly report", a noun)
         verbs = list(W_REPORT_VERB.finditer(clause))
@@ -551,6 +555,18 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
     return True
 
 
+def _ends_task(text: str, lo: int, hi: int, c: Cand, clause: str) -> bool:
+    """'- Tổ chức tập huấn ...; hội thảo ... cho trẻ em hàng năm.': a recurrence that ends a sentence
+    opened by a task verb (after a body's label, too) says how often the task is done, unless a noun
+    of its clause takes it ('xây dựng kế hoạch hằng năm') or the sentence states a target (a rate)."""
+    if not P_TASK_END.match(text[c.end:min(hi, c.end + 4)]):
+        return False
+    start = P_TASK_START_LAST.search(text, max(lo, c.start - CONTEXT_CHARS), c.start)
+    opening = text[start.end() if start else max(lo, c.start - CONTEXT_CHARS):c.start]
+    return (bool(W_TASK_AFTER.match(opening[P_LABEL_OPEN.match(opening).end():])) and not W_RECUR_NOUN.search(clause)
+            and not _is_target_sentence(_sentence(text, lo, hi, c.start)))
+
+
 def _review_year(clause: str, before: str) -> bool:
     """'Báo cáo giữa kỳ thực hiện Kế hoạch (năm 2030)', 'sơ kết giữa kỳ năm 2028': the year a review or
     report is due, in brackets after it or right after it with no name between."""
@@ -561,7 +577,9 @@ def _review_year(clause: str, before: str) -> bool:
     return bool(reviews) and len(P_WORD.findall(clause[reviews[-1].end():])) <= 3
 
 
-P_LABEL = regex.compile(r"^\s*(?:[\dIVXivx]+(?:\.\d+)*[.)]|[a-zđ]\)|[-+*•])?\s*(?P<t>.*?)\s*[:.]?\s*$", regex.S)
+LABEL = r"(?:[\dIVXivx]+(?:\.\d+)*[.)]|[a-zđ]\)|[-+*•])"       # "2.", "b)", "-" before an item's text
+P_LABEL = regex.compile(rf"^\s*{LABEL}?\s*(?P<t>.*?)\s*[:.]?\s*$", regex.S)
+P_LABEL_OPEN = regex.compile(rf"\s*{LABEL}?\s*")
 
 
 def _is_label(paragraph: str, expression: str) -> bool:

@@ -200,6 +200,25 @@ def test_recurrence_that_opens_a_sentence_or_follows_a_report(tmp_path, text, re
 
 
 @pytest.mark.parametrize("text", [
+    "- Tổ chức tập huấn, bồi dưỡng chuyên môn, nghiệp vụ; hội thảo, tọa đàm về giáo dục, dinh dưỡng và bảo đảm "
+    "an toàn cho trẻ em hàng năm.",
+    "Sở Y tế: Báo cáo Ủy ban nhân dân tỉnh kết quả thực hiện hằng năm; đề xuất sửa đổi, bổ sung Kế hoạch.",
+])
+def test_recurrence_that_ends_a_task_sentence(tmp_path, text):
+    """The task opening the sentence is done every year (its ';' list included)."""
+    assert keys(rows_of(tmp_path, text)) == [("recurring", None, None, "yearly")]
+
+
+@pytest.mark.parametrize("text", [
+    "- Phấn đấu 100% giáo viên mầm non được bồi dưỡng chuyên môn, nghiệp vụ hàng năm.",   # a target's rate
+    "- Tổ chức rà soát, xây dựng kế hoạch hàng năm.",           # the yearly plan, a noun
+    "- Bố trí vốn đầu tư công hằng năm.",                       # no task verb opens it
+])
+def test_recurrence_that_ends_a_sentence_but_no_task(tmp_path, text):
+    assert rows_of(tmp_path, text) == []
+
+
+@pytest.mark.parametrize("text", [
     "Tỉnh đã đầu tư nhiều công trình. Hằng năm, tỉnh đón hơn 500 lượt khách.",
     "Người dân sử dụng dịch vụ thanh toán trong đời sống hàng ngày.",
     "Tổ chức chi trả trợ cấp xã hội cho đối tượng hàng tháng theo hợp đồng.",
@@ -679,7 +698,7 @@ def test_last_break_searched_backwards_is_where_a_forward_scan_ends():
     import extractors.deadlines as d
 
     pairs = [(d.P_CLAUSE_BREAK, d.P_CLAUSE_BREAK_LAST), (d.P_HARD_BREAK, d.P_HARD_BREAK_LAST),
-             (d.P_SENT_END, d.P_SENT_END_LAST)]
+             (d.P_SENT_END, d.P_SENT_END_LAST), (d.P_TASK_START, d.P_TASK_START_LAST)]
 
     def same(text, lo, hi):
         for forward, backward in pairs:
