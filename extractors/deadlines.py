@@ -17,7 +17,7 @@ from typing import Iterator
 
 import regex
 
-from pipeline.document import Document, Table
+from pipeline.document import Document, Enclosing, Heading, Table
 from pipeline.lexicon import lexicon
 from pipeline.rows import DeadlineRow
 
@@ -217,6 +217,9 @@ W_TIME_HEADER = _words(_T["time_column_headers"])
 SKIP_KINDS = set(_T["skip_section_kinds"])
 W_TASK_SECTION = _words(_T["task_section_cues"])
 SKIP_STARTS = tuple(_T["skip_paragraph_starts"])
+W_NO_TASK_ITEM = regex.compile(rf"(?:{_alt(lexicon('sections')['no_task_heading_cues'])})(?![\p{{L}}\d])", _F)
+P_HEADING_ITEMS = regex.compile(r"\s*(?:[,;/]|(?<![\p{L}\d])và(?![\p{L}\d]))\s*", _F)
+HEADING_TITLE_CHARS = 60     # a title line naming topics, not a sentence
 APPENDIX_SUB = _words(_T["appendix_subtitle"])
 
 
@@ -777,6 +780,24 @@ def _skipped_section(doc: Document, a: int, seen: dict[int, bool]) -> bool:
     return skip
 
 
+def _names_criteria(h: Heading, seen: dict[int, bool]) -> bool:
+    """'III. ĐỐI TƯỢNG, NGUYÊN TẮC, HÌNH THỨC VÀ TIÊU CHUẨN KHEN THƯỞNG': a title line that names only who
+    is eligible, criteria, awards, aims: a time under it is a condition ('Thường xuyên chỉ đạo ...' an
+    award asks for), no bound. 'ĐỐI TƯỢNG VÀ THỜI GIAN THI ĐUA' names a time too. `seen`: each answer."""
+    names = seen.get(id(h))
+    if names is None:
+        title = h.title.strip(" *:")
+        items = [item for item in P_HEADING_ITEMS.split(title) if item]
+        names = seen[id(h)] = (h.is_title_line and len(title) < HEADING_TITLE_CHARS and bool(items)
+                               and all(W_NO_TASK_ITEM.match(item) for item in items))
+    return names
+
+
+def _under_criteria(headings: Enclosing, a: int, seen: dict[int, bool]) -> bool:
+    """The paragraph at a lies under a heading naming only criteria (`_names_criteria`)."""
+    return any(h.start < a and _names_criteria(h, seen) for h in headings.at(a))
+
+
 ASCII_SMALL = bytes(range(ord("a"), ord("z") + 1))
 
 
@@ -836,10 +857,11 @@ def find(doc: Document) -> list[Cand]:
     low = _casefolded(text)
     rows: list[Cand] = _tables(doc, this_year, issued, low)
     sections: dict[int, bool] = {}
+    headings, criteria = Enclosing(doc.headings), {}
     for a, b in doc.paragraphs:
         if a < body_start or a >= b or text[a] == "|" or text[a].isspace() and text[a:b].lstrip().startswith("|") \
                 or _skipped_section(doc, a, sections) or not _has_time_cue(text, a, b, low) \
-                or _skip_paragraph(doc, a, b, body_start):
+                or _skip_paragraph(doc, a, b, body_start) or _under_criteria(headings, a, criteria):
             continue       # table lines are read cell by cell above; no cue, no time expression
         rows.extend(_prose(doc, a, b, preamble=a < first_section, this_year=this_year, issued=issued, low=low))
     rows = sorted((c for c in rows if not _in_past(c, issued)), key=lambda c: c.start)

@@ -359,6 +359,19 @@ def test_ongoing_in_quan_diem_is_not_a_deadline(tmp_path):
     assert rows_of(tmp_path, body, section="I. QUAN ĐIỂM CHỈ ĐẠO") == []
 
 
+def test_times_in_award_criteria_are_conditions_not_deadlines(tmp_path):
+    body = ("3. Tiêu chuẩn khen thưởng\n\na) Đối với tập thể:\n\n+ Thường xuyên chỉ đạo, theo dõi, đôn đốc, hướng "
+            "dẫn các đơn vị cấp dưới thực hiện tốt công tác bầu cử.\n\n+ Chấp hành chế độ báo cáo hằng tháng đầy đủ.")
+    assert rows_of(tmp_path, body, section="III. ĐỐI TƯỢNG, NGUYÊN TẮC, HÌNH THỨC VÀ TIÊU CHUẨN KHEN THƯỞNG") == []
+
+
+def test_a_heading_naming_a_time_beside_criteria_is_read(tmp_path):
+    body = ("1. Đối tượng thi đua\n\nCác sở, ban, ngành, Ủy ban nhân dân các xã.\n\n2. Thời gian thi đua: "
+            "từ ngày 20 tháng 11 năm 2025 đến ngày 03 tháng 12 năm 2025.")
+    assert keys(rows_of(tmp_path, body, section="II. ĐỐI TƯỢNG VÀ THỜI GIAN THI ĐUA")) == \
+        [("range", "2025-11-20", "2025-12-03", None)]
+
+
 def test_issue_date_and_header_are_not_deadlines(tmp_path):
     rows = rows_of(tmp_path, "Sở Tài chính hoàn thành trước ngày 30/9/2022.")
     assert keys(rows) == [("date", None, "2022-09-30", None)]     # not 2022-08-10, not the title's 2022
