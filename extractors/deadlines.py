@@ -85,6 +85,8 @@ P_RELATIVE = regex.compile(
     r"(?:(?:kể\s+)?từ\s+(?:ngày\s+(?:ký|ban\s+hành)[^.;:,()\n|]{0,40}?|nay)\s+)?"
     r"(?:ngay\s+)?(?:sau|trước|đến|cho\s+đến)\s+khi\s+[^.;:,()\n|]{3,90}?(?=\s*(?:[.;:,()\n|]|$|\s(?:thì|để|phải)\s))"
     rf"|\bkhi\s+(?:[^.;:,()\n|]{{0,60}}?\s)?(?:{_alt(_T['relative_event_verbs'])})\b"
+    # "báo cáo ... khi tổng kết Đợt thi đua": a review of the plan is an event that bounds a task
+    rf"|\bkhi\s+(?:{_alt(_T['review_events'])})(?![\p{{L}}\d])[^.;:,()\n|]{{0,70}}?(?=\s*(?:[.;:,()\n|]|$))"
     r"|trong\s+(?:vòng\s+|thời\s+hạn\s+|thời\s+gian\s+)?\d+\s+(?:ngày|tháng|giờ|tuần)(?:\s+(?:đầu|làm\s+việc))?"
     r"\s+(?:kể\s+từ|sau)\s+(?:ngày|khi)\s+[^.;:,()\n|]{1,70}?(?=\s*(?:[.;:,()\n|]|$))"
     r"|chậm\s+nhất\s+(?:là\s+)?\d+\s+(?:ngày|tháng|giờ)(?:\s+làm\s+việc)?\s+(?:sau|trước|kể\s+từ)\s+(?:ngày|khi)?\s*[^.;:,()\n|]{1,70}?(?=\s*(?:[.;:,()\n|]|$))",

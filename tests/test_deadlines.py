@@ -283,6 +283,9 @@ def test_two_expressions_in_one_phrase_are_two_rows(tmp_path):
      "sau khi Nghị định hướng dẫn được ban hành"),
     ("Triển khai thực hiện các chính sách hỗ trợ khi được ban hành.", "khi được ban hành"),
     ("Sở Công Thương triển khai trong vòng 30 ngày kể từ ngày ký.", "trong vòng 30 ngày kể từ ngày ký"),
+    ("- Báo cáo Ủy ban nhân dân tỉnh về kết quả Đợt thi đua (qua Sở Nội vụ) khi tổng kết Đợt thi đua.",
+     "khi tổng kết Đợt thi đua"),
+    ("Các xã gửi báo cáo kết quả khi sơ kết 3 năm thực hiện Kế hoạch.", "khi sơ kết 3 năm thực hiện Kế hoạch"),
 ])
 def test_relative(tmp_path, text, quote):
     assert rows_of(tmp_path, text) == [("relative", None, None, None, quote)]
@@ -339,6 +342,7 @@ def test_an_event_opening_a_task_clause_bounds_it(tmp_path):
     "Đề xuất sửa đổi Luật Hợp tác xã năm 2012.",
     "Xử lý kịp thời, sớm các khó khăn vướng mắc.",
     "Tỷ lệ 2/3 và 1/2 số hộ được hỗ trợ.",
+    "Khi vận chuyển nhu yếu phẩm, bảo đảm an toàn cho lực lượng cứu hộ.",     # "khi" of a condition
 ])
 def test_no_deadline(tmp_path, text):
     assert rows_of(tmp_path, text) == []
