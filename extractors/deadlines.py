@@ -405,13 +405,14 @@ FOLDED = {p: regex.compile(p.pattern, p.flags & ~regex.I)
 FOLDED[P_QY] = P_QY     # its quarter numbers are capitals ("IV"): read case-insensitively in either text
 
 
+DATED_CORES = ("dmy", "my", "qy", "hy", "year")      # the expressions that denote one period
 P_RANGE_JOIN = regex.compile(r"^\s*(?:[-–—]|đến(?:\s+hết)?|tới)\s*$", _F)
 P_FROM_BEFORE = regex.compile(r"(?<![\p{L}\d])từ\s+$", _F)
 
 
 def _combine(text: str, cands: list[Cand]) -> list[Cand]:
     """'từ A đến B' and 'A - B' of dated expressions are one range; 'từ A đến khi ...' is open."""
-    dated = _select([c for c in cands if c.core in ("dmy", "my", "qy", "hy", "year")])
+    dated = _select([c for c in cands if c.core in DATED_CORES])
     extra = []
     for a, b in zip(dated, dated[1:]):
         if a.end <= b.start and P_RANGE_JOIN.match(text[a.end:b.start]) and a.p_start and b.p_end and a.p_start < b.p_end:
@@ -435,15 +436,23 @@ def _select(cands: list[Cand]) -> list[Cand]:
 P_UNTIL = regex.compile(r"\s*(?:cho\s+)?đến\s+khi\b", _F)
 
 
-P_FROM_ISSUE = regex.compile(r"(?:kể\s+)?từ\s+(?:ngày\s+(?:ký|ban\s+hành)|nay)(?![\p{L}\d])", _F)
+FROM_ISSUE = r"(?:kể\s+)?từ\s+(?:ngày\s+(?:ký|ban\s+hành)|nay)"
+P_FROM_ISSUE = regex.compile(rf"{FROM_ISSUE}(?![\p{{L}}\d])", _F)
+# "từ nay đến hết năm 2025", "từ ngày ban hành Kế hoạch đến ngày 30/6/2026": the words before the period's end
+P_FROM_ISSUE_TO = regex.compile(rf"(?<![\p{{L}}\d]){FROM_ISSUE}(?:\s+[^.;:,()\n|]{{1,40}}?)?\s+(?:đến|tới)(?:\s+(?:hết|cuối))?\s+$", _F)
+FROM_ISSUE_CHARS = 80      # how far before the end "từ ngày ban hành Kế hoạch đến" is looked for
 P_UNTIL_IN = regex.compile(r"(?<![\p{L}\d])(?:cho\s+)?đến\s+khi\b", _F)
 
 
 def _until(text: str, cands: list[Cand], issued: str | None = None) -> list[Cand]:
     """'Từ tháng 10/2025 đến khi tổ chức thành công Đại hội' is one range, open at its end; so is
-    'từ ngày ban hành Kế hoạch đến khi ...', which starts on the issue date."""
+    'từ ngày ban hành Kế hoạch đến khi ...', which starts on the issue date. 'Từ nay đến hết năm 2025'
+    is a range from the issue date (FORMAT: from-to period), like it."""
     out: list[Cand] = []
     for c in cands:
+        if issued and c.core in DATED_CORES and c.p_end and issued <= c.p_end \
+                and (m := P_FROM_ISSUE_TO.search(text, max(0, c.start - FROM_ISSUE_CHARS), c.start)):
+            c.start, c.kind, c.p_start, c.core = m.start(), "range", issued, "from_issue"
         prev = out[-1] if out else None
         if (prev and prev.kind == "range" and prev.p_end is None and c.kind == "relative"
                 and not text[prev.end:c.start].strip() and P_UNTIL.match(text, c.start)):
@@ -537,7 +546,8 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
     if _citation(before):
         return False
     clock = P_CLOCK.search(before)
-    bound = bool(W_BOUND.search(before[:clock.start()] if clock else before)) or (c.core == "year" and _review_year(clause, before))
+    bound = bool(W_BOUND.search(before[:clock.start()] if clock else before)) or (c.core == "year" and _review_year(clause, before)) \
+        or c.core == "from_issue"      # "từ nay đến hết ...": a period stated as when the work is done
     if preamble and c.kind in ("date", "range") and not bound:
         return False      # the preamble's dates are those of the reports and decisions it cites
     if c.kind in ("year", "range", "ongoing") and _is_target_sentence(_sentence(text, lo, hi, c.start)):

@@ -104,6 +104,16 @@ def test_ranges(tmp_path, text, start, end):
     assert keys(rows_of(tmp_path, text)) == [("range", start, end, None)]
 
 
+@pytest.mark.parametrize("body, end, quote", [
+    ("3. Thời gian thực hiện:\n\nTừ nay đến hết năm 2023.", "2023-12-31", "Từ nay đến hết năm 2023"),
+    ("Các sở triển khai từ ngày ban hành Kế hoạch đến ngày 30/6/2023.", "2023-06-30",
+     "từ ngày ban hành Kế hoạch đến ngày 30/6/2023"),
+])
+def test_from_now_to_an_end_is_a_range_from_the_issue_date(tmp_path, body, end, quote):
+    """'từ nay' is the day the plan is issued (HEADER: ngày 10 tháng 8 năm 2022), like 'từ nay đến khi ...'."""
+    assert rows_of(tmp_path, body) == [("range", "2022-08-10", end, None, quote)]
+
+
 def test_a_period_is_one_range_not_two_dates(tmp_path):
     rows = rows_of(tmp_path, "Thời gian thực hiện: 2023 - 2025.")
     assert len(rows) == 1 and rows[0][4] == "2023 - 2025"
@@ -401,14 +411,15 @@ def test_time_column_cells(tmp_path):
 
 def test_time_column_cell_forms(tmp_path):
     cells = ["Năm 2026 và các năm tiếp theo", "2026", "Từ 2026", "2025 - 2027", "Nhiệm vụ thường xuyên",
-             "Hàng năm", "Thường xuyên, hằng năm", "Trước ngày 30/11/2025", "Quý IV/2025- Quý II/2026"]
+             "Hàng năm", "Thường xuyên, hằng năm", "Trước ngày 30/11/2025", "Quý IV/2025- Quý II/2026",
+             "Từ nay đến hết năm 2025"]
     body = "| TT | Nhiệm vụ | Chủ trì | Thời gian |\n" + "".join(
         f"| {i} | Nhiệm vụ {i} | Sở Nội vụ | {c} |\n" for i, c in enumerate(cells, 1))
     assert keys(rows_of(tmp_path, body, section="PHỤ LỤC")) == [
         ("ongoing", "2026-01-01", None, None), ("year", None, "2026-12-31", None), ("range", "2026-01-01", None, None),
         ("range", "2025-01-01", "2027-12-31", None), ("ongoing", None, None, None), ("recurring", None, None, "yearly"),
         ("ongoing", None, None, None), ("recurring", None, None, "yearly"), ("date", None, "2025-11-30", None),
-        ("range", "2025-10-01", "2026-06-30", None)]
+        ("range", "2025-10-01", "2026-06-30", None), ("range", "2022-08-10", "2025-12-31", None)]
 
 
 def test_time_cells_with_times_of_day_and_events(tmp_path):
