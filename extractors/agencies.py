@@ -115,6 +115,7 @@ class Mention:
     printed: str = ""
     family: str | None = None  # forms of one body printed differently share a family key
     levels: list[str] = field(default_factory=list)
+    prints: list[str] = field(default_factory=list)   # each name's own printed form, when it names several
 
 
 class _Compiled:
@@ -730,8 +731,9 @@ def _split_levels(chosen: list[Mention], text: str) -> None:
             names.append(m.names[0][:stem.start()] + " cấp " + x.group(1))
             lvls.append(levels.get(x.group(1), m.level))
             end = x.end()
-        if len(names) > 1:
+        if len(names) > 1:    # the level words after the first print no name of their own
             m.end, m.names, m.levels, m.level = end, names, lvls, lvls[0]
+            m.prints = [m.printed] + [""] * (len(names) - 1)
 
 
 @lru_cache(maxsize=4096)
@@ -793,7 +795,7 @@ def record_use(doc: Document, mention: Mention, index: int) -> str:
     key = fold(name)
     entry = use.setdefault(key, {"name": name, "level": level, "aliases": [], "spans": set(), "family": mention.family,
                                  "kind": mention.kind})
-    printed = _clean_printed(mention.printed)
+    printed = _clean_printed(mention.prints[index] if mention.prints else mention.printed)
     if printed and printed != entry["name"] and printed not in entry["aliases"]:
         entry["aliases"].append(printed)
     entry["spans"].add((mention.start, mention.end))

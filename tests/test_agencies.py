@@ -180,6 +180,9 @@ def test_one_body_named_for_two_levels_is_two_rows(tmp_path):
     got = {r["name"]: r["level"] for r in doc.rows["agencies"]}
     assert got["Ban Chỉ huy Phòng thủ dân sự cấp tỉnh"] == "tinh"
     assert got["Ban Chỉ huy Phòng thủ dân sự cấp xã"] == "xa"
+    # the name printed for the first level is no alias of the second
+    aliases = {r["name"]: r["aliases"] for r in doc.rows["agencies"]}
+    assert list(aliases["Ban Chỉ huy Phòng thủ dân sự cấp xã"]) == []
     assert got["Bộ Chỉ huy Quân sự tỉnh"] == "tinh" and got["Ủy ban nhân dân cấp xã"] == "xa"
     # the office printed short in one cell is the one named in full in another
     assert "Văn phòng Ban Chỉ huy Phòng thủ dân sự tỉnh" in got and "Văn phòng Ban Chỉ huy" not in got
