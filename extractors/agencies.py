@@ -429,6 +429,12 @@ def _clean_printed(s: str) -> str:
     return one_space(s).strip(" ,;:.-–")
 
 
+def _printed_name(s: str) -> str:
+    """A group's name as printed, without its determiner, capitalized ('các doanh nghiệp' -> 'Doanh nghiệp')."""
+    n = _clean_printed(_DETERMINER.sub("", s))
+    return n[:1].upper() + n[1:]
+
+
 def _and_follows(word, i: int) -> bool:
     """'và' comes within the next few words (`word(k)`: the k-th), before any other comma."""
     for k in range(i, i + 4):
@@ -606,8 +612,7 @@ def find_mentions(doc: Document) -> list[Mention]:
                 elif n == "{local_dept}":
                     n = local_committee(doc, "local_dept_by_date")
                 elif n == "{printed}":
-                    n = _clean_printed(_DETERMINER.sub("", doc.text[m.start():m.end()]))
-                    n = n[:1].upper() + n[1:]
+                    n = _printed_name(doc.text[m.start():m.end()])
                 names.append(n)
             levels = [issuer_level if own_district else g.get("level") or _group_level(n, issuer_level) for n in names]
             add(2, Mention(m.start(), m.end(), names, levels[0], "group", doc.text[m.start():m.end()], levels=levels))
@@ -667,9 +672,8 @@ def find_mentions(doc: Document) -> list[Mention]:
     # businesses: read only as the addressee of a task item (checked by the assignments)
     for g, rx in c.subject_groups:
         for m in scan(rx, text, low, g["cues"], wins, g.get("starts")):
-            n = _clean_printed(_DETERMINER.sub("", doc.text[m.start():m.end()]))
-            add(0, Mention(m.start(), m.end(), [n[:1].upper() + n[1:]], g.get("level", "other"), "business",
-                           doc.text[m.start():m.end()]))
+            add(0, Mention(m.start(), m.end(), [_printed_name(doc.text[m.start():m.end()])], g.get("level", "other"),
+                           "business", doc.text[m.start():m.end()]))
     # vague partners ("các cơ quan, đơn vị liên quan"): not bodies, but they continue a list
     for m in scan(c.vague_re, text, low, c.vague_cues, wins, c.starts.get("vague")):
         if m.group().strip():
@@ -769,13 +773,16 @@ def table_mentions(doc: Document, start: int, end: int) -> list[Mention]:
             a, b = m.start(), m.end()
             if any(a < x.end and x.start < b for x in base + extra) or any(x <= a < y for x, y in parens):
                 continue
-            names = []
+            names, prints = [], []
             for n in g["names"]:
-                if n == "{printed}":
-                    n = _clean_printed(_DETERMINER.sub("", doc.text[a:b]))
-                    n = n[:1].upper() + n[1:]
-                names.append(n)
-            extra.append(Mention(a, b, names, g.get("level", "other"), "group", doc.text[a:b], levels=[g.get("level", "other")] * len(names)))
+                if n == "{items}":      # "Viện, Trường": a list of kinds of bodies, one row each
+                    prints.extend(doc.text[x:y] for x, y in m.spans("item"))
+                    names.extend(map(_printed_name, prints[len(names):]))
+                else:
+                    names.append(_printed_name(doc.text[a:b]) if n == "{printed}" else n)
+                    prints.append(doc.text[a:b])
+            extra.append(Mention(a, b, names, g.get("level", "other"), "group", doc.text[a:b],
+                                 levels=[g.get("level", "other")] * len(names), prints=prints))
     return sorted(base + extra, key=lambda m: m.start)
 
 

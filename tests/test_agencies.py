@@ -159,8 +159,22 @@ def test_institutes_and_schools_in_a_partner_column(tmp_path):
             "Sở Khoa học và Công nghệ | Viện, Trường; Sở, ban, ngành có liên quan | 2026 |")
     doc = plan(tmp_path, body, date=(5, 9, 2025))
     got = {(r["agency"], r["role"]) for r in doc.rows["assignments"]}
-    assert {("Sở Khoa học và Công nghệ", "chu_tri"), ("Viện, Trường", "phoi_hop"),
+    # two kinds of bodies joined by a comma: one row each, no alias of the whole list
+    assert {("Sở Khoa học và Công nghệ", "chu_tri"), ("Viện", "phoi_hop"), ("Trường", "phoi_hop"),
             ("Sở, ban, ngành cấp tỉnh", "phoi_hop")} <= got
+    agencies = {r["name"]: (r["level"], list(r["aliases"])) for r in doc.rows["agencies"]}
+    assert agencies["Viện"] == agencies["Trường"] == ("other", []) and "Viện, Trường" not in agencies
+
+
+def test_businesses_named_by_their_part_in_a_lead_column(tmp_path):
+    body = ("| TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |\n"
+            "| 5 | Bảo đảm kinh phí thực hiện các nhiệm vụ, giải pháp của kế hoạch do doanh nghiệp triển khai | "
+            "Doanh nghiệp, nhà cung cấp dịch vụ IoT, nhà đầu tư | Sở Khoa học và Công nghệ | Thường xuyên |")
+    doc = plan(tmp_path, body, date=(5, 9, 2025))
+    got = {(r["agency"], r["role"]) for r in doc.rows["assignments"]}
+    assert {("Doanh nghiệp", "chu_tri"), ("Nhà cung cấp dịch vụ", "chu_tri"), ("Nhà đầu tư", "chu_tri"),
+            ("Sở Khoa học và Công nghệ", "phoi_hop")} <= got
+    assert {r["name"]: r["level"] for r in doc.rows["agencies"]}["Nhà đầu tư"] == "other"
 
 
 def test_portal_with_a_missing_tone_on_the_level_word(tmp_path):
