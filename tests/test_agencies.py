@@ -177,6 +177,13 @@ def test_businesses_named_by_their_part_in_a_lead_column(tmp_path):
     assert {r["name"]: r["level"] for r in doc.rows["agencies"]}["Nhà đầu tư"] == "other"
 
 
+def test_a_body_at_every_level_keeps_cac_cap(tmp_path):
+    """Like the canonical 'Cấp ủy đảng các cấp': 'các cấp' stays in the name, the level is the plan's."""
+    doc = plan(tmp_path, "- Hội đồng Thi đua - Khen thưởng các cấp phân công rõ trách nhiệm các thành viên trong "
+                         "quá trình chỉ đạo, hướng dẫn, giám sát việc triển khai thực hiện.", date=(5, 9, 2025))
+    assert {r["name"]: r["level"] for r in doc.rows["agencies"]} == {"Hội đồng Thi đua - Khen thưởng các cấp": "tinh"}
+
+
 def test_portal_with_a_missing_tone_on_the_level_word(tmp_path):
     doc = plan(tmp_path, "9. Báo và Phát thanh - Truyền hình tỉnh, Cổng Thông tin điện tử tính và hệ thống truyền "
                          "thanh cơ sở:\nTheo chức năng, nhiệm vụ đẩy mạnh tuyên truyền.", date=(5, 9, 2025))
