@@ -116,6 +116,7 @@ class Mention:
     printed: str = ""
     family: str | None = None  # forms of one body printed differently share a family key
     levels: list[str] = field(default_factory=list)
+    prints: list[str] = field(default_factory=list)   # each name's own printed form, when it names several
 
 
 class _Compiled:
@@ -429,6 +430,12 @@ def _clean_printed(s: str) -> str:
     return one_space(s).strip(" ,;:.-–")
 
 
+def _printed_name(s: str) -> str:
+    """A group's name as printed, without its determiner, capitalized ('các doanh nghiệp' -> 'Doanh nghiệp')."""
+    n = _clean_printed(_DETERMINER.sub("", s))
+    return n[:1].upper() + n[1:]
+
+
 def _and_follows(word, i: int) -> bool:
     """'và' comes within the next few words (`word(k)`: the k-th), before any other comma."""
     for k in range(i, i + 4):
@@ -606,8 +613,7 @@ def find_mentions(doc: Document) -> list[Mention]:
                 elif n == "{local_dept}":
                     n = local_committee(doc, "local_dept_by_date")
                 elif n == "{printed}":
-                    n = _clean_printed(_DETERMINER.sub("", doc.text[m.start():m.end()]))
-                    n = n[:1].upper() + n[1:]
+                    n = _printed_name(doc.text[m.start():m.end()])
                 names.append(n)
             levels = [issuer_level if own_district else g.get("level") or _group_level(n, issuer_level) for n in names]
             add(2, Mention(m.start(), m.end(), names, levels[0], "group", doc.text[m.start():m.end()], levels=levels))
@@ -673,9 +679,8 @@ def find_mentions(doc: Document) -> list[Mention]:
     # businesses: read only as the addressee of a task item (checked by the assignments)
     for g, rx in c.subject_groups:
         for m in scan(rx, text, low, g["cues"], wins, g.get("starts")):
-            n = _clean_printed(_DETERMINER.sub("", doc.text[m.start():m.end()]))
-            add(0, Mention(m.start(), m.end(), [n[:1].upper() + n[1:]], g.get("level", "other"), "business",
-                           doc.text[m.start():m.end()]))
+            add(0, Mention(m.start(), m.end(), [_printed_name(doc.text[m.start():m.end()])], g.get("level", "other"),
+                           "business", doc.text[m.start():m.end()]))
     # vague partners ("các cơ quan, đơn vị liên quan"): not bodies, but they continue a list
     for m in scan(c.vague_re, text, low, c.vague_cues, wins, c.starts.get("vague")):
         if m.group().strip():
@@ -737,8 +742,9 @@ def _split_levels(chosen: list[Mention], text: str) -> None:
             names.append(m.names[0][:stem.start()] + " cấp " + x.group(1))
             lvls.append(levels.get(x.group(1), m.level))
             end = x.end()
-        if len(names) > 1:
+        if len(names) > 1:    # the level words after the first print no name of their own
             m.end, m.names, m.levels, m.level = end, names, lvls, lvls[0]
+            m.prints = [m.printed] + [""] * (len(names) - 1)
 
 
 @lru_cache(maxsize=4096)
@@ -774,13 +780,16 @@ def table_mentions(doc: Document, start: int, end: int) -> list[Mention]:
             a, b = m.start(), m.end()
             if any(a < x.end and x.start < b for x in base + extra) or any(x <= a < y for x, y in parens):
                 continue
-            names = []
+            names, prints = [], []
             for n in g["names"]:
-                if n == "{printed}":
-                    n = _clean_printed(_DETERMINER.sub("", doc.text[a:b]))
-                    n = n[:1].upper() + n[1:]
-                names.append(n)
-            extra.append(Mention(a, b, names, g.get("level", "other"), "group", doc.text[a:b], levels=[g.get("level", "other")] * len(names)))
+                if n == "{items}":      # "Viện, Trường": a list of kinds of bodies, one row each
+                    prints.extend(doc.text[x:y] for x, y in m.spans("item"))
+                    names.extend(map(_printed_name, prints[len(names):]))
+                else:
+                    names.append(_printed_name(doc.text[a:b]) if n == "{printed}" else n)
+                    prints.append(doc.text[a:b])
+            extra.append(Mention(a, b, names, g.get("level", "other"), "group", doc.text[a:b],
+                                 levels=[g.get("level", "other")] * len(names), prints=prints))
     return sorted(base + extra, key=lambda m: m.start)
 
 
@@ -800,7 +809,7 @@ def record_use(doc: Document, mention: Mention, index: int) -> str:
     key = fold(name)
     entry = use.setdefault(key, {"name": name, "level": level, "aliases": [], "spans": set(), "family": mention.family,
                                  "kind": mention.kind})
-    printed = _clean_printed(mention.printed)
+    printed = _clean_printed(mention.prints[index] if mention.prints else mention.printed)
     if printed and printed != entry["name"] and printed not in entry["aliases"]:
         entry["aliases"].append(printed)
     entry["spans"].add((mention.start, mention.end))

@@ -342,7 +342,7 @@ def _marker(line: str) -> int:
 
 
 _TASK_HEADING = regex.compile(r"(?:" + _alt(_data()["task_heading_cues"]) + r")", regex.I)
-_SKIP_HEADINGS = regex.compile(r"(?:" + _alt(_data()["skip_heading_cues"]) + r")", regex.I)
+_SKIP_HEADINGS = regex.compile(r"(?:" + _alt(lexicon("sections")["no_task_heading_cues"]) + r")", regex.I)
 
 
 class _Sweep:

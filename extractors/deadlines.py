@@ -17,7 +17,7 @@ from typing import Iterator
 
 import regex
 
-from pipeline.document import Document, Table
+from pipeline.document import Document, Enclosing, Heading, Table
 from pipeline.lexicon import lexicon
 from pipeline.rows import DeadlineRow
 
@@ -85,6 +85,8 @@ P_RELATIVE = regex.compile(
     r"(?:(?:kể\s+)?từ\s+(?:ngày\s+(?:ký|ban\s+hành)[^.;:,()\n|]{0,40}?|nay)\s+)?"
     r"(?:ngay\s+)?(?:sau|trước|đến|cho\s+đến)\s+khi\s+[^.;:,()\n|]{3,90}?(?=\s*(?:[.;:,()\n|]|$|\s(?:thì|để|phải)\s))"
     rf"|\bkhi\s+(?:[^.;:,()\n|]{{0,60}}?\s)?(?:{_alt(_T['relative_event_verbs'])})\b"
+    # "báo cáo ... khi tổng kết Đợt thi đua": a review of the plan is an event that bounds a task
+    rf"|\bkhi\s+(?:{_alt(_T['review_events'])})(?![\p{{L}}\d])[^.;:,()\n|]{{0,70}}?(?=\s*(?:[.;:,()\n|]|$))"
     r"|trong\s+(?:vòng\s+|thời\s+hạn\s+|thời\s+gian\s+)?\d+\s+(?:ngày|tháng|giờ|tuần)(?:\s+(?:đầu|làm\s+việc))?"
     r"\s+(?:kể\s+từ|sau)\s+(?:ngày|khi)\s+[^.;:,()\n|]{1,70}?(?=\s*(?:[.;:,()\n|]|$))"
     r"|chậm\s+nhất\s+(?:là\s+)?\d+\s+(?:ngày|tháng|giờ)(?:\s+làm\s+việc)?\s+(?:sau|trước|kể\s+từ)\s+(?:ngày|khi)?\s*[^.;:,()\n|]{1,70}?(?=\s*(?:[.;:,()\n|]|$))",
@@ -181,10 +183,11 @@ P_WEEKDAY_BEFORE = regex.compile(rf"(?<![\p{{L}}\d]){WEEKDAY}\s*,?\s*$", _F)    
 P_HARD_BREAK = regex.compile(r"[.;\n|]")
 P_BULLET = regex.compile(r"(?:^|[:;,(\-+*•–]|\b[a-zđ]\)|\b\d+(?:\.\d+)*\.)\s*$", regex.I)
 P_SENT_END = regex.compile(r"[.;!?](?:\s|$)")
+P_TASK_START = regex.compile(r"[.!?:](?:\s|$)")      # where a task opens: after a sentence or a label ("Sở Y tế:"), not a ';'
 # The last break before a position, searched backwards: the match that ends last, which is where a
 # forward scan's last match ends too (no match hides a later-ending one: tests guard it)
-P_CLAUSE_BREAK_LAST, P_HARD_BREAK_LAST, P_SENT_END_LAST = (
-    regex.compile(p.pattern, p.flags | regex.REVERSE) for p in (P_CLAUSE_BREAK, P_HARD_BREAK, P_SENT_END))
+P_CLAUSE_BREAK_LAST, P_HARD_BREAK_LAST, P_SENT_END_LAST, P_TASK_START_LAST = (
+    regex.compile(p.pattern, p.flags | regex.REVERSE) for p in (P_CLAUSE_BREAK, P_HARD_BREAK, P_SENT_END, P_TASK_START))
 P_WORD = regex.compile(r"[\p{L}\d]+")
 P_DIGIT = regex.compile(r"\d")
 P_CELL_FILLER = regex.compile(rf"^(?:[\s,;\-–—.()*/]|và|hoặc|từ|đến|hết|năm|kể|trong|{_alt(_T['ongoing_cell_prefixes'])})*$", _F)
@@ -210,11 +213,15 @@ P_OPEN_PAREN = regex.compile(r"\(\s*$")
 W_RECUR_NOUN = _words(_T["recurrence_modified_nouns"])
 # "... quản lý. Hằng năm báo cáo kết quả": a sentence that opens on the recurrence and goes on with a task
 P_SENT_OPEN = regex.compile(r"[.!?]\s*$")
+P_TASK_END = regex.compile(r"\s*(?:[.;](?:\s|$)|$)")                  # the recurrence ends its sentence
 W_TASK_AFTER = regex.compile(rf"^\s*,?\s*(?:{_alt(_T['recurring_verbs_before'] + _T['report_verbs'] + _T['task_verbs'])})(?![\p{{L}}\d])", _F)
 W_TIME_HEADER = _words(_T["time_column_headers"])
 SKIP_KINDS = set(_T["skip_section_kinds"])
 W_TASK_SECTION = _words(_T["task_section_cues"])
 SKIP_STARTS = tuple(_T["skip_paragraph_starts"])
+W_NO_TASK_ITEM = regex.compile(rf"(?:{_alt(lexicon('sections')['no_task_heading_cues'])})(?![\p{{L}}\d])", _F)
+P_HEADING_ITEMS = regex.compile(r"\s*(?:[,;/]|(?<![\p{L}\d])và(?![\p{L}\d]))\s*", _F)
+HEADING_TITLE_CHARS = 60     # a title line naming topics, not a sentence
 APPENDIX_SUB = _words(_T["appendix_subtitle"])
 
 
@@ -398,13 +405,14 @@ FOLDED = {p: regex.compile(p.pattern, p.flags & ~regex.I)
 FOLDED[P_QY] = P_QY     # its quarter numbers are capitals ("IV"): read case-insensitively in either text
 
 
+DATED_CORES = ("dmy", "my", "qy", "hy", "year")      # the expressions that denote one period
 P_RANGE_JOIN = regex.compile(r"^\s*(?:[-–—]|đến(?:\s+hết)?|tới)\s*$", _F)
 P_FROM_BEFORE = regex.compile(r"(?<![\p{L}\d])từ\s+$", _F)
 
 
 def _combine(text: str, cands: list[Cand]) -> list[Cand]:
     """'từ A đến B' and 'A - B' of dated expressions are one range; 'từ A đến khi ...' is open."""
-    dated = _select([c for c in cands if c.core in ("dmy", "my", "qy", "hy", "year")])
+    dated = _select([c for c in cands if c.core in DATED_CORES])
     extra = []
     for a, b in zip(dated, dated[1:]):
         if a.end <= b.start and P_RANGE_JOIN.match(text[a.end:b.start]) and a.p_start and b.p_end and a.p_start < b.p_end:
@@ -428,15 +436,23 @@ def _select(cands: list[Cand]) -> list[Cand]:
 P_UNTIL = regex.compile(r"\s*(?:cho\s+)?đến\s+khi\b", _F)
 
 
-P_FROM_ISSUE = regex.compile(r"(?:kể\s+)?từ\s+(?:ngày\s+(?:ký|ban\s+hành)|nay)(?![\p{L}\d])", _F)
+FROM_ISSUE = r"(?:kể\s+)?từ\s+(?:ngày\s+(?:ký|ban\s+hành)|nay)"
+P_FROM_ISSUE = regex.compile(rf"{FROM_ISSUE}(?![\p{{L}}\d])", _F)
+# "từ nay đến hết năm 2025", "từ ngày ban hành Kế hoạch đến ngày 30/6/2026": the words before the period's end
+P_FROM_ISSUE_TO = regex.compile(rf"(?<![\p{{L}}\d]){FROM_ISSUE}(?:\s+[^.;:,()\n|]{{1,40}}?)?\s+(?:đến|tới)(?:\s+(?:hết|cuối))?\s+$", _F)
+FROM_ISSUE_CHARS = 80      # how far before the end "từ ngày ban hành Kế hoạch đến" is looked for
 P_UNTIL_IN = regex.compile(r"(?<![\p{L}\d])(?:cho\s+)?đến\s+khi\b", _F)
 
 
 def _until(text: str, cands: list[Cand], issued: str | None = None) -> list[Cand]:
     """'Từ tháng 10/2025 đến khi tổ chức thành công Đại hội' is one range, open at its end; so is
-    'từ ngày ban hành Kế hoạch đến khi ...', which starts on the issue date."""
+    'từ ngày ban hành Kế hoạch đến khi ...', which starts on the issue date. 'Từ nay đến hết năm 2025'
+    is a range from the issue date (FORMAT: from-to period), like it."""
     out: list[Cand] = []
     for c in cands:
+        if issued and c.core in DATED_CORES and c.p_end and issued <= c.p_end \
+                and (m := P_FROM_ISSUE_TO.search(text, max(0, c.start - FROM_ISSUE_CHARS), c.start)):
+            c.start, c.kind, c.p_start, c.core = m.start(), "range", issued, "from_issue"
         prev = out[-1] if out else None
         if (prev and prev.kind == "range" and prev.p_end is None and c.kind == "relative"
                 and not text[prev.end:c.start].strip() and P_UNTIL.match(text, c.start)):
@@ -517,6 +533,8 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
             return True
         if P_SENT_OPEN.search(before) and W_TASK_AFTER.match(text[c.end:c.end + 40]):
             return True
+        if _ends_task(text, lo, hi, c, clause):
+            return True
         # "báo cáo tình hình hằng tuần": a reporting verb of the clause, no noun the recurrence describes
         # ("báo cáo ... hằng năm" is too often "the yearly report", a noun)
         verbs = list(W_REPORT_VERB.finditer(clause))
@@ -528,7 +546,8 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
     if _citation(before):
         return False
     clock = P_CLOCK.search(before)
-    bound = bool(W_BOUND.search(before[:clock.start()] if clock else before)) or (c.core == "year" and _review_year(clause, before))
+    bound = bool(W_BOUND.search(before[:clock.start()] if clock else before)) or (c.core == "year" and _review_year(clause, before)) \
+        or c.core == "from_issue"      # "từ nay đến hết ...": a period stated as when the work is done
     if preamble and c.kind in ("date", "range") and not bound:
         return False      # the preamble's dates are those of the reports and decisions it cites
     if c.kind in ("year", "range", "ongoing") and _is_target_sentence(_sentence(text, lo, hi, c.start)):
@@ -551,6 +570,18 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
     return True
 
 
+def _ends_task(text: str, lo: int, hi: int, c: Cand, clause: str) -> bool:
+    """'- Tổ chức tập huấn ...; hội thảo ... cho trẻ em hàng năm.': a recurrence that ends a sentence
+    opened by a task verb (after a body's label, too) says how often the task is done, unless a noun
+    of its clause takes it ('xây dựng kế hoạch hằng năm') or the sentence states a target (a rate)."""
+    if not P_TASK_END.match(text[c.end:min(hi, c.end + 4)]):
+        return False
+    start = P_TASK_START_LAST.search(text, max(lo, c.start - CONTEXT_CHARS), c.start)
+    opening = text[start.end() if start else max(lo, c.start - CONTEXT_CHARS):c.start]
+    return (bool(W_TASK_AFTER.match(opening[P_LABEL_OPEN.match(opening).end():])) and not W_RECUR_NOUN.search(clause)
+            and not _is_target_sentence(_sentence(text, lo, hi, c.start)))
+
+
 def _review_year(clause: str, before: str) -> bool:
     """'Báo cáo giữa kỳ thực hiện Kế hoạch (năm 2030)', 'sơ kết giữa kỳ năm 2028': the year a review or
     report is due, in brackets after it or right after it with no name between."""
@@ -561,7 +592,9 @@ def _review_year(clause: str, before: str) -> bool:
     return bool(reviews) and len(P_WORD.findall(clause[reviews[-1].end():])) <= 3
 
 
-P_LABEL = regex.compile(r"^\s*(?:[\dIVXivx]+(?:\.\d+)*[.)]|[a-zđ]\)|[-+*•])?\s*(?P<t>.*?)\s*[:.]?\s*$", regex.S)
+LABEL = r"(?:[\dIVXivx]+(?:\.\d+)*[.)]|[a-zđ]\)|[-+*•])"       # "2.", "b)", "-" before an item's text
+P_LABEL = regex.compile(rf"^\s*{LABEL}?\s*(?P<t>.*?)\s*[:.]?\s*$", regex.S)
+P_LABEL_OPEN = regex.compile(rf"\s*{LABEL}?\s*")
 
 
 def _is_label(paragraph: str, expression: str) -> bool:
@@ -759,6 +792,24 @@ def _skipped_section(doc: Document, a: int, seen: dict[int, bool]) -> bool:
     return skip
 
 
+def _names_criteria(h: Heading, seen: dict[int, bool]) -> bool:
+    """'III. ĐỐI TƯỢNG, NGUYÊN TẮC, HÌNH THỨC VÀ TIÊU CHUẨN KHEN THƯỞNG': a title line that names only who
+    is eligible, criteria, awards, aims: a time under it is a condition ('Thường xuyên chỉ đạo ...' an
+    award asks for), no bound. 'ĐỐI TƯỢNG VÀ THỜI GIAN THI ĐUA' names a time too. `seen`: each answer."""
+    names = seen.get(id(h))
+    if names is None:
+        title = h.title.strip(" *:")
+        items = [item for item in P_HEADING_ITEMS.split(title) if item]
+        names = seen[id(h)] = (h.is_title_line and len(title) < HEADING_TITLE_CHARS and bool(items)
+                               and all(W_NO_TASK_ITEM.match(item) for item in items))
+    return names
+
+
+def _under_criteria(headings: Enclosing, a: int, seen: dict[int, bool]) -> bool:
+    """The paragraph at a lies under a heading naming only criteria (`_names_criteria`)."""
+    return any(h.start < a and _names_criteria(h, seen) for h in headings.at(a))
+
+
 ASCII_SMALL = bytes(range(ord("a"), ord("z") + 1))
 
 
@@ -818,10 +869,11 @@ def find(doc: Document) -> list[Cand]:
     low = _casefolded(text)
     rows: list[Cand] = _tables(doc, this_year, issued, low)
     sections: dict[int, bool] = {}
+    headings, criteria = Enclosing(doc.headings), {}
     for a, b in doc.paragraphs:
         if a < body_start or a >= b or text[a] == "|" or text[a].isspace() and text[a:b].lstrip().startswith("|") \
                 or _skipped_section(doc, a, sections) or not _has_time_cue(text, a, b, low) \
-                or _skip_paragraph(doc, a, b, body_start):
+                or _skip_paragraph(doc, a, b, body_start) or _under_criteria(headings, a, criteria):
             continue       # table lines are read cell by cell above; no cue, no time expression
         rows.extend(_prose(doc, a, b, preamble=a < first_section, this_year=this_year, issued=issued, low=low))
     rows = sorted((c for c in rows if not _in_past(c, issued)), key=lambda c: c.start)

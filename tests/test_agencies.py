@@ -165,8 +165,29 @@ def test_institutes_and_schools_in_a_partner_column(tmp_path):
             "Sở Khoa học và Công nghệ | Viện, Trường; Sở, ban, ngành có liên quan | 2026 |")
     doc = plan(tmp_path, body, date=(5, 9, 2025))
     got = {(r["agency"], r["role"]) for r in doc.rows["assignments"]}
-    assert {("Sở Khoa học và Công nghệ", "chu_tri"), ("Viện, Trường", "phoi_hop"),
+    # two kinds of bodies joined by a comma: one row each, no alias of the whole list
+    assert {("Sở Khoa học và Công nghệ", "chu_tri"), ("Viện", "phoi_hop"), ("Trường", "phoi_hop"),
             ("Sở, ban, ngành cấp tỉnh", "phoi_hop")} <= got
+    agencies = {r["name"]: (r["level"], list(r["aliases"])) for r in doc.rows["agencies"]}
+    assert agencies["Viện"] == agencies["Trường"] == ("other", []) and "Viện, Trường" not in agencies
+
+
+def test_businesses_named_by_their_part_in_a_lead_column(tmp_path):
+    body = ("| TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |\n"
+            "| 5 | Bảo đảm kinh phí thực hiện các nhiệm vụ, giải pháp của kế hoạch do doanh nghiệp triển khai | "
+            "Doanh nghiệp, nhà cung cấp dịch vụ IoT, nhà đầu tư | Sở Khoa học và Công nghệ | Thường xuyên |")
+    doc = plan(tmp_path, body, date=(5, 9, 2025))
+    got = {(r["agency"], r["role"]) for r in doc.rows["assignments"]}
+    assert {("Doanh nghiệp", "chu_tri"), ("Nhà cung cấp dịch vụ", "chu_tri"), ("Nhà đầu tư", "chu_tri"),
+            ("Sở Khoa học và Công nghệ", "phoi_hop")} <= got
+    assert {r["name"]: r["level"] for r in doc.rows["agencies"]}["Nhà đầu tư"] == "other"
+
+
+def test_a_body_at_every_level_keeps_cac_cap(tmp_path):
+    """Like the canonical 'Cấp ủy đảng các cấp': 'các cấp' stays in the name, the level is the plan's."""
+    doc = plan(tmp_path, "- Hội đồng Thi đua - Khen thưởng các cấp phân công rõ trách nhiệm các thành viên trong "
+                         "quá trình chỉ đạo, hướng dẫn, giám sát việc triển khai thực hiện.", date=(5, 9, 2025))
+    assert {r["name"]: r["level"] for r in doc.rows["agencies"]} == {"Hội đồng Thi đua - Khen thưởng các cấp": "tinh"}
 
 
 def test_portal_with_a_missing_tone_on_the_level_word(tmp_path):
@@ -186,6 +207,9 @@ def test_one_body_named_for_two_levels_is_two_rows(tmp_path):
     got = {r["name"]: r["level"] for r in doc.rows["agencies"]}
     assert got["Ban Chỉ huy Phòng thủ dân sự cấp tỉnh"] == "tinh"
     assert got["Ban Chỉ huy Phòng thủ dân sự cấp xã"] == "xa"
+    # the name printed for the first level is no alias of the second
+    aliases = {r["name"]: r["aliases"] for r in doc.rows["agencies"]}
+    assert list(aliases["Ban Chỉ huy Phòng thủ dân sự cấp xã"]) == []
     assert got["Bộ Chỉ huy Quân sự tỉnh"] == "tinh" and got["Ủy ban nhân dân cấp xã"] == "xa"
     # the office printed short in one cell is the one named in full in another
     assert "Văn phòng Ban Chỉ huy Phòng thủ dân sự tỉnh" in got and "Văn phòng Ban Chỉ huy" not in got

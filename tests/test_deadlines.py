@@ -104,6 +104,16 @@ def test_ranges(tmp_path, text, start, end):
     assert keys(rows_of(tmp_path, text)) == [("range", start, end, None)]
 
 
+@pytest.mark.parametrize("body, end, quote", [
+    ("3. Thời gian thực hiện:\n\nTừ nay đến hết năm 2023.", "2023-12-31", "Từ nay đến hết năm 2023"),
+    ("Các sở triển khai từ ngày ban hành Kế hoạch đến ngày 30/6/2023.", "2023-06-30",
+     "từ ngày ban hành Kế hoạch đến ngày 30/6/2023"),
+])
+def test_from_now_to_an_end_is_a_range_from_the_issue_date(tmp_path, body, end, quote):
+    """'từ nay' is the day the plan is issued (HEADER: ngày 10 tháng 8 năm 2022), like 'từ nay đến khi ...'."""
+    assert rows_of(tmp_path, body) == [("range", "2022-08-10", end, None, quote)]
+
+
 def test_a_period_is_one_range_not_two_dates(tmp_path):
     rows = rows_of(tmp_path, "Thời gian thực hiện: 2023 - 2025.")
     assert len(rows) == 1 and rows[0][4] == "2023 - 2025"
@@ -200,6 +210,25 @@ def test_recurrence_that_opens_a_sentence_or_follows_a_report(tmp_path, text, re
 
 
 @pytest.mark.parametrize("text", [
+    "- Tổ chức tập huấn, bồi dưỡng chuyên môn, nghiệp vụ; hội thảo, tọa đàm về giáo dục, dinh dưỡng và bảo đảm "
+    "an toàn cho trẻ em hàng năm.",
+    "Sở Y tế: Báo cáo Ủy ban nhân dân tỉnh kết quả thực hiện hằng năm; đề xuất sửa đổi, bổ sung Kế hoạch.",
+])
+def test_recurrence_that_ends_a_task_sentence(tmp_path, text):
+    """The task opening the sentence is done every year (its ';' list included)."""
+    assert keys(rows_of(tmp_path, text)) == [("recurring", None, None, "yearly")]
+
+
+@pytest.mark.parametrize("text", [
+    "- Phấn đấu 100% giáo viên mầm non được bồi dưỡng chuyên môn, nghiệp vụ hàng năm.",   # a target's rate
+    "- Tổ chức rà soát, xây dựng kế hoạch hàng năm.",           # the yearly plan, a noun
+    "- Bố trí vốn đầu tư công hằng năm.",                       # no task verb opens it
+])
+def test_recurrence_that_ends_a_sentence_but_no_task(tmp_path, text):
+    assert rows_of(tmp_path, text) == []
+
+
+@pytest.mark.parametrize("text", [
     "Tỉnh đã đầu tư nhiều công trình. Hằng năm, tỉnh đón hơn 500 lượt khách.",
     "Người dân sử dụng dịch vụ thanh toán trong đời sống hàng ngày.",
     "Tổ chức chi trả trợ cấp xã hội cho đối tượng hàng tháng theo hợp đồng.",
@@ -264,6 +293,9 @@ def test_two_expressions_in_one_phrase_are_two_rows(tmp_path):
      "sau khi Nghị định hướng dẫn được ban hành"),
     ("Triển khai thực hiện các chính sách hỗ trợ khi được ban hành.", "khi được ban hành"),
     ("Sở Công Thương triển khai trong vòng 30 ngày kể từ ngày ký.", "trong vòng 30 ngày kể từ ngày ký"),
+    ("- Báo cáo Ủy ban nhân dân tỉnh về kết quả Đợt thi đua (qua Sở Nội vụ) khi tổng kết Đợt thi đua.",
+     "khi tổng kết Đợt thi đua"),
+    ("Các xã gửi báo cáo kết quả khi sơ kết 3 năm thực hiện Kế hoạch.", "khi sơ kết 3 năm thực hiện Kế hoạch"),
 ])
 def test_relative(tmp_path, text, quote):
     assert rows_of(tmp_path, text) == [("relative", None, None, None, quote)]
@@ -320,6 +352,7 @@ def test_an_event_opening_a_task_clause_bounds_it(tmp_path):
     "Đề xuất sửa đổi Luật Hợp tác xã năm 2012.",
     "Xử lý kịp thời, sớm các khó khăn vướng mắc.",
     "Tỷ lệ 2/3 và 1/2 số hộ được hỗ trợ.",
+    "Khi vận chuyển nhu yếu phẩm, bảo đảm an toàn cho lực lượng cứu hộ.",     # "khi" of a condition
 ])
 def test_no_deadline(tmp_path, text):
     assert rows_of(tmp_path, text) == []
@@ -338,6 +371,19 @@ def test_a_section_of_goals_and_tasks_is_read(tmp_path):
 def test_ongoing_in_quan_diem_is_not_a_deadline(tmp_path):
     body = "Phát triển kinh tế tập thể là nhiệm vụ thường xuyên của cả hệ thống chính trị; thường xuyên theo dõi."
     assert rows_of(tmp_path, body, section="I. QUAN ĐIỂM CHỈ ĐẠO") == []
+
+
+def test_times_in_award_criteria_are_conditions_not_deadlines(tmp_path):
+    body = ("3. Tiêu chuẩn khen thưởng\n\na) Đối với tập thể:\n\n+ Thường xuyên chỉ đạo, theo dõi, đôn đốc, hướng "
+            "dẫn các đơn vị cấp dưới thực hiện tốt công tác bầu cử.\n\n+ Chấp hành chế độ báo cáo hằng tháng đầy đủ.")
+    assert rows_of(tmp_path, body, section="III. ĐỐI TƯỢNG, NGUYÊN TẮC, HÌNH THỨC VÀ TIÊU CHUẨN KHEN THƯỞNG") == []
+
+
+def test_a_heading_naming_a_time_beside_criteria_is_read(tmp_path):
+    body = ("1. Đối tượng thi đua\n\nCác sở, ban, ngành, Ủy ban nhân dân các xã.\n\n2. Thời gian thi đua: "
+            "từ ngày 20 tháng 11 năm 2025 đến ngày 03 tháng 12 năm 2025.")
+    assert keys(rows_of(tmp_path, body, section="II. ĐỐI TƯỢNG VÀ THỜI GIAN THI ĐUA")) == \
+        [("range", "2025-11-20", "2025-12-03", None)]
 
 
 def test_issue_date_and_header_are_not_deadlines(tmp_path):
@@ -365,14 +411,15 @@ def test_time_column_cells(tmp_path):
 
 def test_time_column_cell_forms(tmp_path):
     cells = ["Năm 2026 và các năm tiếp theo", "2026", "Từ 2026", "2025 - 2027", "Nhiệm vụ thường xuyên",
-             "Hàng năm", "Thường xuyên, hằng năm", "Trước ngày 30/11/2025", "Quý IV/2025- Quý II/2026"]
+             "Hàng năm", "Thường xuyên, hằng năm", "Trước ngày 30/11/2025", "Quý IV/2025- Quý II/2026",
+             "Từ nay đến hết năm 2025"]
     body = "| TT | Nhiệm vụ | Chủ trì | Thời gian |\n" + "".join(
         f"| {i} | Nhiệm vụ {i} | Sở Nội vụ | {c} |\n" for i, c in enumerate(cells, 1))
     assert keys(rows_of(tmp_path, body, section="PHỤ LỤC")) == [
         ("ongoing", "2026-01-01", None, None), ("year", None, "2026-12-31", None), ("range", "2026-01-01", None, None),
         ("range", "2025-01-01", "2027-12-31", None), ("ongoing", None, None, None), ("recurring", None, None, "yearly"),
         ("ongoing", None, None, None), ("recurring", None, None, "yearly"), ("date", None, "2025-11-30", None),
-        ("range", "2025-10-01", "2026-06-30", None)]
+        ("range", "2025-10-01", "2026-06-30", None), ("range", "2022-08-10", "2025-12-31", None)]
 
 
 def test_time_cells_with_times_of_day_and_events(tmp_path):
@@ -679,7 +726,7 @@ def test_last_break_searched_backwards_is_where_a_forward_scan_ends():
     import extractors.deadlines as d
 
     pairs = [(d.P_CLAUSE_BREAK, d.P_CLAUSE_BREAK_LAST), (d.P_HARD_BREAK, d.P_HARD_BREAK_LAST),
-             (d.P_SENT_END, d.P_SENT_END_LAST)]
+             (d.P_SENT_END, d.P_SENT_END_LAST), (d.P_TASK_START, d.P_TASK_START_LAST)]
 
     def same(text, lo, hi):
         for forward, backward in pairs:
