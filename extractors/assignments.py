@@ -63,6 +63,8 @@ _BETWEEN = regex.compile(rf"(?<!\p{{L}})(?:{_alt(_CUES['joint']['verbs'])})(?:\s
 _PAST = regex.compile(rf"\s*(?:cũng\s+)?(?:{_alt(_CUES['past'])})(?!\p{{L}})", regex.I)
 _BRACKET_ROLE = regex.compile(r"\s*\((?:cơ quan\s+|đơn vị\s+)?(chủ trì|phối hợp)\)", regex.I)
 _DIRECTIVE = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["directive"]) + r")(?!\p{L})", regex.I)
+_FRONTED = regex.compile(r"\s*(?:" + _alt(_CUES["fronted"]) + r")(?!\p{L})", regex.I)
+FRONTED_SPAN = 250       # a fronted clause ends within this many characters
 _LABEL_LEAD = regex.compile(r"\s*(?:" + _alt(_CUES["label_lead"]) + r")\s*:", regex.I)
 _LABEL_COORD = regex.compile(r"\s*(?:" + _alt(_CUES["label_coordinate"]) + r")\s*:", regex.I)
 _LABEL_DOERS = regex.compile(r"\s*(?:" + _alt(_CUES["label_doers"]) + r")\s*:", regex.I)
@@ -72,6 +74,7 @@ _LEADIN_WORDS = ("Kính gửi", "Nơi nhận")
 _SKIP_LEADIN = regex.compile(r"\s*(?:" + "|".join(_LEADIN_WORDS) + r")\b", regex.I)
 _LEADIN_FIRST = {w[0].lower() for w in _LEADIN_WORDS}   # a line it matches starts so, lower-cased
 _SKIP_START = tuple(_data()["skip_paragraph_starts"])
+_PREAMBLE_START = tuple(_data()["preamble_starts"])
 _PURPOSE = regex.compile(r"(?:" + _alt(_data()["purpose_cues"]) + r")", regex.I)
 _STEER = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["steer"]) + r")(?!\p{L})", regex.I)
 _STEER_OBJECT = regex.compile(rf"[\s,]*(?:(?:{_alt(_CUES['adverbs'])})\s+)*(?:(?:{_alt(_CUES['steer_objects'])})(?!\p{{L}})|(?-i:\p{{Lu}}))",
@@ -291,6 +294,9 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
                                                 and _COORD.search(text, pos, d.start())):
             run = _run(text, ms, d.end(), limit)
             named = _named(run) if run else []
+    if not named and _FRONTED.match(text, pos, b):
+        run = _after_fronted(text, ms, pos, b, limit)
+        named = _named(run) if run else []
     if named and _PAST.match(text, run[-1].end, b):
         return p   # "Sở Y tế đã phối hợp ...": a result, not a task
     if named:
@@ -320,6 +326,20 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
                 lead_at = _lead_at(text, lc, p.task_start, b)
             p.partners.append((c.start(), run, lead_at is not None and lead_at < c.start()))
     return p
+
+
+def _after_fronted(text: str, ms: _Mentions, pos: int, b: int, limit: int) -> list[Mention]:
+    """The bodies that follow a fronted clause ("Căn cứ nội dung Kế hoạch, các sở, ban, ngành ...
+    xây dựng"): the first list of bodies opening right after one of its commas and followed by a
+    task. Bodies cited inside the clause ("Căn cứ hướng dẫn của Sở Y tế") open after no comma."""
+    end = min(b, pos + FRONTED_SPAN)
+    comma = text.find(",", pos, end)
+    while comma >= 0:
+        run = _run(text, ms, comma + 1, limit)
+        if run and _named(run) and _words_over(text, run[-1].end, b, 1):
+            return run
+        comma = text.find(",", comma + 1, end)
+    return []
 
 
 def _lead_at(text: str, lc: tuple, a: int, b: int) -> int | None:
@@ -552,6 +572,8 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             if k == len(mentions.starts) or mentions.starts[k] >= b:
                 continue   # no body named here and no enclosing item whose bodies act: nothing to read
         if stripped.startswith(_SKIP_START) or not _allowed(doc, a, st):
+            continue
+        if stripped.startswith(_PREAMBLE_START) and st.section_kind(doc, a) is None:
             continue
         if _all_caps(line):
             continue

@@ -289,6 +289,36 @@ def test_principles_under_a_lettered_heading(tmp_path):
     assert roles(doc) == {("Sở Nội vụ", "chu_tri")}
 
 
+# --- a clause put before the subject --------------------------------------------------------------
+@pytest.mark.parametrize("body, expected", [
+    # Đắk Lắk 2025: "Căn cứ ..., <bodies> <task>"
+    ("3. Căn cứ nội dung Kế hoạch và tình hình thực tiễn, các sở, ban, ngành, tổ chức chính trị - xã hội, Ủy ban "
+     "nhân dân các xã, phường xây dựng Kế hoạch triển khai thi hành Nghị định trong phạm vi, lĩnh vực, địa bàn quản lý.",
+     {("Sở, ban, ngành cấp tỉnh", "thuc_hien"), ("Tổ chức chính trị - xã hội", "thuc_hien"),
+      ("Ủy ban nhân dân cấp xã", "thuc_hien")}),
+    # Cần Thơ 2025: after a label ending in ':'
+    ("c) Thực hiện chi trả cho người hưởng trợ cấp xã hội: Sau khi thực hiện mở tài khoản, Ủy ban nhân dân xã, "
+     "phường phối hợp với các tổ chức chi trả dịch vụ thực hiện ký kết hợp đồng trách nhiệm chi trả.",
+     {("Ủy ban nhân dân cấp xã", "chu_tri")}),
+    ("a) Căn cứ vào kết quả kiểm tra và thực hiện phong trào thi đua ở địa phương, Ủy ban nhân dân cấp xã quyết định "
+     "khen thưởng cho tập thể và cá nhân có thành tích thi đua.", {("Ủy ban nhân dân cấp xã", "chu_tri")}),
+    # the body cited inside the fronted clause is not a doer
+    ("2. Trên cơ sở đề xuất của Ban Quản lý các khu công nghệ cao và khu công nghiệp, Sở Tài chính tổng hợp, tham "
+     "mưu bố trí kinh phí thực hiện Kế hoạch.", {("Sở Tài chính", "chu_tri")}),
+])
+def test_subject_after_a_fronted_clause(tmp_path, body, expected):
+    assert roles(plan(tmp_path, body, date=(5, 11, 2025))) == expected
+
+
+def test_basis_paragraph_in_preamble_and_in_a_task_section(tmp_path):
+    # the preamble's legal basis tasks no one; in a task section "Căn cứ ..., <bodies> <task>" does
+    preamble = ("Căn cứ Quyết định số 2140/QĐ-UBND ngày 31 tháng 10 năm 2025 của Ủy ban nhân dân tỉnh, Sở Y tế ban "
+                "hành Kế hoạch triển khai như sau:\nIII. TỔ CHỨC THỰC HIỆN")
+    doc = plan(tmp_path, "Căn cứ nội dung Kế hoạch này, các sở, ban, ngành, Ủy ban nhân dân các xã, phường xây dựng "
+                         "kế hoạch triển khai thực hiện.", section=preamble, date=(5, 11, 2025))
+    assert roles(doc) == {("Sở, ban, ngành cấp tỉnh", "thuc_hien"), ("Ủy ban nhân dân cấp xã", "thuc_hien")}
+
+
 # --- who coordinates when a body steers others, or only assists ---------------------------------
 def test_steered_bodies_coordinate_not_the_steering_one(tmp_path):
     # Cần Thơ 2025 style: the State Bank directs the commercial banks, which coordinate with Sở Y tế
