@@ -362,6 +362,7 @@ def _marker(line: str) -> int:
 
 
 _TASK_HEADING = regex.compile(r"(?:" + _alt(_data()["task_heading_cues"]) + r")", regex.I)
+_CLOSING = regex.compile(r"\s*(?:" + _alt(_data()["closing_starts"]) + r")(?!\p{L})", regex.I)
 _SKIP_HEADINGS = regex.compile(r"(?:" + _alt(_data()["skip_heading_cues"]) + r")", regex.I)
 
 
@@ -390,6 +391,12 @@ class _Structure:
         self.sections = _Sweep(doc.sections, starts)
         self.skip_heading: dict[int, bool] = {}   # id(heading) -> it lists no tasks (see _allowed)
         self.kinds: dict[int, str | None] = {}    # id(section) -> its kind (see section_kind)
+        self.closings: list[int] = []             # starts of closing paragraphs (see _closing_paragraphs)
+
+    def block_end(self, h: Heading) -> int:
+        """End of a heading's block, before a closing paragraph it would otherwise swallow."""
+        k = bisect.bisect_right(self.closings, h.start)
+        return min(h.end, self.closings[k]) if k < len(self.closings) else h.end
 
     def enclosing(self, doc: Document, pos: int) -> list[Heading]:
         got = self.headings.get(pos)
@@ -427,6 +434,48 @@ def _allowed(doc: Document, a: int, st: _Structure) -> bool:
             if skip:
                 return False
     return True
+
+
+def _closing_paragraphs(doc: Document, text: str, ms: _Mentions) -> list[int]:
+    """Starts of the paragraphs that close a top-level block after its labelled or bulleted items,
+    addressed to all rather than to the last item's bodies: no label nor bullet, nothing but such
+    paragraphs after it, and it opens as a closing ("Trên đây là ...", "Trong quá trình thực hiện
+    ...") or names its own doers ("Ủy ban nhân dân tỉnh giao Giám đốc các sở ..."), unless the item
+    before it ends in ':' (then it is one of that item's points)."""
+    heads_at = doc.meta["heads_at"]
+    paras = doc.paragraphs
+    para_starts = doc.meta.setdefault("para_starts", [s for s, _ in paras])
+    out = []
+    for t in doc.headings:
+        if t.depth != 1:
+            continue
+        trailing = []
+        i = bisect.bisect_left(para_starts, t.end) - 1
+        while i >= 0 and paras[i][0] > t.start:
+            x, y = paras[i]
+            line = doc.text[x:y]
+            if line.strip():
+                if x in heads_at or _marker(line) or doc.in_table(x):
+                    break
+                trailing.append(i)
+            i -= 1
+        if not trailing or paras[i][0] <= t.start:
+            continue   # the block's own text is plain paragraphs: none of them closes items
+        prev_colon = doc.text[paras[i][0]:paras[i][1]].rstrip(" *").endswith(":")
+        for k in reversed(trailing):
+            x, y = paras[k]
+            if _CLOSING.match(text, x, y) or (not prev_colon and _names_doers(text, ms, x, y)):
+                out.append(x)
+                break
+            prev_colon = doc.text[x:y].rstrip(" *").endswith(":")
+    return sorted(out)
+
+
+def _names_doers(text: str, ms: _Mentions, a: int, b: int) -> bool:
+    """The paragraph's first clause has named bodies as its doers."""
+    end = _CLAUSE_END.search(text, a, b)
+    p = _parse(text, a, end.start() if end else b, ms, run_limit=b)
+    return bool(_named(p.subjects))
 
 
 def _split_clauses(text: str, a: int, b: int) -> tuple[list[tuple[int, int]], list[int]]:
@@ -546,6 +595,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
     mentions = _Mentions(doc.meta["agency_mentions"], doc.meta["agency_starts"])
     st = _Structure(doc)
     heads_at = doc.meta["heads_at"] = {h.start: h for h in doc.headings}
+    st.closings = _closing_paragraphs(doc, text, mentions)
     scopes: list[Scope] = []
     all_scopes: list[Scope] = []
     skip_until = -1
@@ -649,7 +699,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                         col.add(named, "phoi_hop", ea, max(sent_end, sb if first else sent_end), task)
                 if first and own is None:
                     own = p
-                    scope_end = sb if h is None else h.end
+                    scope_end = sb if h is None else st.block_end(h)
                     if h is None and line.rstrip().endswith(":"):
                         scope_end = _leadin_end(doc, pi, _marker(line), st)
                     sc = Scope(a, max(scope_end, b), p.subjects, role, len(st.enclosing(doc, a)))
@@ -727,14 +777,14 @@ def _other_doer(text: str, ca: int, cue: int) -> bool:
     return bool(_OTHER_SUBJECT.match(text, at, cue))
 
 
-def _leadin_end(doc: Document, pi: int, rank: int, st: _Structure | None = None) -> int:
+def _leadin_end(doc: Document, pi: int, rank: int, st: _Structure) -> int:
     """End of the bullets that a lead-in paragraph (ending in ':') introduces."""
     a, b = doc.paragraphs[pi]
-    outer = st.enclosing(doc, a) if st else doc.enclosing_headings(a)
+    outer = st.enclosing(doc, a)
     own_heading = next((h for h in outer if h.start == a), None)
     if own_heading is not None:
-        return own_heading.end
-    limit = min((h.end for h in outer), default=len(doc.text))
+        return st.block_end(own_heading)
+    limit = min((st.block_end(h) for h in outer), default=len(doc.text))
     depth = len(outer)
     heads_at = doc.meta.get("heads_at") or {h.start: h for h in doc.headings}
     end = b
@@ -762,7 +812,7 @@ def _leadin_end(doc: Document, pi: int, rank: int, st: _Structure | None = None)
 def _unit_span(doc: Document, pi: int, h: Heading | None, st: _Structure) -> tuple[int, int]:
     a, b = doc.paragraphs[pi]
     if h is not None:
-        return h.start, h.end
+        return h.start, st.block_end(h)
     if doc.text[a:b].rstrip().endswith(":"):
         return a, _leadin_end(doc, pi, _marker(doc.text[a:b]), st)
     return a, b
@@ -772,7 +822,7 @@ def _enclosing_block(doc: Document, a: int, b: int, st: _Structure) -> tuple[int
     inner = st.enclosing(doc, a)
     if inner:
         h = inner[-1]
-        return h.start, h.end
+        return h.start, st.block_end(h)
     return a, b
 
 

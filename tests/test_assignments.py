@@ -289,9 +289,9 @@ def test_principles_under_a_lettered_heading(tmp_path):
     assert roles(doc) == {("Sở Nội vụ", "chu_tri")}
 
 
-# --- a clause put before the subject --------------------------------------------------------------
+# --- a clause put before the subject; the closing paragraph after the last item ------------------
 @pytest.mark.parametrize("body, expected", [
-    # Đắk Lắk 2025: "Căn cứ ..., <bodies> <task>"
+    # Nghệ An 2025: "Căn cứ ..., <bodies> <task>"
     ("3. Căn cứ nội dung Kế hoạch và tình hình thực tiễn, các sở, ban, ngành, tổ chức chính trị - xã hội, Ủy ban "
      "nhân dân các xã, phường xây dựng Kế hoạch triển khai thi hành Nghị định trong phạm vi, lĩnh vực, địa bàn quản lý.",
      {("Sở, ban, ngành cấp tỉnh", "thuc_hien"), ("Tổ chức chính trị - xã hội", "thuc_hien"),
@@ -317,6 +317,33 @@ def test_basis_paragraph_in_preamble_and_in_a_task_section(tmp_path):
     doc = plan(tmp_path, "Căn cứ nội dung Kế hoạch này, các sở, ban, ngành, Ủy ban nhân dân các xã, phường xây dựng "
                          "kế hoạch triển khai thực hiện.", section=preamble, date=(5, 11, 2025))
     assert roles(doc) == {("Sở, ban, ngành cấp tỉnh", "thuc_hien"), ("Ủy ban nhân dân cấp xã", "thuc_hien")}
+
+
+def test_closing_paragraph_is_not_part_of_the_last_block(tmp_path):
+    # Hà Tĩnh 2025: the closing paragraph after the items of the last heading names its own doers
+    body = ("1. Sở Y tế\na) Ban hành kế hoạch triển khai.\nb) Tổ chức rà soát, đánh giá.\n"
+            "2. Ủy ban nhân dân các xã, phường\na) Ban hành kế hoạch triển khai thực hiện Chương trình tại địa phương.\n"
+            "b) Hằng năm, tổ chức kiểm tra, đánh giá tình hình thực hiện Chương trình trên địa bàn.\n"
+            "Ủy ban nhân dân tỉnh giao Giám đốc các sở, Thủ trưởng các ban, ngành, đoàn thể cấp tỉnh và Chủ tịch Ủy ban "
+            "nhân dân các xã, phường triển khai thực hiện đảm bảo mục đích, yêu cầu, hiệu quả, đúng quy định./.")
+    doc = plan(tmp_path, body, date=(5, 11, 2025))
+    rows = {(r["agency"], r["role"]): r["quote"] for r in doc.rows["assignments"]}
+    assert "giao Giám" not in rows[("Ủy ban nhân dân cấp xã", "chu_tri")]
+    for body_name in ("Sở, ban, ngành cấp tỉnh", "Ủy ban nhân dân cấp xã"):
+        assert rows[(body_name, "thuc_hien")].startswith("Ủy ban nhân dân tỉnh giao")
+
+
+def test_closing_paragraph_deadline_is_not_the_last_blocks(tmp_path):
+    # Đồng Tháp 2025: a yearly report asked of everyone in "Trên đây là ..." is not the last (business) block's deadline
+    body = ("1. Sở Xây dựng\n- Chủ trì tổ chức triển khai Kế hoạch.\n"
+            "2. Các doanh nghiệp hoạt động trong lĩnh vực xây dựng, giao thông trên địa bàn tỉnh\n"
+            "- Chủ động phối hợp triển khai các giải pháp, nền tảng số.\n- Đề xuất sáng kiến, giải pháp công nghệ.\n"
+            "Trên đây là Kế hoạch Chuyển đổi số trong hoạt động xây dựng. Đề nghị các cơ quan, đơn vị nghiêm túc triển "
+            "khai thực hiện. Định kỳ hằng năm (trước ngày 30 tháng 11) báo cáo kết quả thực hiện về Sở Xây dựng.")
+    doc = plan(tmp_path, body, date=(5, 11, 2025))
+    business = [r for r in doc.rows["assignments"] if r["agency"].startswith("Doanh nghiệp")]
+    assert len(business) == 1 and business[0]["role"] == "chu_tri"
+    assert "Trên đây" not in business[0]["quote"] and business[0]["deadline_id"] is None
 
 
 # --- who coordinates when a body steers others, or only assists ---------------------------------
