@@ -644,6 +644,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
         if not clauses:
             continue
         own: Parsed | None = None
+        own_scope: Scope | None = None
         consumed = -1
         for ci, (ca, cb) in enumerate(clauses):
             if ca < consumed:
@@ -703,18 +704,20 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                     if h is None and line.rstrip().endswith(":"):
                         scope_end = _leadin_end(doc, pi, _marker(line), st)
                     sc = Scope(a, max(scope_end, b), p.subjects, role, len(st.enclosing(doc, a)))
-                    if role == "chu_tri" and not rest and not p.lead and not _WORD.search(text, p.subjects[-1].end, b):
-                        # a bare heading of bodies: its row stands only if some task is theirs to lead
+                    if role == "chu_tri" and not rest and not p.lead and not _WORD.search(text, p.subjects[-1].end, cb):
+                        # a bare heading of bodies ("3. Sở Y tế", "3. Sở Y tế: <tasks>"): its row
+                        # stands only if some task is theirs to lead
                         sc.outs = col.outs[n_before:]
                         all_scopes.append(sc)
                     scopes.append(sc)
+                    own_scope = sc
                 continue
             if len(_named(p.joint)) > 1:
                 col.add(p.joint, "thuc_hien", ca, _sentence_end(ends, ca, b), _task_text(doc.text, ca, cb))
                 continue
             # no subject of its own: the item's or the enclosing lead-in's bodies act
             subj = own.subjects if own else (inherited.subjects if inherited else None)
-            block = inherited if not own else None
+            block = own_scope if own else inherited
             assisted = False
             for pos, prun, lead_before in p.partners:
                 pn = _others(prun, _named(subj) if subj else [])

@@ -384,6 +384,18 @@ def test_body_that_only_assists_gets_no_block_lead(tmp_path):
     assert {("Sở Tài chính", "chu_tri"), ("Sở Tài chính", "phoi_hop"), ("Sở Công Thương", "chu_tri")} <= got
 
 
+def test_body_that_only_assists_after_its_name_and_colon(tmp_path):
+    # Đắk Lắk 2025: the body and its only task on one line ("3. Sở ...: Phối hợp với Ban ..."), as
+    # the bare heading above; a task of its own after the ';' keeps Sở Nội vụ the lead
+    doc = plan(tmp_path, "3. Sở Văn hóa, Thể thao và Du lịch: Phối hợp với Ban Tuyên giáo và Dân vận Tỉnh ủy chỉ đạo "
+                         "Báo và Phát thanh, Truyền hình Đắk Lắk thường xuyên tuyên truyền về các phong trào thi đua.\n"
+                         "4. Sở Nội vụ: Phối hợp với Sở Y tế thẩm định hồ sơ; tổng hợp, báo cáo kết quả Đợt thi đua.",
+               date=(18, 11, 2025))
+    assert roles(doc) == {("Ban Tuyên giáo và Dân vận Tỉnh ủy", "chu_tri"),
+                          ("Sở Văn hóa, Thể thao và Du lịch", "phoi_hop"),
+                          ("Sở Y tế", "chu_tri"), ("Sở Nội vụ", "phoi_hop"), ("Sở Nội vụ", "chu_tri")}
+
+
 def test_line_break_inside_a_partner_name(tmp_path):
     # Đắk Lắk 2025: the bullet is hard-wrapped inside "Bộ Chỉ huy Quân sự tỉnh"
     doc = plan(tmp_path, "1. Sở Công Thương:\n- Chủ trì điều phối nguồn hàng hỗ trợ.\n- Phối hợp Bộ Chỉ huy\n"
