@@ -363,6 +363,7 @@ def _marker(line: str) -> int:
 
 _TASK_HEADING = regex.compile(r"(?:" + _alt(_data()["task_heading_cues"]) + r")", regex.I)
 _CLOSING = regex.compile(r"\s*(?:" + _alt(_data()["closing_starts"]) + r")(?!\p{L})", regex.I)
+_NOT_TASK = regex.compile(rf"\s*(?:[,;:]|(?:{_alt(_CUES['separators'] + _data()['qualifier_starts'])})(?!\p{{L}}))", regex.I)
 _SKIP_HEADINGS = regex.compile(r"(?:" + _alt(_data()["skip_heading_cues"]) + r")", regex.I)
 
 
@@ -420,10 +421,13 @@ class _Structure:
 
 
 def _allowed(doc: Document, a: int, st: _Structure) -> bool:
-    """Not in a section of principles, purposes, objectives, background; not under a heading
-    listing who is eligible, criteria or awards ("Đối tượng thi đua", "Tiêu chuẩn")."""
-    if st.section_kind(doc, a) in _data()["skip_section_kinds"]:
-        return False
+    """Not in a section of principles, purposes, objectives, background."""
+    return st.section_kind(doc, a) not in _data()["skip_section_kinds"]
+
+
+def _under_criteria(doc: Document, a: int, st: _Structure) -> bool:
+    """Under a heading listing who is eligible, criteria or awards ("Đối tượng thi đua", "Tiêu
+    chuẩn", "Số lượng khen thưởng"): there only a sentence stating its doers' task is read."""
     for h in st.enclosing(doc, a):
         if h.start < a:
             skip = st.skip_heading.get(id(h))
@@ -432,8 +436,18 @@ def _allowed(doc: Document, a: int, st: _Structure) -> bool:
                 skip = st.skip_heading[id(h)] = bool(h.is_title_line and len(title) < 60 and _SKIP_HEADINGS.match(title)
                                                      and not _TASK_HEADING.search(title))
             if skip:
-                return False
-    return True
+                return True
+    return False
+
+
+def _states_task(text: str, p: Parsed, cb: int) -> bool:
+    """The clause names its doers and then their task: more than two words that neither continue
+    the list nor qualify the bodies ("Ủy ban nhân dân xã, phường trên địa bàn tỉnh;", "Công an
+    tỉnh; Sở Tài chính mỗi đơn vị đề nghị không quá 01 tập thể")."""
+    if not _named(p.subjects):
+        return False
+    end = p.subjects[-1].end
+    return _words_over(text, end, cb, 2) and not _NOT_TASK.match(text, end, cb)
 
 
 def _closing_paragraphs(doc: Document, text: str, ms: _Mentions) -> list[int]:
@@ -625,6 +639,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
             continue
         if stripped.startswith(_PREAMBLE_START) and st.section_kind(doc, a) is None:
             continue
+        strict = _under_criteria(doc, a, st)
         if _all_caps(line):
             continue
         h = heads_at.get(a)
@@ -651,12 +666,15 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                 continue
             addressed = ci == 0 and (h is not None or line.rstrip(" *").endswith(":"))
             p = _parse(text, ca, cb, mentions, run_limit=b, addressed=addressed)
-            if p.subjects and p.subjects[-1].end > cb:
+            listed = p.subjects and p.subjects[-1].end > cb
+            if listed:
                 # the list of bodies ran over a ';': the clause ends after it
                 run_end = p.subjects[-1].end
                 cb = next((y for x, y in clauses if x <= run_end <= y), b)
                 consumed = cb
                 p = _parse(text, ca, cb, mentions, run_limit=b, addressed=addressed)
+            if strict and (listed or not _states_task(text, p, cb)):
+                continue   # a list of eligible bodies, a criterion, an award's title
             sent_end = _sentence_end(ends, ca, b)
             if p.label:
                 named = _named(p.subjects)

@@ -178,6 +178,29 @@ def test_eligible_units_are_not_tasked(tmp_path):
     assert roles(doc) == {("Sở Nội vụ", "chu_tri")}
 
 
+def test_tasks_stated_under_award_and_criteria_headings(tmp_path):
+    # Đắk Lắk 2025: under "Số lượng đề nghị khen thưởng" a sentence with its doers and their task is read;
+    # quotas per body, eligible bodies and an award's title are not
+    body = ("1. Khen thưởng cấp Nhà nước: Sở Nội vụ phối hợp với các cơ quan, đơn vị có liên quan báo cáo Ủy ban bầu "
+            "cử tỉnh, Hội đồng Thi đua - Khen thưởng tỉnh xem xét lựa chọn.\n"
+            "2. Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh\n"
+            "- Công an tỉnh; Sở Tài chính; Sở Văn hóa, Thể thao và Du lịch mỗi đơn vị đề nghị không quá 01 tập thể, "
+            "03 cá nhân;\n- Ủy ban nhân dân xã, phường trên địa bàn tỉnh;\n"
+            "3. Giấy khen của Thủ trưởng các cơ quan, đơn vị; Chủ tịch UBND xã, phường: Các Sở, ban, ngành, Mặt trận "
+            "Tổ quốc Việt Nam tỉnh và các đoàn thể chính trị - xã hội, Ủy ban nhân dân xã, phường quy định số lượng "
+            "khen thưởng theo thẩm quyền.")
+    doc = plan(tmp_path, body, section="IV. SỐ LƯỢNG ĐỀ NGHỊ KHEN THƯỞNG", date=(18, 11, 2025))
+    assert roles(doc) == {("Sở Nội vụ", "chu_tri"), ("Sở, ban, ngành cấp tỉnh", "thuc_hien"),
+                          ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "thuc_hien"),
+                          ("Tổ chức chính trị - xã hội", "thuc_hien"), ("Ủy ban nhân dân cấp xã", "thuc_hien")}
+    # Cần Thơ 2025: "giao <body> <task>" under "Tiêu chí đánh giá, xếp loại"
+    body = ("3. Tiêu chí đánh giá, xếp loại\na) Trên cơ sở kết quả thực hiện các chỉ tiêu của Kế hoạch, giao Sở Y tế "
+            "thành lập đoàn tổ chức kiểm tra, đánh giá kết quả thực hiện.\n"
+            "b) Ủy ban nhân dân xã, phường có thành tích xuất sắc được cộng điểm thi đua.")
+    doc = plan(tmp_path, body, section="III. NỘI DUNG THI ĐUA, PHƯƠNG ÁN TRIỂN KHAI", date=(18, 11, 2025))
+    assert roles(doc) == {("Sở Y tế", "chu_tri")}
+
+
 def test_party_plan_bodies(tmp_path):
     doc = plan(tmp_path, "1. Ban cán sự đảng Ủy ban nhân dân tỉnh lãnh đạo, chỉ đạo xây dựng kế hoạch; "
                          "Đảng đoàn Hội đồng nhân dân tỉnh chỉ đạo giám sát việc thực hiện.")
