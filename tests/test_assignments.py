@@ -430,6 +430,17 @@ def test_line_break_inside_a_partner_name(tmp_path):
         assert "tổ chức vận chuyển" in rows[(body, "chu_tri")]
 
 
+def test_partner_list_opening_with_a_vague_group(tmp_path):
+    # Đắk Lắk 2025: "Phối hợp các lực lượng và UBND các xã, phường ...": the named body after the
+    # vague forces leads that task, the heading's body coordinates
+    doc = plan(tmp_path, "7. Công an tỉnh:\n- Bảo đảm an ninh, trật tự tại các điểm tập kết, cấp phát.\n"
+                         "- Phối hợp các lực lượng và UBND các xã, phường huy động ca nô, xuồng máy, xe chuyên dụng để "
+                         "tiếp cận, vận chuyển hàng đến vùng bị chia cắt.", date=(21, 11, 2025))
+    rows = {(r["agency"], r["role"]): r["quote"] for r in doc.rows["assignments"]}
+    assert set(rows) == {("Công an tỉnh", "chu_tri"), ("Ủy ban nhân dân cấp xã", "chu_tri"), ("Công an tỉnh", "phoi_hop")}
+    assert rows[("Ủy ban nhân dân cấp xã", "chu_tri")].startswith("- Phối hợp các lực lượng")
+
+
 def test_steering_verb_without_an_object_keeps_the_body_coordinating(tmp_path):
     # "hướng dẫn và phối hợp": two verbs of the same body, no steered body in between
     doc = plan(tmp_path, "2. Sở Nội vụ:\n- Chủ động hướng dẫn và phối hợp với Sở Y tế thẩm định hồ sơ khen thưởng.",
