@@ -2,9 +2,12 @@
 
 How a plan states responsibility, and what this reads from it:
 - a task item opens with the bodies responsible: "2.1. Sở X chủ trì, phối hợp với Sở Y ...",
-  "a) Sở Nội vụ:", "- Liên minh HTX tỉnh: ...", "Đề nghị Ủy ban MTTQ tỉnh và ...". The row's
-  evidence is the item: the heading's block, a lead-in paragraph ending in ':' with the bullets
-  under it, or the paragraph; bullets under it inherit its bodies.
+  "a) Sở Nội vụ:", "- Liên minh HTX tỉnh: ...", "Đề nghị Ủy ban MTTQ tỉnh và ...", or after a
+  fronted clause ("Căn cứ nội dung Kế hoạch, các sở, ban, ngành ..."). The row's evidence is the
+  item: the heading's block (up to a closing paragraph addressed to all: "Trên đây là ..."), a
+  lead-in paragraph ending in ':' with the bullets under it, or the paragraph; bullets under it
+  inherit its bodies. Under a heading of eligible units, criteria or awards only a sentence
+  naming its doers and their task is read.
 - roles: "chủ trì" (also "chịu trách nhiệm chính", "làm đầu mối") makes the subject lead and
   the bodies after "phối hợp (với)" coordinate, for the rest of the sentence; "A phối hợp với B"
   with B a named body makes B lead and A coordinate on that clause; a sole named body leads;
