@@ -193,7 +193,9 @@ class _Compiled:
         self.dept_cues = cues["dept_list"]
         self.vague_cues = cues["vague"]
         self.starts = cues["starts"]   # where the matches of the patterns below start (see `scan`)
-        self.vague_re = regex.compile(r"(?<!\p{L})(?:các\s+)?(?:cơ quan|đơn vị|tổ chức|ngành)(?:,\s*(?:cơ quan|đơn vị|tổ chức|địa phương|cá nhân|ngành))*"
+        # the kinds of unit a vague group is named by are its scan cues ("các cơ quan, đơn vị", "các lực lượng")
+        kinds = "|".join(map(regex.escape, self.vague_cues))
+        self.vague_re = regex.compile(rf"(?<!\p{{L}})(?:các\s+)?(?:{kinds})(?:,\s*(?:{kinds}|địa phương|cá nhân))*"
                                       r"(?:\s+(?:chức năng|có liên quan|liên quan|khác))*(?!\p{L})", flags | regex.I)
 
 

@@ -2,9 +2,12 @@
 
 How a plan states responsibility, and what this reads from it:
 - a task item opens with the bodies responsible: "2.1. Sở X chủ trì, phối hợp với Sở Y ...",
-  "a) Sở Nội vụ:", "- Liên minh HTX tỉnh: ...", "Đề nghị Ủy ban MTTQ tỉnh và ...". The row's
-  evidence is the item: the heading's block, a lead-in paragraph ending in ':' with the bullets
-  under it, or the paragraph; bullets under it inherit its bodies.
+  "a) Sở Nội vụ:", "- Liên minh HTX tỉnh: ...", "Đề nghị Ủy ban MTTQ tỉnh và ...", or after a
+  fronted clause ("Căn cứ nội dung Kế hoạch, các sở, ban, ngành ..."). The row's evidence is the
+  item: the heading's block (up to a closing paragraph addressed to all: "Trên đây là ..."), a
+  lead-in paragraph ending in ':' with the bullets under it, or the paragraph; bullets under it
+  inherit its bodies. Under a heading of eligible units, criteria or awards only a sentence
+  naming its doers and their task is read.
 - roles: "chủ trì" (also "chịu trách nhiệm chính", "làm đầu mối") makes the subject lead and
   the bodies after "phối hợp (với)" coordinate, for the rest of the sentence; "A phối hợp với B"
   with B a named body makes B lead and A coordinate on that clause; a sole named body leads;
@@ -63,6 +66,8 @@ _BETWEEN = regex.compile(rf"(?<!\p{{L}})(?:{_alt(_CUES['joint']['verbs'])})(?:\s
 _PAST = regex.compile(rf"\s*(?:cũng\s+)?(?:{_alt(_CUES['past'])})(?!\p{{L}})", regex.I)
 _BRACKET_ROLE = regex.compile(r"\s*\((?:cơ quan\s+|đơn vị\s+)?(chủ trì|phối hợp)\)", regex.I)
 _DIRECTIVE = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["directive"]) + r")(?!\p{L})", regex.I)
+_FRONTED = regex.compile(r"\s*(?:" + _alt(_CUES["fronted"]) + r")(?!\p{L})", regex.I)
+FRONTED_SPAN = 250       # a fronted clause ends within this many characters
 _LABEL_LEAD = regex.compile(r"\s*(?:" + _alt(_CUES["label_lead"]) + r")\s*:", regex.I)
 _LABEL_COORD = regex.compile(r"\s*(?:" + _alt(_CUES["label_coordinate"]) + r")\s*:", regex.I)
 _LABEL_DOERS = regex.compile(r"\s*(?:" + _alt(_CUES["label_doers"]) + r")\s*:", regex.I)
@@ -72,6 +77,7 @@ _LEADIN_WORDS = ("Kính gửi", "Nơi nhận")
 _SKIP_LEADIN = regex.compile(r"\s*(?:" + "|".join(_LEADIN_WORDS) + r")\b", regex.I)
 _LEADIN_FIRST = {w[0].lower() for w in _LEADIN_WORDS}   # a line it matches starts so, lower-cased
 _SKIP_START = tuple(_data()["skip_paragraph_starts"])
+_PREAMBLE_START = tuple(_data()["preamble_starts"])
 _PURPOSE = regex.compile(r"(?:" + _alt(_data()["purpose_cues"]) + r")", regex.I)
 _STEER = regex.compile(r"(?<!\p{L})(?:" + _alt(_CUES["steer"]) + r")(?!\p{L})", regex.I)
 _STEER_OBJECT = regex.compile(rf"[\s,]*(?:(?:{_alt(_CUES['adverbs'])})\s+)*(?:(?:{_alt(_CUES['steer_objects'])})(?!\p{{L}})|(?-i:\p{{Lu}}))",
@@ -291,6 +297,9 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
                                                 and _COORD.search(text, pos, d.start())):
             run = _run(text, ms, d.end(), limit)
             named = _named(run) if run else []
+    if not named and _FRONTED.match(text, pos, b):
+        run = _after_fronted(text, ms, pos, b, limit)
+        named = _named(run) if run else []
     if named and _PAST.match(text, run[-1].end, b):
         return p   # "Sở Y tế đã phối hợp ...": a result, not a task
     if named:
@@ -322,6 +331,20 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
     return p
 
 
+def _after_fronted(text: str, ms: _Mentions, pos: int, b: int, limit: int) -> list[Mention]:
+    """The bodies that follow a fronted clause ("Căn cứ nội dung Kế hoạch, các sở, ban, ngành ...
+    xây dựng"): the first list of bodies opening right after one of its commas and followed by a
+    task. Bodies cited inside the clause ("Căn cứ hướng dẫn của Sở Y tế") open after no comma."""
+    end = min(b, pos + FRONTED_SPAN)
+    comma = text.find(",", pos, end)
+    while comma >= 0:
+        run = _run(text, ms, comma + 1, limit)
+        if run and _named(run) and _words_over(text, run[-1].end, b, 1):
+            return run
+        comma = text.find(",", comma + 1, end)
+    return []
+
+
 def _lead_at(text: str, lc: tuple, a: int, b: int) -> int | None:
     """Offset of the first lead cue ("chủ trì", ...) in text[a:b], if any."""
     m = _LEAD.search(text, a, b) if _has(lc, _LEAD_WORDS, a, b) else None
@@ -342,6 +365,8 @@ def _marker(line: str) -> int:
 
 
 _TASK_HEADING = regex.compile(r"(?:" + _alt(_data()["task_heading_cues"]) + r")", regex.I)
+_CLOSING = regex.compile(r"\s*(?:" + _alt(_data()["closing_starts"]) + r")(?!\p{L})", regex.I)
+_NOT_TASK = regex.compile(rf"\s*(?:[,;:]|(?:{_alt(_CUES['separators'] + _data()['qualifier_starts'])})(?!\p{{L}}))", regex.I)
 _SKIP_HEADINGS = regex.compile(r"(?:" + _alt(lexicon("sections")["no_task_heading_cues"]) + r")", regex.I)
 
 
@@ -370,6 +395,12 @@ class _Structure:
         self.sections = _Sweep(doc.sections, starts)
         self.skip_heading: dict[int, bool] = {}   # id(heading) -> it lists no tasks (see _allowed)
         self.kinds: dict[int, str | None] = {}    # id(section) -> its kind (see section_kind)
+        self.closings: list[int] = []             # starts of closing paragraphs (see _closing_paragraphs)
+
+    def block_end(self, h: Heading) -> int:
+        """End of a heading's block, before a closing paragraph it would otherwise swallow."""
+        k = bisect.bisect_right(self.closings, h.start)
+        return min(h.end, self.closings[k]) if k < len(self.closings) else h.end
 
     def enclosing(self, doc: Document, pos: int) -> list[Heading]:
         got = self.headings.get(pos)
@@ -393,10 +424,13 @@ class _Structure:
 
 
 def _allowed(doc: Document, a: int, st: _Structure) -> bool:
-    """Not in a section of principles, purposes, objectives, background; not under a heading
-    listing who is eligible, criteria or awards ("Đối tượng thi đua", "Tiêu chuẩn")."""
-    if st.section_kind(doc, a) in _data()["skip_section_kinds"]:
-        return False
+    """Not in a section of principles, purposes, objectives, background."""
+    return st.section_kind(doc, a) not in _data()["skip_section_kinds"]
+
+
+def _under_criteria(doc: Document, a: int, st: _Structure) -> bool:
+    """Under a heading listing who is eligible, criteria or awards ("Đối tượng thi đua", "Tiêu
+    chuẩn", "Số lượng khen thưởng"): there only a sentence stating its doers' task is read."""
     for h in st.enclosing(doc, a):
         if h.start < a:
             skip = st.skip_heading.get(id(h))
@@ -405,8 +439,60 @@ def _allowed(doc: Document, a: int, st: _Structure) -> bool:
                 skip = st.skip_heading[id(h)] = bool(h.is_title_line and len(title) < 60 and _SKIP_HEADINGS.match(title)
                                                      and not _TASK_HEADING.search(title))
             if skip:
-                return False
-    return True
+                return True
+    return False
+
+
+def _states_task(text: str, p: Parsed, cb: int) -> bool:
+    """The clause names its doers and then their task: more than two words that neither continue
+    the list nor qualify the bodies ("Ủy ban nhân dân xã, phường trên địa bàn tỉnh;", "Công an
+    tỉnh; Sở Tài chính mỗi đơn vị đề nghị không quá 01 tập thể")."""
+    if not _named(p.subjects):
+        return False
+    end = p.subjects[-1].end
+    return _words_over(text, end, cb, 2) and not _NOT_TASK.match(text, end, cb)
+
+
+def _closing_paragraphs(doc: Document, text: str, ms: _Mentions) -> list[int]:
+    """Starts of the paragraphs that close a top-level block after its labelled or bulleted items,
+    addressed to all rather than to the last item's bodies: no label nor bullet, nothing but such
+    paragraphs after it, and it opens as a closing ("Trên đây là ...", "Trong quá trình thực hiện
+    ...") or names its own doers ("Ủy ban nhân dân tỉnh giao Giám đốc các sở ..."), unless the item
+    before it ends in ':' (then it is one of that item's points)."""
+    heads_at = doc.meta["heads_at"]
+    paras = doc.paragraphs
+    para_starts = doc.meta.setdefault("para_starts", [s for s, _ in paras])
+    out = []
+    for t in doc.headings:
+        if t.depth != 1:
+            continue
+        trailing = []
+        i = bisect.bisect_left(para_starts, t.end) - 1
+        while i >= 0 and paras[i][0] > t.start:
+            x, y = paras[i]
+            line = doc.text[x:y]
+            if line.strip():
+                if x in heads_at or _marker(line) or doc.in_table(x):
+                    break
+                trailing.append(i)
+            i -= 1
+        if not trailing or paras[i][0] <= t.start:
+            continue   # the block's own text is plain paragraphs: none of them closes items
+        prev_colon = doc.text[paras[i][0]:paras[i][1]].rstrip(" *").endswith(":")
+        for k in reversed(trailing):
+            x, y = paras[k]
+            if _CLOSING.match(text, x, y) or (not prev_colon and _names_doers(text, ms, x, y)):
+                out.append(x)
+                break
+            prev_colon = doc.text[x:y].rstrip(" *").endswith(":")
+    return sorted(out)
+
+
+def _names_doers(text: str, ms: _Mentions, a: int, b: int) -> bool:
+    """The paragraph's first clause has named bodies as its doers."""
+    end = _CLAUSE_END.search(text, a, b)
+    p = _parse(text, a, end.start() if end else b, ms, run_limit=b)
+    return bool(_named(p.subjects))
 
 
 def _split_clauses(text: str, a: int, b: int) -> tuple[list[tuple[int, int]], list[int]]:
@@ -526,6 +612,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
     mentions = _Mentions(doc.meta["agency_mentions"], doc.meta["agency_starts"])
     st = _Structure(doc)
     heads_at = doc.meta["heads_at"] = {h.start: h for h in doc.headings}
+    st.closings = _closing_paragraphs(doc, text, mentions)
     scopes: list[Scope] = []
     all_scopes: list[Scope] = []
     skip_until = -1
@@ -553,6 +640,9 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                 continue   # no body named here and no enclosing item whose bodies act: nothing to read
         if stripped.startswith(_SKIP_START) or not _allowed(doc, a, st):
             continue
+        if stripped.startswith(_PREAMBLE_START) and st.section_kind(doc, a) is None:
+            continue
+        strict = _under_criteria(doc, a, st)
         if _all_caps(line):
             continue
         h = heads_at.get(a)
@@ -572,18 +662,22 @@ def _text_rows(doc: Document, col: _Collector) -> None:
         if not clauses:
             continue
         own: Parsed | None = None
+        own_scope: Scope | None = None
         consumed = -1
         for ci, (ca, cb) in enumerate(clauses):
             if ca < consumed:
                 continue
             addressed = ci == 0 and (h is not None or line.rstrip(" *").endswith(":"))
             p = _parse(text, ca, cb, mentions, run_limit=b, addressed=addressed)
-            if p.subjects and p.subjects[-1].end > cb:
+            listed = p.subjects and p.subjects[-1].end > cb
+            if listed:
                 # the list of bodies ran over a ';': the clause ends after it
                 run_end = p.subjects[-1].end
                 cb = next((y for x, y in clauses if x <= run_end <= y), b)
                 consumed = cb
                 p = _parse(text, ca, cb, mentions, run_limit=b, addressed=addressed)
+            if strict and (listed or not _states_task(text, p, cb)):
+                continue   # a list of eligible bodies, a criterion, an award's title
             sent_end = _sentence_end(ends, ca, b)
             if p.label:
                 named = _named(p.subjects)
@@ -627,22 +721,24 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                         col.add(named, "phoi_hop", ea, max(sent_end, sb if first else sent_end), task)
                 if first and own is None:
                     own = p
-                    scope_end = sb if h is None else h.end
+                    scope_end = sb if h is None else st.block_end(h)
                     if h is None and line.rstrip().endswith(":"):
                         scope_end = _leadin_end(doc, pi, _marker(line), st)
                     sc = Scope(a, max(scope_end, b), p.subjects, role, len(st.enclosing(doc, a)))
-                    if role == "chu_tri" and not rest and not p.lead and not _WORD.search(text, p.subjects[-1].end, b):
-                        # a bare heading of bodies: its row stands only if some task is theirs to lead
+                    if role == "chu_tri" and not rest and not p.lead and not _WORD.search(text, p.subjects[-1].end, cb):
+                        # a bare heading of bodies ("3. Sở Y tế", "3. Sở Y tế: <tasks>"): its row
+                        # stands only if some task is theirs to lead
                         sc.outs = col.outs[n_before:]
                         all_scopes.append(sc)
                     scopes.append(sc)
+                    own_scope = sc
                 continue
             if len(_named(p.joint)) > 1:
                 col.add(p.joint, "thuc_hien", ca, _sentence_end(ends, ca, b), _task_text(doc.text, ca, cb))
                 continue
             # no subject of its own: the item's or the enclosing lead-in's bodies act
             subj = own.subjects if own else (inherited.subjects if inherited else None)
-            block = inherited if not own else None
+            block = own_scope if own else inherited
             assisted = False
             for pos, prun, lead_before in p.partners:
                 pn = _others(prun, _named(subj) if subj else [])
@@ -705,14 +801,14 @@ def _other_doer(text: str, ca: int, cue: int) -> bool:
     return bool(_OTHER_SUBJECT.match(text, at, cue))
 
 
-def _leadin_end(doc: Document, pi: int, rank: int, st: _Structure | None = None) -> int:
+def _leadin_end(doc: Document, pi: int, rank: int, st: _Structure) -> int:
     """End of the bullets that a lead-in paragraph (ending in ':') introduces."""
     a, b = doc.paragraphs[pi]
-    outer = st.enclosing(doc, a) if st else doc.enclosing_headings(a)
+    outer = st.enclosing(doc, a)
     own_heading = next((h for h in outer if h.start == a), None)
     if own_heading is not None:
-        return own_heading.end
-    limit = min((h.end for h in outer), default=len(doc.text))
+        return st.block_end(own_heading)
+    limit = min((st.block_end(h) for h in outer), default=len(doc.text))
     depth = len(outer)
     heads_at = doc.meta.get("heads_at") or {h.start: h for h in doc.headings}
     end = b
@@ -740,7 +836,7 @@ def _leadin_end(doc: Document, pi: int, rank: int, st: _Structure | None = None)
 def _unit_span(doc: Document, pi: int, h: Heading | None, st: _Structure) -> tuple[int, int]:
     a, b = doc.paragraphs[pi]
     if h is not None:
-        return h.start, h.end
+        return h.start, st.block_end(h)
     if doc.text[a:b].rstrip().endswith(":"):
         return a, _leadin_end(doc, pi, _marker(doc.text[a:b]), st)
     return a, b
@@ -750,7 +846,7 @@ def _enclosing_block(doc: Document, a: int, b: int, st: _Structure) -> tuple[int
     inner = st.enclosing(doc, a)
     if inner:
         h = inner[-1]
-        return h.start, h.end
+        return h.start, st.block_end(h)
     return a, b
 
 

@@ -432,3 +432,12 @@ def test_telecom_brands_are_businesses(tmp_path):
     assert roles(doc) == {("Sở Khoa học và Công nghệ", "chu_tri"), ("Viettel Hà Tĩnh", "phoi_hop"),
                           ("VNPT Hà Tĩnh", "phoi_hop")}
     assert {r["level"] for r in doc.rows["agencies"] if r["name"].startswith(("Viettel", "VNPT"))} == {"other"}
+
+
+def test_departments_named_before_a_title_of_other_heads(tmp_path):
+    # "Giám đốc các sở, Thủ trưởng các ban, ngành": the capital after the comma opens another title,
+    # not the name of one department
+    got = mentions(tmp_path, "Ủy ban nhân dân tỉnh giao Giám đốc các sở, Thủ trưởng các ban, ngành, đoàn thể cấp tỉnh "
+                             "triển khai thực hiện.", date=(5, 9, 2025))
+    assert got[:3] == [("issuer", "Ủy ban nhân dân tỉnh"), ("group", "Sở, ban, ngành cấp tỉnh"),
+                       ("group", "Sở, ban, ngành cấp tỉnh")]

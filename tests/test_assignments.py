@@ -178,6 +178,29 @@ def test_eligible_units_are_not_tasked(tmp_path):
     assert roles(doc) == {("Sở Nội vụ", "chu_tri")}
 
 
+def test_tasks_stated_under_award_and_criteria_headings(tmp_path):
+    # Đắk Lắk 2025: under "Số lượng đề nghị khen thưởng" a sentence with its doers and their task is read;
+    # quotas per body, eligible bodies and an award's title are not
+    body = ("1. Khen thưởng cấp Nhà nước: Sở Nội vụ phối hợp với các cơ quan, đơn vị có liên quan báo cáo Ủy ban bầu "
+            "cử tỉnh, Hội đồng Thi đua - Khen thưởng tỉnh xem xét lựa chọn.\n"
+            "2. Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh\n"
+            "- Công an tỉnh; Sở Tài chính; Sở Văn hóa, Thể thao và Du lịch mỗi đơn vị đề nghị không quá 01 tập thể, "
+            "03 cá nhân;\n- Ủy ban nhân dân xã, phường trên địa bàn tỉnh;\n"
+            "3. Giấy khen của Thủ trưởng các cơ quan, đơn vị; Chủ tịch UBND xã, phường: Các Sở, ban, ngành, Mặt trận "
+            "Tổ quốc Việt Nam tỉnh và các đoàn thể chính trị - xã hội, Ủy ban nhân dân xã, phường quy định số lượng "
+            "khen thưởng theo thẩm quyền.")
+    doc = plan(tmp_path, body, section="IV. SỐ LƯỢNG ĐỀ NGHỊ KHEN THƯỞNG", date=(18, 11, 2025))
+    assert roles(doc) == {("Sở Nội vụ", "chu_tri"), ("Sở, ban, ngành cấp tỉnh", "thuc_hien"),
+                          ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "thuc_hien"),
+                          ("Tổ chức chính trị - xã hội", "thuc_hien"), ("Ủy ban nhân dân cấp xã", "thuc_hien")}
+    # Cần Thơ 2025: "giao <body> <task>" under "Tiêu chí đánh giá, xếp loại"
+    body = ("3. Tiêu chí đánh giá, xếp loại\na) Trên cơ sở kết quả thực hiện các chỉ tiêu của Kế hoạch, giao Sở Y tế "
+            "thành lập đoàn tổ chức kiểm tra, đánh giá kết quả thực hiện.\n"
+            "b) Ủy ban nhân dân xã, phường có thành tích xuất sắc được cộng điểm thi đua.")
+    doc = plan(tmp_path, body, section="III. NỘI DUNG THI ĐUA, PHƯƠNG ÁN TRIỂN KHAI", date=(18, 11, 2025))
+    assert roles(doc) == {("Sở Y tế", "chu_tri")}
+
+
 def test_party_plan_bodies(tmp_path):
     doc = plan(tmp_path, "1. Ban cán sự đảng Ủy ban nhân dân tỉnh lãnh đạo, chỉ đạo xây dựng kế hoạch; "
                          "Đảng đoàn Hội đồng nhân dân tỉnh chỉ đạo giám sát việc thực hiện.")
@@ -291,6 +314,63 @@ def test_principles_under_a_lettered_heading(tmp_path):
     assert roles(doc) == {("Sở Nội vụ", "chu_tri")}
 
 
+# --- a clause put before the subject; the closing paragraph after the last item ------------------
+@pytest.mark.parametrize("body, expected", [
+    # Nghệ An 2025: "Căn cứ ..., <bodies> <task>"
+    ("3. Căn cứ nội dung Kế hoạch và tình hình thực tiễn, các sở, ban, ngành, tổ chức chính trị - xã hội, Ủy ban "
+     "nhân dân các xã, phường xây dựng Kế hoạch triển khai thi hành Nghị định trong phạm vi, lĩnh vực, địa bàn quản lý.",
+     {("Sở, ban, ngành cấp tỉnh", "thuc_hien"), ("Tổ chức chính trị - xã hội", "thuc_hien"),
+      ("Ủy ban nhân dân cấp xã", "thuc_hien")}),
+    # Cần Thơ 2025: after a label ending in ':'
+    ("c) Thực hiện chi trả cho người hưởng trợ cấp xã hội: Sau khi thực hiện mở tài khoản, Ủy ban nhân dân xã, "
+     "phường phối hợp với các tổ chức chi trả dịch vụ thực hiện ký kết hợp đồng trách nhiệm chi trả.",
+     {("Ủy ban nhân dân cấp xã", "chu_tri")}),
+    ("a) Căn cứ vào kết quả kiểm tra và thực hiện phong trào thi đua ở địa phương, Ủy ban nhân dân cấp xã quyết định "
+     "khen thưởng cho tập thể và cá nhân có thành tích thi đua.", {("Ủy ban nhân dân cấp xã", "chu_tri")}),
+    # the body cited inside the fronted clause is not a doer
+    ("2. Trên cơ sở đề xuất của Ban Quản lý các khu công nghệ cao và khu công nghiệp, Sở Tài chính tổng hợp, tham "
+     "mưu bố trí kinh phí thực hiện Kế hoạch.", {("Sở Tài chính", "chu_tri")}),
+])
+def test_subject_after_a_fronted_clause(tmp_path, body, expected):
+    assert roles(plan(tmp_path, body, date=(5, 11, 2025))) == expected
+
+
+def test_basis_paragraph_in_preamble_and_in_a_task_section(tmp_path):
+    # the preamble's legal basis tasks no one; in a task section "Căn cứ ..., <bodies> <task>" does
+    preamble = ("Căn cứ Quyết định số 2140/QĐ-UBND ngày 31 tháng 10 năm 2025 của Ủy ban nhân dân tỉnh, Sở Y tế ban "
+                "hành Kế hoạch triển khai như sau:\nIII. TỔ CHỨC THỰC HIỆN")
+    doc = plan(tmp_path, "Căn cứ nội dung Kế hoạch này, các sở, ban, ngành, Ủy ban nhân dân các xã, phường xây dựng "
+                         "kế hoạch triển khai thực hiện.", section=preamble, date=(5, 11, 2025))
+    assert roles(doc) == {("Sở, ban, ngành cấp tỉnh", "thuc_hien"), ("Ủy ban nhân dân cấp xã", "thuc_hien")}
+
+
+def test_closing_paragraph_is_not_part_of_the_last_block(tmp_path):
+    # Hà Tĩnh 2025: the closing paragraph after the items of the last heading names its own doers
+    body = ("1. Sở Y tế\na) Ban hành kế hoạch triển khai.\nb) Tổ chức rà soát, đánh giá.\n"
+            "2. Ủy ban nhân dân các xã, phường\na) Ban hành kế hoạch triển khai thực hiện Chương trình tại địa phương.\n"
+            "b) Hằng năm, tổ chức kiểm tra, đánh giá tình hình thực hiện Chương trình trên địa bàn.\n"
+            "Ủy ban nhân dân tỉnh giao Giám đốc các sở, Thủ trưởng các ban, ngành, đoàn thể cấp tỉnh và Chủ tịch Ủy ban "
+            "nhân dân các xã, phường triển khai thực hiện đảm bảo mục đích, yêu cầu, hiệu quả, đúng quy định./.")
+    doc = plan(tmp_path, body, date=(5, 11, 2025))
+    rows = {(r["agency"], r["role"]): r["quote"] for r in doc.rows["assignments"]}
+    assert "giao Giám" not in rows[("Ủy ban nhân dân cấp xã", "chu_tri")]
+    for body_name in ("Sở, ban, ngành cấp tỉnh", "Ủy ban nhân dân cấp xã"):
+        assert rows[(body_name, "thuc_hien")].startswith("Ủy ban nhân dân tỉnh giao")
+
+
+def test_closing_paragraph_deadline_is_not_the_last_blocks(tmp_path):
+    # Đồng Tháp 2025: a yearly report asked of everyone in "Trên đây là ..." is not the last (business) block's deadline
+    body = ("1. Sở Xây dựng\n- Chủ trì tổ chức triển khai Kế hoạch.\n"
+            "2. Các doanh nghiệp hoạt động trong lĩnh vực xây dựng, giao thông trên địa bàn tỉnh\n"
+            "- Chủ động phối hợp triển khai các giải pháp, nền tảng số.\n- Đề xuất sáng kiến, giải pháp công nghệ.\n"
+            "Trên đây là Kế hoạch Chuyển đổi số trong hoạt động xây dựng. Đề nghị các cơ quan, đơn vị nghiêm túc triển "
+            "khai thực hiện. Định kỳ hằng năm (trước ngày 30 tháng 11) báo cáo kết quả thực hiện về Sở Xây dựng.")
+    doc = plan(tmp_path, body, date=(5, 11, 2025))
+    business = [r for r in doc.rows["assignments"] if r["agency"].startswith("Doanh nghiệp")]
+    assert len(business) == 1 and business[0]["role"] == "chu_tri"
+    assert "Trên đây" not in business[0]["quote"] and business[0]["deadline_id"] is None
+
+
 # --- who coordinates when a body steers others, or only assists ---------------------------------
 def test_steered_bodies_coordinate_not_the_steering_one(tmp_path):
     # Cần Thơ 2025 style: the State Bank directs the commercial banks, which coordinate with Sở Y tế
@@ -329,6 +409,18 @@ def test_body_that_only_assists_gets_no_block_lead(tmp_path):
     assert {("Sở Tài chính", "chu_tri"), ("Sở Tài chính", "phoi_hop"), ("Sở Công Thương", "chu_tri")} <= got
 
 
+def test_body_that_only_assists_after_its_name_and_colon(tmp_path):
+    # Đắk Lắk 2025: the body and its only task on one line ("3. Sở ...: Phối hợp với Ban ..."), as
+    # the bare heading above; a task of its own after the ';' keeps Sở Nội vụ the lead
+    doc = plan(tmp_path, "3. Sở Văn hóa, Thể thao và Du lịch: Phối hợp với Ban Tuyên giáo và Dân vận Tỉnh ủy chỉ đạo "
+                         "Báo và Phát thanh, Truyền hình Đắk Lắk thường xuyên tuyên truyền về các phong trào thi đua.\n"
+                         "4. Sở Nội vụ: Phối hợp với Sở Y tế thẩm định hồ sơ; tổng hợp, báo cáo kết quả Đợt thi đua.",
+               date=(18, 11, 2025))
+    assert roles(doc) == {("Ban Tuyên giáo và Dân vận Tỉnh ủy", "chu_tri"),
+                          ("Sở Văn hóa, Thể thao và Du lịch", "phoi_hop"),
+                          ("Sở Y tế", "chu_tri"), ("Sở Nội vụ", "phoi_hop"), ("Sở Nội vụ", "chu_tri")}
+
+
 def test_line_break_inside_a_partner_name(tmp_path):
     # Đắk Lắk 2025: the bullet is hard-wrapped inside "Bộ Chỉ huy Quân sự tỉnh"
     doc = plan(tmp_path, "1. Sở Công Thương:\n- Chủ trì điều phối nguồn hàng hỗ trợ.\n- Phối hợp Bộ Chỉ huy\n"
@@ -338,6 +430,17 @@ def test_line_break_inside_a_partner_name(tmp_path):
     assert ("Sở Công Thương", "phoi_hop") in rows
     for body in ("Bộ Chỉ huy Quân sự tỉnh", "Công an tỉnh", "Ủy ban nhân dân cấp xã"):
         assert "tổ chức vận chuyển" in rows[(body, "chu_tri")]
+
+
+def test_partner_list_opening_with_a_vague_group(tmp_path):
+    # Đắk Lắk 2025: "Phối hợp các lực lượng và UBND các xã, phường ...": the named body after the
+    # vague forces leads that task, the heading's body coordinates
+    doc = plan(tmp_path, "7. Công an tỉnh:\n- Bảo đảm an ninh, trật tự tại các điểm tập kết, cấp phát.\n"
+                         "- Phối hợp các lực lượng và UBND các xã, phường huy động ca nô, xuồng máy, xe chuyên dụng để "
+                         "tiếp cận, vận chuyển hàng đến vùng bị chia cắt.", date=(21, 11, 2025))
+    rows = {(r["agency"], r["role"]): r["quote"] for r in doc.rows["assignments"]}
+    assert set(rows) == {("Công an tỉnh", "chu_tri"), ("Ủy ban nhân dân cấp xã", "chu_tri"), ("Công an tỉnh", "phoi_hop")}
+    assert rows[("Ủy ban nhân dân cấp xã", "chu_tri")].startswith("- Phối hợp các lực lượng")
 
 
 def test_steering_verb_without_an_object_keeps_the_body_coordinating(tmp_path):
