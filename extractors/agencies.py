@@ -156,16 +156,19 @@ class _Compiled:
         self.issuer_committee = regex.compile(data["issuer_committee"], flags)
         heads = sorted(data["heads"], key=lambda h: -len(h["head"]))
         self.heads = {h["head"]: h for h in heads}
+        # a head printed as its abbreviation ("BQL Khu kinh tế" for "Ban Quản lý Khu kinh tế")
+        head_abbr = {a: e for a, e in data["abbreviations"].items() if e in self.heads}
         # the head's first word as printed (capitalized), the rest in any case ("Ban chỉ đạo")
-        self.head_re = regex.compile(r"(?<![\p{L}\d])(?:" + "|".join(_head_pattern(h["head"]) for h in heads)
+        self.head_re = regex.compile(r"(?<![\p{L}\d])(?:" + "|".join([_head_pattern(h["head"]) for h in heads]
+                                                                      + [regex.escape(a) for a in head_abbr])
                                      + r")(?=[\s,])", flags)
         # where a head may start: its first word as printed, found in one pass by the stdlib re
         self.head_first = re.compile("|".join(re.escape(w) for w in sorted(
-            {h["head"].partition(" ")[0] for h in heads}, key=len, reverse=True)))
-        self.head_canon = {fold(h["head"]): h["head"] for h in heads}
+            {h["head"].partition(" ")[0] for h in heads} | set(head_abbr), key=len, reverse=True)))
+        self.head_canon = {fold(h["head"]): h["head"] for h in heads} | {fold(a): e for a, e in head_abbr.items()}
         self.head_tails = tuple(" " + k for k in self.head_canon if " " in k)   # (see resolve_names)
         self.head_excl = tuple(unify(x) for x in data["head_exclusions"])
-        self.head_first_words = {h["head"].split()[0] for h in heads} | {"UBND", "Ủy", "Sở", "Ban"}
+        self.head_first_words = {h["head"].split()[0] for h in heads} | set(head_abbr) | {"UBND", "Ủy", "Sở", "Ban"}
         self.function_caps = set(data["function_caps"])
         self.place_after = regex.compile(r"\s+(?:" + "|".join(regex.escape(unify(p)) for p in sorted(
             data["provinces"], key=len, reverse=True)) + r")(?!\p{L})")
@@ -449,10 +452,10 @@ def _and_follows(word, i: int) -> bool:
     return False
 
 
-def _generic(c: _Compiled, text: str, start: int, head: str) -> tuple[int, str] | None:
-    """End offset and printed name of a head-word body starting at `start` (None if not a body)."""
+def _generic(c: _Compiled, text: str, start: int, pos: int, head: str) -> tuple[int, str] | None:
+    """End offset and printed name of a head-word body whose head (canonical `head`) is printed at
+    text[start:pos] (None if not a body)."""
     info = c.heads[head]
-    pos = start + len(head)
     # the name ends by the line's end, a table's "|" or 100 characters after the head
     stop = min(pos + 100, len(text))
     for ch in "\n|":
@@ -659,7 +662,7 @@ def find_mentions(doc: Document) -> list[Mention]:
         info = c.heads[head]
         if info.get("central_only") and issuer_level != "trung_uong":
             continue
-        got = _generic(c, text, a, head)
+        got = _generic(c, text, a, m.end(), head)
         if not got:
             continue
         b, printed = got

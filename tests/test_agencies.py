@@ -51,6 +51,11 @@ def test_project_boards_keep_their_project_and_drafting_ends_a_name(tmp_path):
     assert [n for k, n in got if k == "body"] == ["Ban Quản lý dự án Nông nghiệp tỉnh", "Trung tâm Công nghệ thông tin"]
 
 
+def test_head_printed_as_its_abbreviation(tmp_path):
+    got = mentions(tmp_path, "7. BQL các KCN tỉnh và BQL Khu kinh tế Vân Phong phối hợp thực hiện.")
+    assert [n for k, n in got if k == "body"] == ["Ban Quản lý các khu công nghiệp tỉnh", "Ban Quản lý Khu kinh tế Vân Phong"]
+
+
 def test_party_and_mass_organizations(tmp_path):
     got = mentions(tmp_path, "1. Ban Tuyên giáo Huyện ủy chủ trì; Ủy ban MTTQ Việt Nam tỉnh, Tỉnh đoàn, "
                              "Hội Liên hiệp Phụ nữ tỉnh phối hợp.")
