@@ -16,9 +16,10 @@ from .lexicon import lexicon
 _DEBRIS = regex.compile(r"^[\s\-_=.~·•|*]*$|^(?:Trang|Page)\s+\d+(?:\s*/\s*\d+)?$", regex.I)
 _SENTENCE_END = tuple(".;:!?")
 _APPENDIX_LINE = regex.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:SỐ\s+|số\s+)?[0-9IVX]{1,5})?\s*$")
-# a note of its own in brackets pointing to an attachment ("(Chi tiết tại Phụ lục kèm theo)")
-_ATTACHMENT_NOTE = regex.compile(r"^\([^()]*(?:" + "|".join(map(regex.escape, lexicon("normalize")["attachment_note_words"]))
-                                 + r")[^()]*\)[.:;]?$", regex.I)
+# a note in brackets pointing to an attachment ("(Chi tiết tại Phụ lục kèm theo)"); on a line of its own here
+ATTACHMENT_NOTE = (r"\([^()]*(?:" + "|".join(map(regex.escape, lexicon("normalize")["attachment_note_words"]))
+                   + r")[^()]*\)[.:;]?")
+_ATTACHMENT_NOTE = regex.compile(rf"^{ATTACHMENT_NOTE}$", regex.I)
 
 
 def _is_debris(text: str) -> bool:

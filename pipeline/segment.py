@@ -13,6 +13,7 @@ import regex
 
 from .document import Document, Heading, Section
 from .lexicon import lexicon
+from .normalize import ATTACHMENT_NOTE
 
 _ROMAN_OK = regex.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _PATTERNS = [
@@ -31,6 +32,7 @@ _ATTACHED_NOTE = regex.compile(r"^\(?\s*(?:ban hành\s+)?kèm theo", regex.I)
 _ATTACHED_TAIL = regex.compile(r"\s*\(\s*(?:ban hành\s+)?kèm theo.*$", regex.I)
 _SIGNATURE = regex.compile(r"^(?:Nơi nhận|KT\.?\s|TM\.?\s|T/M|TUQ\.?\s|Q\.\s)", regex.I)
 _TRAILING_PUNCT = regex.compile(r"[\s:.]+$")
+_NOTE_TAIL = regex.compile(rf"\s*{ATTACHMENT_NOTE}\s*$", regex.I)   # "NHIỆM VỤ ... (chi tiết Phụ lục đính kèm)"
 # First characters the patterns above can match (most paragraphs open with another letter and
 # skip the matching): headings open with [IVXLC], [a-zđ] or a digit (any non-letter is tried),
 # appendices with a label's first letter, signatures (case-insensitive) with N/K/T/Q or the Kelvin sign K.
@@ -54,11 +56,18 @@ def is_title_line(title: str) -> bool:
         return False
     if title.endswith(".") and len(words) > 12:
         return False
-    if title.endswith(":") and len(words) > 6:
-        low = title.casefold()
-        if any(cue in low for cue in lexicon("sections")["lead_in_cues"]):
-            return False
+    if title.endswith(":") and len(words) > 6 and _lead_in_cue_re().search(title, 1):
+        return False
     return True
+
+
+@lru_cache(maxsize=1)
+def _lead_in_cue_re() -> regex.Pattern:
+    """A lead-in cue as a verb of the sentence: printed in lower case and not opening the title
+    (a capitalized one is part of a name, "Sở Giao thông vận tải"; an opening one addresses the
+    bodies that follow, "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và ...:")."""
+    cues = sorted(lexicon("sections")["lead_in_cues"], key=len, reverse=True)
+    return regex.compile(r"(?<![\p{L}\d])(?:" + "|".join(map(regex.escape, cues)) + r")(?![\p{L}\d])")
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +128,7 @@ def _match_heading(line: str):
             continue
         if style == "arabic" and not m["title"].strip():
             continue
-        return style, m["num"], m["title"].strip()
+        return style, m["num"], _NOTE_TAIL.sub("", m["title"]).strip()
     return None
 
 

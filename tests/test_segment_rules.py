@@ -34,6 +34,15 @@ def test_lead_in_sentence_ending_with_colon_is_not_a_heading():
     assert sections_of(raw) == [("2", 1, "Liên minh Hợp tác xã tỉnh", "nhiem_vu_giai_phap")]
 
 
+def test_titles_ending_in_a_colon_with_a_cue_inside_a_name_or_opening_them():
+    from pipeline.segment import is_title_line
+    assert is_title_line("Sở Giao thông vận tải và Xây dựng tỉnh:")
+    assert is_title_line("Mục tiêu cụ thể đến năm 2030 của tỉnh:")
+    assert is_title_line("Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội:")
+    assert not is_title_line("Đề nghị các sở, ban, ngành tỉnh tập trung thực hiện các nội dung sau:")
+    assert not is_title_line("Ủy ban nhân dân các xã, phường phối hợp với các đơn vị liên quan:")
+
+
 def test_thousands_number_opening_a_line_is_not_an_item():
     raw = "I. MỤC TIÊU\nToàn tỉnh có\n11.400 doanh nghiệp đang hoạt động.\n"
     assert sections_of(raw) == [("I", 1, "MỤC TIÊU", "muc_tieu")]
@@ -73,8 +82,9 @@ def test_attached_forms_are_appendices():
 def test_bracketed_note_pointing_to_an_attachment_stays_out_of_the_heading():
     raw = ("**II. NHIỆM VỤ CỤ THỂ**\n*(Chi tiết tại Phụ lục kèm theo)*\n\n1. Công an tỉnh chủ trì làm sạch dữ liệu; "
            "Sở Tư pháp số hóa hồ sơ hộ tịch, hoàn thành trong năm 2026.\n"
-           "III. MỤC TIÊU\n(giai đoạn 2026 - 2030)\n")
-    assert [s[2] for s in sections_of(raw)] == ["NHIỆM VỤ CỤ THỂ", "MỤC TIÊU (giai đoạn 2026 - 2030)"]
+           "III. MỤC TIÊU\n(giai đoạn 2026 - 2030)\n"
+           "IV. GIẢI PHÁP CHỦ YẾU ***(chi tiết Phụ lục đính kèm)*\n")
+    assert [s[2] for s in sections_of(raw)] == ["NHIỆM VỤ CỤ THỂ", "MỤC TIÊU (giai đoạn 2026 - 2030)", "GIẢI PHÁP CHỦ YẾU"]
 
 
 def test_type_word_line_stays_apart_from_the_title():
