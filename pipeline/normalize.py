@@ -65,12 +65,13 @@ def _is_caps(s: str) -> bool:
     return bool(letters) and all(map(str.isupper, letters))
 
 
-def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = False) -> bool:
+def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = False,
+                blank_breaks: bool = False) -> bool:
     """Is `nxt` the continuation of `prev` (a hard wrap), not a new paragraph?
 
     `wrap_width` is the document's usual width of wrapped lines (0 when lines are not wrapped);
     `first_line` says `prev` opens its paragraph (exports often start a paragraph with a short,
-    indented first line).
+    indented first line); `blank_breaks` says the document ends its paragraphs with blank lines.
     """
     global _BLOCK_START, _BLOCK_WORD_FIRST, _CONTINUATION, _STANDALONE
     if _BLOCK_START is None:
@@ -78,8 +79,16 @@ def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = Fal
         _BLOCK_WORD_FIRST = frozenset(w[:1] for w in lexicon("normalize")["block_start_words"])
         _CONTINUATION = frozenset(lexicon("normalize")["continuation_words"])
         _STANDALONE = frozenset(lexicon("normalize")["standalone_lines"])
-    if prev in _STANDALONE or nxt in _STANDALONE or _may_open_block(nxt) \
-            or (prev[:1] == "P" and _APPENDIX_LINE.match(prev)):
+    if prev in _STANDALONE or nxt in _STANDALONE or (prev[:1] == "P" and _APPENDIX_LINE.match(prev)):
+        return False
+    if blank_breaks and wrap_width and len(prev) >= wrap_width * lexicon("normalize")["wrap_fraction"]:
+        # where blank lines end the paragraphs, a full line goes on in the next one even after a
+        # ";" ("... nhiệm kỳ 2026 - 2031;" / "Hướng dẫn số ..."), and a paragraph's inner line
+        # before what looks like an item ("... các địa bàn cấp độ" / "1. Cấp ngay mì tôm ...",
+        # "tổ chức chính trị" / "- xã hội")
+        if (not first_line and not prev.endswith(_SENTENCE_END)) if _may_open_block(nxt) else prev.endswith(";"):
+            return True
+    if _may_open_block(nxt):
         return False
     first = nxt[0]
     if prev.endswith(","):
@@ -318,10 +327,30 @@ def _join_offs(offs: list[Runs]) -> Runs:
     return out
 
 
+def _blank_breaks(lines, grids: dict[int, int]) -> bool:
+    """The document ends its paragraphs with blank lines: there are blank lines for at least a
+    tenth of its lines of text outside tables (page breaks alone leave far fewer)."""
+    blank = text = 0
+    i = 0
+    while i < len(lines):
+        if i in grids:
+            i = grids[i] + 1
+            continue
+        line, _, lone, _, markup_only = lines[i]
+        if not lone and not markup_only:
+            if not line:
+                blank += 1
+            elif line[0] != "|":
+                text += 1
+        i += 1
+    return blank >= lexicon("normalize")["blank_break_fraction"] * text
+
+
 def normalize(doc: Document) -> Document:
     lines = _lines(doc.raw)
     width = wrap_width(lines)
     grids = {first: last for first, last in _grid_regions(lines)}
+    blank_breaks = _blank_breaks(lines, grids)
     paragraphs: list[tuple[str, Runs]] = []
     cur_text: list[str] = []
     cur_offs: Runs = []
@@ -357,7 +386,7 @@ def normalize(doc: Document) -> Document:
                 flush()
             paragraphs.append((text, offs))
             continue
-        if cur_text and (bold_continues or should_join(last_line, text, width, len(cur_text) == 1)):
+        if cur_text and (bold_continues or should_join(last_line, text, width, len(cur_text) == 1, blank_breaks)):
             # the joining space stands at the raw offset after the line before (its line break),
             # so it extends the last run
             cur_text.append(" ")

@@ -102,6 +102,26 @@ def test_short_opening_line_of_a_wrapped_paragraph_joins_the_next():
     assert "Phối hợp Sở Nội vụ (Ban Thi đua - Khen thưởng)" in doc.text
 
 
+def test_where_blank_lines_end_paragraphs_a_full_line_goes_on_after_a_semicolon_or_before_an_item():
+    filler = "Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện phong trào thi đua trên địa bàn.\n\n"
+    raw = ("Thực hiện Chỉ thị số 46-CT/TW ngày 16/5/2025 của Bộ Chính trị về lãnh đạo cuộc bầu\n"
+           "cử đại biểu Quốc hội khóa XVI và đại biểu Hội đồng nhân dân các cấp 2026 - 2031;\n"
+           "Hướng dẫn số 7886/HD-BNV ngày 14/9/2025 của Bộ Nội vụ về khen thưởng.\n\n"
+           "- Giai đoạn khẩn cấp: Tổ chức lực lượng, phương tiện tiếp cận ngay các vùng ngập sâu,\n"
+           "chia cắt bằng ca nô, xuồng máy, phương tiện cơ động, ưu tiên các địa bàn cấp độ\n"
+           "1. Cấp ngay mì tôm, lương khô, nước uống cho Nhân dân.\n\n"
+           "7. Các doanh nghiệp hoạt động trong lĩnh vực xây dựng, giao thông, vận tải trên địa bàn\n"
+           "- Chủ động phối hợp triển khai các giải pháp, nền tảng số phục vụ quản lý hạ tầng.\n\n"
+           "Nơi nhận:\n- Bộ Nội vụ;\n- Lưu: VT.\n\n" + filler * 6)
+    paragraphs = normalize(Document(doc_id="t", source_path="t", raw=raw)).text.split("\n")
+    assert paragraphs[0].endswith("2026 - 2031; Hướng dẫn số 7886/HD-BNV ngày 14/9/2025 của Bộ Nội vụ về khen thưởng.")
+    assert paragraphs[1].endswith("các địa bàn cấp độ 1. Cấp ngay mì tôm, lương khô, nước uống cho Nhân dân.")
+    # a heading's line, however long, and the item under it; short lines: a list
+    assert paragraphs[2:4] == ["7. Các doanh nghiệp hoạt động trong lĩnh vực xây dựng, giao thông, vận tải trên địa bàn",
+                               "- Chủ động phối hợp triển khai các giải pháp, nền tảng số phục vụ quản lý hạ tầng."]
+    assert paragraphs[4:7] == ["Nơi nhận:", "- Bộ Nội vụ;", "- Lưu: VT."]
+
+
 def test_number_with_thousands_separator_continues_the_line_before():
     raw = "- Đến năm 2030, số doanh nghiệp đang hoạt động đạt khoảng\n11.400 doanh nghiệp.\n"
     doc = normalize(Document(doc_id="t", source_path="t", raw=raw))
