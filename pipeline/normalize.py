@@ -278,6 +278,9 @@ def _grid_regions(lines) -> list[tuple[int, int]]:
     return out
 
 
+_ELISION = regex.compile(r"^[.…·\s]{3,}$")
+
+
 def _grid_rows(lines, first: int, last: int) -> list[tuple[str, Runs]]:
     """Rows of a lone-pipe table as markdown rows `| cell | cell |` with offsets."""
     rows, cells = [], []
@@ -303,7 +306,12 @@ def _grid_rows(lines, first: int, last: int) -> list[tuple[str, Runs]]:
     for i in range(first + 1, last + 1):
         text, offs, lone = lines[i][:3]
         if lone:
-            if cell_text:
+            if cell_text and _ELISION.match(" ".join(cell_text)):
+                # "….........." between two pipes: rows the export left out, a row break
+                cell_text, cell_offs = [], []
+                close_row()
+                row_pipe = offs[0][0]
+            elif cell_text:
                 cells.append((" ".join(cell_text), _join_offs(cell_offs), offs[0][0]))
                 cell_text, cell_offs = [], []
             elif lines[i - 1][2]:

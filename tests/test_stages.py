@@ -75,6 +75,18 @@ def test_lone_pipe_grid_table_becomes_rows():
     assert raw[a:b] == "Sở Tài chính"
 
 
+def test_elision_between_two_pipes_is_a_row_break():
+    raw = ("Phụ lục\n\n|\nSTT\n|\nNhiệm vụ\n|\nCơ quan chủ trì\n|\n|\n1\n|\nBan hành Quy chế\n|\nSở Xây dựng\n|\n"
+           "…...................\n|\n2\n|\nThành lập bộ máy quản lý Quỹ\n|\nSở Tài chính\n|\n")
+    from pipeline.tables import parse_tables
+    doc = parse_tables(normalize(Document(doc_id="t", source_path="t", raw=raw)))
+    assert [[c.text for c in row.cells] for row in doc.tables[0].rows] == [
+        ["1", "Ban hành Quy chế", "Sở Xây dựng"], ["2", "Thành lập bộ máy quản lý Quỹ", "Sở Tài chính"]]
+    cell = doc.tables[0].rows[1].cells[2]
+    a, b = doc.raw_span(cell.start, cell.end)
+    assert raw[a:b] == "Sở Tài chính"
+
+
 def test_offset_map_points_every_kept_character_at_itself():
     raw = ("**KẾ HOẠCH**\n|\n**TT**\n|\nNội  dung\t cần\n|\n|\n1\n|\nRà soát\n|\n\n"
            "Căn cứ Nghị quyết số\n57-NQ/TW ngày **22/12/2024**; |\n| a | b |\nTrang 3\n")
