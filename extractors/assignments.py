@@ -298,7 +298,9 @@ def _parse(text: str, a: int, b: int, ms: _Mentions, run_limit: int | None = Non
             run = _run(text, ms, d.end(), limit)
             named = _named(run) if run else []
     if not named and _FRONTED.match(text, pos, b):
-        run = _after_fronted(text, ms, pos, b, limit)
+        # (a business after the clause is not the item's addressee: "..., Hội đồng thi đua họp xét
+        # các xã, phường, các tổ chức cung cấp dịch vụ")
+        run = _businesses(_after_fronted(text, ms, pos, b, limit), False)
         named = _named(run) if run else []
     if named and _PAST.match(text, run[-1].end, b):
         return p   # "Sở Y tế đã phối hợp ...": a result, not a task

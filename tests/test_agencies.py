@@ -164,6 +164,17 @@ def test_businesses_addressed_by_an_item_are_agencies(tmp_path):
     assert "Doanh nghiệp" not in got and got["Sở Xây dựng"] == "tinh"
 
 
+def test_banks_and_service_providers_addressed_by_an_item_are_agencies(tmp_path):
+    doc = plan(tmp_path, "6. Đề nghị các tổ chức cung cấp dịch vụ chi trả:\n"
+                         "a) Tích cực tham gia phong trào thi đua chi trả không dùng tiền mặt.\n"
+                         "7. Đề nghị các ngân hàng thương mại:\n- Mở tài khoản miễn phí cho người hưởng trợ cấp.\n"
+                         "8. Trên cơ sở kết quả chấm điểm của Sở Y tế, Hội đồng thi đua họp xét các xã, phường, "
+                         "các tổ chức tín dụng có thành tích xuất sắc.", date=(5, 9, 2025))
+    got = {(r["agency"], r["role"]) for r in doc.rows["assignments"]}
+    assert got == {("Tổ chức cung cấp dịch vụ chi trả", "chu_tri"), ("Ngân hàng thương mại", "chu_tri")}
+    assert {r["name"]: r["level"] for r in doc.rows["agencies"]}["Ngân hàng thương mại"] == "other"
+
+
 def test_institutes_and_schools_in_a_partner_column(tmp_path):
     body = ("| TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |\n"
             "| 1 | Xây dựng cơ chế đặt hàng nghiên cứu khoa học và công nghệ gắn với nhu cầu thực tiễn | "
