@@ -97,7 +97,7 @@ _UPPER = regex.compile(r"\p{Lu}")
 _BRACKETS = regex.compile(r"\([^()]*\)")
 _LEVEL_END = regex.compile(r"\s+cấp\s+(tỉnh|huyện|xã)$")
 _MORE_LEVEL = regex.compile(r"(?:\s*,\s*|\s+và\s+)cấp\s+(tỉnh|huyện|xã)(?!\p{L})")
-_STEM = regex.compile(r"\s+(?:cấp\s+)?(?:tỉnh|thành phố|huyện)(?:\s+\p{L}+){0,3}$")
+_STEM = regex.compile(r"\s+(?:cấp\s+)?(?:tỉnh|thành phố|huyện)(?P<place>(?:\s+\p{L}+){0,3})$")
 
 
 @lru_cache(maxsize=20000)
@@ -154,6 +154,8 @@ class _Compiled:
         self.dept_list = regex.compile(r"(?<!\p{L})(?:các\s+)?[Ss]ở\s*:?\s*(?P<x>" + alt + r")(?:\s*(?:,|;|và)\s*(?P<x>"
                                        + alt + r"))+(?![\p{L}&])", flags | regex.I)
         self.issuer_committee = regex.compile(data["issuer_committee"], flags)
+        self.named_local = regex.compile(data["named_local_council"], flags)
+        self.province_keys = {fold(p) for p in data["provinces"]}
         heads = sorted(data["heads"], key=lambda h: -len(h["head"]))
         self.heads = {h["head"]: h for h in heads}
         # a head printed as its abbreviation ("BQL Khu kinh tế" for "Ban Quản lý Khu kinh tế")
@@ -646,6 +648,16 @@ def find_mentions(doc: Document) -> list[Mention]:
             own = state_issuer or (issuer_place and issuer_place not in fold(name)) is True
         add(2, Mention(m.start(), m.end(), [name if own else regex.sub(r"(?<=tỉnh|thành phố)\s.*$", "", name)],
                        "tinh", "issuer" if own else "body", doc.text[m.start():m.end()]))
+    # a named district's or commune's council or committee ("UBND huyện Vĩnh Linh"); a city that is
+    # a province is the issuing committee's (above)
+    for m in scan(c.named_local, text, low, c.bare_cues, wins, c.starts.get("bare_council")):
+        unit, place = expand(m["unit"]), _clean_printed(m["place"])
+        if unit == "thành phố" and fold(place) in c.province_keys:
+            continue
+        name = f"{expand(m['council'])} {unit} {place}"
+        level = "huyen" if unit == "thành phố" else data["suffix_levels"][unit]
+        add(3, Mention(m.start(), m.end(), [name], level, "issuer" if fold(name) == issuer_key else "body",
+                       doc.text[m.start():m.end()]))
     # bare council / committee: the issuing level's own body
     for m in scan(c.bare_council, text, low, c.bare_cues, wins, c.starts.get("bare_council")):
         base = expand(m.group(1))
@@ -835,16 +847,17 @@ def resolve_names(doc: Document) -> dict[str, str]:
         for k in keys:
             final[k] = best
     # one body printed with and without its level word and place: the longest form names it
-    bare: dict[str, list[str]] = {}
+    bare: dict[str, list[tuple[str, str]]] = {}   # stem -> (key, the place after its level word)
     for k, v in use.items():
         if v.get("kind") == "body" and not v.get("family"):
-            stem = _STEM.sub("", k)
-            bare.setdefault(stem, []).append(k)
+            m = _STEM.search(k)
+            bare.setdefault(k[:m.start()] if m else k, []).append((k, m["place"].strip() if m else ""))
     for keys in bare.values():
         if len(keys) > 1:
-            best = max((use[k]["name"] for k in keys), key=len)
-            for k in keys:
-                final[k] = best
+            best_key, best_place = max(keys, key=lambda kp: len(use[kp[0]]["name"]))
+            for k, place in keys:
+                if not place or place == best_place:   # not another place ("UBND huyện Gio Linh")
+                    final[k] = use[best_key]["name"]
     c = compiled()
     bodies = None
     # "Văn phòng Ban Chỉ huy": a name cut after a head reads as the full one printed elsewhere

@@ -51,6 +51,20 @@ def test_project_boards_keep_their_project_and_drafting_ends_a_name(tmp_path):
     assert [n for k, n in got if k == "body"] == ["Ban Quản lý dự án Nông nghiệp tỉnh", "Trung tâm Công nghệ thông tin"]
 
 
+def test_named_district_and_commune_committees(tmp_path):
+    doc = plan(tmp_path, "1. UBND thành phố Đông Hà chủ trì, phối hợp với Sở Xây dựng lập quy hoạch chung.\n"
+                         "2. Sở Giao thông vận tải phối hợp với UBND huyện Vĩnh Linh nâng cấp tuyến đường ven biển.\n"
+                         "3. Ủy ban nhân dân xã Gio Mỹ chủ trì giải phóng mặt bằng.\n"
+                         "4. Ủy ban nhân dân huyện Gio Linh triển khai thực hiện; phối hợp với UBND tỉnh Quảng Bình.",
+               province="QUẢNG TRỊ", date=(10, 3, 2024))
+    assert roles(doc) == {("Ủy ban nhân dân thành phố Đông Hà", "chu_tri"), ("Sở Xây dựng", "phoi_hop"),
+                          ("Ủy ban nhân dân huyện Vĩnh Linh", "chu_tri"), ("Sở Giao thông vận tải", "phoi_hop"),
+                          ("Ủy ban nhân dân xã Gio Mỹ", "chu_tri"), ("Ủy ban nhân dân huyện Gio Linh", "chu_tri")}
+    levels = {r["name"]: r["level"] for r in doc.rows["agencies"]}
+    assert levels["Ủy ban nhân dân thành phố Đông Hà"] == levels["Ủy ban nhân dân huyện Gio Linh"] == "huyen"
+    assert levels["Ủy ban nhân dân xã Gio Mỹ"] == "xa"
+
+
 def test_head_printed_as_its_abbreviation(tmp_path):
     got = mentions(tmp_path, "7. BQL các KCN tỉnh và BQL Khu kinh tế Vân Phong phối hợp thực hiện.")
     assert [n for k, n in got if k == "body"] == ["Ban Quản lý các khu công nghiệp tỉnh", "Ban Quản lý Khu kinh tế Vân Phong"]
@@ -277,7 +291,8 @@ def test_cue_windows_find_what_a_whole_text_scan_finds(processed):
     gated = ([(rx, f["cues"]) for f, rx in c.families] + [(rx, g["cues"]) for g, rx in c.groups]
              + [(rx, g["cues"]) for g, rx in c.subject_groups] + [(rx, cues) for rx, _, cues, _ in c.locals]
              + [(c.dept_list, c.dept_cues), (c.mttq, c.mttq_cues), (c.central, c.central_cues),
-                (c.issuer_committee, c.issuer_cues), (c.bare_council, c.bare_cues), (c.vague_re, c.vague_cues)])
+                (c.issuer_committee, c.issuer_cues), (c.bare_council, c.bare_cues), (c.named_local, c.bare_cues),
+                (c.vague_re, c.vague_cues)])
     for doc in processed.values():
         for text in (unified_text(doc), unified_text(doc).upper()):
             low = text.lower()
@@ -297,6 +312,7 @@ def _started(c):
            + [(c.dept_list, c.dept_cues, c.starts.get("dept_list")), (c.vague_re, c.vague_cues, c.starts.get("vague")),
               (c.issuer_committee, c.issuer_cues, c.starts.get("issuer_committee")),
               (c.bare_council, c.bare_cues, c.starts.get("bare_council")),
+              (c.named_local, c.bare_cues, c.starts.get("bare_council")),
               (c.central, c.central_cues, c.central_starts)])
     return [x for x in got if x[2] is not None]
 
