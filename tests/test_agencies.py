@@ -65,6 +65,18 @@ def test_named_district_and_commune_committees(tmp_path):
     assert levels["Ủy ban nhân dân xã Gio Mỹ"] == "xa"
 
 
+def test_a_place_name_does_not_take_the_next_paragraphs_first_word(tmp_path):
+    doc = plan(tmp_path, "5. Trung tâm Y tế huyện\nPhối hợp với Sở Y tế tổ chức tiêm chủng.\n\n"
+                         "6. Ngân hàng Nhà nước Việt Nam - Chi nhánh tỉnh Bình Định\n\nChỉ đạo các tổ chức tín dụng cho vay vốn.",
+               province="BÌNH ĐỊNH")
+    assert roles(doc) == {("Sở Y tế", "chu_tri"), ("Trung tâm Y tế huyện", "phoi_hop"),
+                          ("Ngân hàng Nhà nước Việt Nam - Chi nhánh tỉnh Bình Định", "chu_tri")}
+    # a place broken over a line (nothing lower-case after it) stays whole
+    doc = plan(tmp_path, "4.4. Ngân hàng nhà nước - Chi nhánh tỉnh Hưng\nYên: Nâng cao hiệu quả quản lý tiền tệ.",
+               province="HƯNG YÊN")
+    assert roles(doc) == {("Ngân hàng nhà nước - Chi nhánh tỉnh Hưng Yên", "chu_tri")}
+
+
 def test_head_printed_as_its_abbreviation(tmp_path):
     got = mentions(tmp_path, "7. BQL các KCN tỉnh và BQL Khu kinh tế Vân Phong phối hợp thực hiện.")
     assert [n for k, n in got if k == "body"] == ["Ban Quản lý các khu công nghiệp tỉnh", "Ban Quản lý Khu kinh tế Vân Phong"]
