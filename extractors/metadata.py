@@ -17,7 +17,7 @@ from .agencies import unify
 HEAD_CHARS = 4000          # the header block of a plan is in its first few thousand characters
 # the number ends before a date, a capitalized word or the subject line ("V/v ...") joined to its line
 _NUMBER = regex.compile(r"\bSố(?:\s*hiệu)?\s*:?\s*(?P<num>\d{1,5}\s*(?:/\s*\d{4}\s*)?[/-]\s*\p{Lu}[\p{L}\d&.\-/ ]*?)(?=\s*(?:$|\||\n|\s{2}|ngày|[,;]|\s\p{Lu}\p{Ll}|\s[Vv]/[Vv]\b))", regex.M)
-_DOC_REF = regex.compile(r"(?<![\w/.])(?P<num>\d{1,5}(?:/\d{4})?)\s*(?P<sep>[-/])\s*(?P<code>\p{Lu}[\p{L}&]*(?:\s?[-/]\s?\p{Lu}[\p{L}&\d]*)*)")
+_DOC_REF = regex.compile(r"(?<![\w/.])(?P<num>\d{1,5}(?:/\d{4})?)\s*(?P<sep>[-/])\s*(?P<code>\p{Lu}[\p{L}&\d]*(?:\s?[-/]\s?\p{Lu}[\p{L}&\d]*)*)")
 _PLACE_DATE = regex.compile(r"(?P<place>\p{Lu}[\p{L} .]{1,30}?),\s*ngày\s+(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})")
 _NUMERIC_DATE = regex.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})")
 _NAME = regex.compile(r"^(?:\p{Lu}\p{Ll}*\.?\s){1,5}\p{Lu}\p{Ll}+$")

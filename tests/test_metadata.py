@@ -80,6 +80,16 @@ def test_a_party_committee_named_with_its_place_in_the_header(tmp_path, header, 
     assert (row["issuer"], row["province"]) == (issuer, province)
 
 
+def test_a_standing_deputy_signs_and_assembly_resolutions_keep_their_term(tmp_path):
+    row = _document_row(tmp_path, "TỈNH ỦY LÂM ĐỒNG\n*\nSố 15-CTr/TU\n\nĐẢNG CỘNG SẢN VIỆT NAM\n\n"
+                              "Lâm Đồng, ngày 12 tháng 9 năm 2025\n\nCHƯƠNG TRÌNH HÀNH ĐỘNG\n\n"
+                              "Thực hiện Nghị quyết số 201/2025/QH15 ngày 29/5/2025 của Quốc hội và Nghị quyết số "
+                              "71-NQ/TW của Bộ Chính trị.\n\nI. MỤC TIÊU\n\nĐến năm 2030, 100% trường học đạt chuẩn.\n\n"
+                              "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ THƯỜNG TRỰC\n\nNguyễn Thái Học\n")
+    assert row["implements"] == ["201/2025/QH15", "71-NQ/TW"]
+    assert row["signer"] == "Nguyễn Thái Học"
+
+
 def test_a_provincial_party_committee_header(tmp_path):
     """'ĐẢNG BỘ TỈNH GIA LAI' over 'TỈNH ỦY': the issuer is Tỉnh ủy Gia Lai, in Gia Lai."""
     row = _document_row(tmp_path, "|\n**ĐẢNG BỘ TỈNH GIA LAI**\n**TỈNH ỦY**\n*\n|\n**ĐẢNG CỘNG SẢN VIỆT NAM**\n|\n|\n"
