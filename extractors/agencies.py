@@ -170,6 +170,8 @@ class _Compiled:
         self.head_canon = {fold(h["head"]): h["head"] for h in heads} | {fold(a): e for a, e in head_abbr.items()}
         self.head_tails = tuple(" " + k for k in self.head_canon if " " in k)   # (see resolve_names)
         self.head_excl = tuple(unify(x) for x in data["head_exclusions"])
+        named = "|".join(regex.escape(unify(x)) for x in data["head_exclusions_unless_named"])
+        self.head_excl_named = regex.compile(rf"(?:{named})[^\S\n]+\p{{Lu}}", flags)
         self.head_first_words = {h["head"].split()[0] for h in heads} | set(head_abbr) | {"UBND", "Ủy", "Sở", "Ban"}
         self.function_caps = set(data["function_caps"])
         self.place_after = regex.compile(r"\s+(?:" + "|".join(regex.escape(unify(p)) for p in sorted(
@@ -668,7 +670,7 @@ def find_mentions(doc: Document) -> list[Mention]:
     # grammar rule: head word + capitalized name (+ level word and place)
     for m in _heads(c, text):
         a = m.start()
-        if text.startswith(c.head_excl, a):
+        if text.startswith(c.head_excl, a) and not c.head_excl_named.match(text, a):
             continue
         head = c.head_canon[fold(m.group())]
         info = c.heads[head]

@@ -77,6 +77,12 @@ def test_a_place_name_does_not_take_the_next_paragraphs_first_word(tmp_path):
     assert roles(doc) == {("Ngân hàng nhà nước - Chi nhánh tỉnh Hưng Yên", "chu_tri")}
 
 
+def test_a_joint_stock_company_named_after_its_type(tmp_path):
+    doc = plan(tmp_path, "7. Công ty cổ phần Nước sạch Quảng Ninh bảo đảm cấp nước an toàn.\n"
+                         "8. Sở Tài chính hướng dẫn chuyển đổi doanh nghiệp thành Công ty cổ phần, công ty trách nhiệm hữu hạn.")
+    assert roles(doc) == {("Công ty cổ phần Nước sạch Quảng Ninh", "chu_tri"), ("Sở Tài chính", "chu_tri")}
+
+
 def test_head_printed_as_its_abbreviation(tmp_path):
     got = mentions(tmp_path, "7. BQL các KCN tỉnh và BQL Khu kinh tế Vân Phong phối hợp thực hiện.")
     assert [n for k, n in got if k == "body"] == ["Ban Quản lý các khu công nghiệp tỉnh", "Ban Quản lý Khu kinh tế Vân Phong"]
