@@ -110,9 +110,7 @@ def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = Fal
         if len(prev) >= full:
             return True
         # a short opening line followed by a full one: the paragraph goes on
-        # (an item's opening line too where blank lines end the paragraphs: "3. Ủy ban Mặt trận Tổ
-        # quốc Việt" / "Nam tỉnh và ..." is one item, a heading stands alone before its blank line)
-        return first_line and len(nxt) >= full and not _is_caps(prev) and (blank_breaks or not _BLOCK_START.match(prev))
+        return first_line and len(nxt) >= full and not _is_caps(prev) and not _BLOCK_START.match(prev)
     return False
 
 
