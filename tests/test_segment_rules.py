@@ -56,6 +56,8 @@ def test_section_kind_cues():
                         "nhiem_vu_giai_phap") == "nhiem_vu_giai_phap"
     assert section_kind("KINH PHÍ THỰC HIỆN") == "kinh_phi"
     assert section_kind("Sở Tài chính") == "nhiem_vu_giai_phap"
+    assert section_kind("Giao Sở Xây dựng") == section_kind("Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh") \
+        == "nhiem_vu_giai_phap"
     # who is eligible, criteria: about neither tasks nor objectives, even under a task heading
     assert section_kind("ĐỐI TƯỢNG, NỘI DUNG THI ĐUA") == "other"
     assert section_kind("Tiêu chí đánh giá, xếp loại", "nhiem_vu_giai_phap") == "other"
