@@ -727,7 +727,7 @@ def _text_rows(doc: Document, col: _Collector) -> None:
                     if h is None and line.rstrip().endswith(":"):
                         scope_end = _leadin_end(doc, pi, _marker(line), st)
                     sc = Scope(a, max(scope_end, b), p.subjects, role, len(st.enclosing(doc, a)))
-                    if role == "chu_tri" and not rest and not p.lead and not _WORD.search(text, p.subjects[-1].end, cb):
+                    if role in ("chu_tri", "thuc_hien") and not rest and not p.lead and not _WORD.search(text, p.subjects[-1].end, cb):
                         # a bare heading of bodies ("3. Sở Y tế", "3. Sở Y tế: <tasks>"): its row
                         # stands only if some task is theirs to lead
                         sc.outs = col.outs[n_before:]

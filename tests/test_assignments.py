@@ -421,6 +421,15 @@ def test_body_that_only_assists_after_its_name_and_colon(tmp_path):
                           ("Sở Y tế", "chu_tri"), ("Sở Nội vụ", "phoi_hop"), ("Sở Nội vụ", "chu_tri")}
 
 
+def test_bodies_of_a_heading_that_only_assist(tmp_path):
+    # several bodies named by a heading, whose only task assists a named lead: they coordinate,
+    # no thuc_hien rows of their own; a task of their own keeps them
+    body = "3. Sở Y tế, Sở Giáo dục và Đào tạo\n- Phối hợp với Sở Tài chính bố trí kinh phí tiêm chủng.\n"
+    assert roles(plan(tmp_path, body)) == {("Sở Tài chính", "chu_tri"), ("Sở Y tế", "phoi_hop"),
+                                           ("Sở Giáo dục và Đào tạo", "phoi_hop")}
+    assert ("Sở Y tế", "thuc_hien") in roles(plan(tmp_path, body + "- Tổ chức tiêm chủng cho học sinh.\n"))
+
+
 def test_line_break_inside_a_partner_name(tmp_path):
     # Đắk Lắk 2025: the bullet is hard-wrapped inside "Bộ Chỉ huy Quân sự tỉnh"
     doc = plan(tmp_path, "1. Sở Công Thương:\n- Chủ trì điều phối nguồn hàng hỗ trợ.\n- Phối hợp Bộ Chỉ huy\n"
