@@ -161,9 +161,11 @@ _CELL_VALUE = regex.compile(r"(?P<cmp>[≥≤><]=?|" + _alt(list(_PRE_WORD_TO_CM
 
 @lru_cache(maxsize=4096)
 def _unknown_unit(words: str) -> str | None:
-    """Head noun of an unlisted counted noun phrase, by underthesea's POS tagger (short spans only)."""
+    """Head noun of an unlisted counted noun phrase, by underthesea's POS tagger (short spans only).
+    The words are tagged as a sentence closed by a full stop: cut out alone, a word that ends them
+    ("hội chợ", "camera", "tình nguyện viên") is read as a numeral (M)."""
     from underthesea import pos_tag
-    tags = pos_tag(words)
+    tags = pos_tag(words + " .")
     if not tags:
         return None
     word, tag = tags[0]

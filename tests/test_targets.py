@@ -93,6 +93,14 @@ def test_unlisted_noun_is_the_unit(tmp_path):
     assert [(r[0], r[2]) for r in rows] == [(150.0, "giáo viên"), (40.0, "chuyên gia")]
 
 
+def test_unlisted_noun_ending_its_phrase_is_the_unit(tmp_path):
+    # cut out alone, the last word before ";" or "." was tagged a numeral and the target lost
+    rows = rows_of(tmp_path, "- Mỗi năm phát triển mới ít nhất 500 hội viên; thành lập 15 câu lạc bộ; lắp đặt "
+                             "120 camera.\n- Trồng mới 44 héc-ta rừng ngập mặn.")
+    assert rows == [(500.0, None, "hội viên", "gte", None, True), (15.0, None, "câu lạc bộ", "eq", None, False),
+                    (120.0, None, "camera", "eq", None, False), (44.0, None, "ha", "eq", None, False)]
+
+
 def test_member_cooperatives_count_cooperatives(tmp_path):
     rows = rows_of(tmp_path, "- 03 liên hiệp hợp tác xã với 20 hợp tác xã thành viên; 110.000 thành viên tổ hợp tác.")
     assert [(r[0], r[2]) for r in rows] == [(3.0, "liên hiệp hợp tác xã"), (20.0, "hợp tác xã"),
