@@ -130,6 +130,15 @@ def test_per_quarter_rate(tmp_path):
     assert rows == [(4.0, None, "tin, bài", "gte", None, True)]
 
 
+def test_per_period_cue_after_the_figure(tmp_path):
+    # "mỗi quý" / "mỗi tháng" closing the phrase make a rate like a trailing "mỗi năm"
+    rows = rows_of(tmp_path, "- Mỗi xã tổ chức ít nhất 02 buổi tuyên truyền pháp luật về phòng cháy, chữa cháy mỗi "
+                             "quý.\n- Đăng tải ít nhất 04 tin, bài mỗi tháng trên Cổng thông tin điện tử tỉnh.\n"
+                             "- Đến năm 2030, có 20 tin, bài được đăng tải.")
+    assert rows == [(2.0, None, "buổi", "gte", None, True), (4.0, None, "tin, bài", "gte", None, True),
+                    (20.0, None, "tin, bài", "eq", 2030, False)]
+
+
 # --- target year -------------------------------------------------------------------------------
 def test_year_from_lettered_heading(tmp_path):
     rows = rows_of(tmp_path, "a) Đến năm 2030:\n- 50% hợp tác xã hoạt động hiệu quả.\n"
