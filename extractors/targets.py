@@ -461,19 +461,7 @@ def _unit_at(text: str, i: int, before: str = "") -> tuple[str | None, int, floa
         return None, i, scale
     m = _UNIT.match(rest)
     if m:
-        unit = _canon(m["u"])
-        end = i + m.end()
-        # "01 doanh nghiệp, hợp tác xã": a second counted noun joined by a comma stays in the unit
-        for joiner in _D["unit_joiners"]:
-            if text.startswith(joiner, end):
-                m2 = _UNIT.match(text[end + len(joiner):end + len(joiner) + 60])
-                if m2 and not NUMBER.match(text[end + len(joiner):].lstrip()):
-                    after2 = text[end + len(joiner) + m2.end():end + len(joiner) + m2.end() + 3]
-                    if not _DIGIT_AHEAD.match(after2):
-                        unit2 = _canon(m2["u"])
-                        if unit2 != unit:
-                            return f"{unit}, {unit2}", end + len(joiner) + m2.end(), scale
-                break
+        unit, end = _joined_units(text, _canon(m["u"]), i + m.end())
         return unit, end, scale
     words = _UNLISTED_WORDS.match(rest)
     if not words:
@@ -488,6 +476,23 @@ def _unit_at(text: str, i: int, before: str = "") -> tuple[str | None, int, floa
     # the tagger may join words; find the unit's extent in the text
     k = rest.casefold().find(unit)
     return unit, i + (k + len(unit) if k >= 0 else len(first)), scale
+
+
+def _joined_units(text: str, unit: str, end: int) -> tuple[str, int]:
+    """The unit with the listed counted nouns joined to it by commas ("01 doanh nghiệp, hợp tác xã",
+    "30 xã, phường, đặc khu"), and where they end; not a noun numbered after it ("xã, phường 1")."""
+    units = [unit]
+    while joiner := next((j for j in _D["unit_joiners"] if text.startswith(j, end)), None):
+        k = end + len(joiner)
+        m = _UNIT.match(text[k:k + 60])
+        if not m or _DIGIT_AHEAD.match(text[k + m.end():k + m.end() + 3]):
+            break
+        noun = _canon(m["u"])
+        if noun in units:
+            break
+        units.append(noun)
+        end = k + m.end()
+    return ", ".join(units), end
 
 
 def _range_after(text: str, e: int) -> regex.Match | None:

@@ -79,6 +79,10 @@ def test_comparator_covers_a_comma_list_and_abbreviations_expand(tmp_path):
     ("- Kim ngạch xuất khẩu đạt khoảng 8,95 tỷ USD.", (8.95, None, "tỷ USD", "approx")),
     ("- GRDP bình quân đầu người đạt 91 triệu đồng.", (91.0, None, "triệu đồng", "eq")),
     ("- Hỗ trợ 01 doanh nghiệp, hợp tác xã xây dựng thương hiệu.", (1.0, None, "doanh nghiệp, hợp tác xã", "eq")),
+    # every listed noun of a comma list stays in the unit
+    ("- Tối thiểu 30 xã, phường, đặc khu có mô hình phân loại rác tại nguồn.", (30.0, None, "xã, phường, đặc khu", "gte")),
+    ("- Có 10 xã, thị trấn đạt chuẩn nông thôn mới nâng cao.", (10.0, None, "xã, thị trấn", "eq")),
+    ("- Mỗi năm tổ chức ít nhất 03 hội chợ, sự kiện xúc tiến thương mại.", (3.0, None, "hội chợ, sự kiện", "gte")),
     ("- Có 65 Quỹ tín dụng nhân dân hoạt động an toàn.", (65.0, None, "quỹ tín dụng nhân dân", "eq")),
     ("- Có 02 liên hiệp HTX, với 20 HTX thành viên.", (2.0, None, "liên hiệp hợp tác xã", "eq")),
 ])
