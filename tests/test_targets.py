@@ -105,6 +105,16 @@ def test_unlisted_noun_ending_its_phrase_is_the_unit(tmp_path):
                     (120.0, None, "camera", "eq", None, False), (44.0, None, "ha", "eq", None, False)]
 
 
+def test_a_classifier_before_a_noun_gives_the_noun(tmp_path):
+    # "ngôi", "căn", "chiếc" count one thing each: the unit is the noun after them; a compound noun
+    # ("căn hộ", "phòng học", "nhà văn hóa") stays whole, a lone classifier stays
+    rows = rows_of(tmp_path, "- Hỗ trợ xây mới 24 ngôi nhà đại đoàn kết; sửa chữa 19 căn nhà; trang bị 05 chiếc xe "
+                             "chuyên dụng.\n- Xây dựng 12 ngôi nhà văn hóa thôn; 40 phòng học kiên cố; 300 căn hộ "
+                             "nhà ở xã hội; 2.800 căn.")
+    assert [(r[0], r[2]) for r in rows] == [(24.0, "nhà"), (19.0, "nhà"), (5.0, "xe"), (12.0, "nhà văn hóa"),
+                                            (40.0, "phòng học"), (300.0, "căn hộ"), (2800.0, "căn")]
+
+
 def test_member_cooperatives_count_cooperatives(tmp_path):
     rows = rows_of(tmp_path, "- 03 liên hiệp hợp tác xã với 20 hợp tác xã thành viên; 110.000 thành viên tổ hợp tác.")
     assert [(r[0], r[2]) for r in rows] == [(3.0, "liên hiệp hợp tác xã"), (20.0, "hợp tác xã"),
