@@ -9,8 +9,9 @@ a technical rate ("10 Gigabit mỗi giây") or the condition of a score ("từ 8
 stands under a heading of forecasts or criteria ("Dự báo các chỉ tiêu", "Tiêu chuẩn khen thưởng").
 
 Normalization (FORMAT.md "targets"): `value`/`value_max` from Vietnamese numerals, `unit`
-canonical (listed nouns and abbreviations; an unlisted noun is the head noun that underthesea's
-POS tagger finds in the few words after the number), `comparator` from the qualifier before the
+canonical (listed nouns and abbreviations, a comma list of them kept whole; an unlisted noun is the
+head noun that underthesea's POS tagger finds in the few words after the number; after a classifier,
+"24 ngôi nhà", the noun it counts), `comparator` from the qualifier before the
 number (covering a list joined by commas/"và", not across ";" or "với") or "trở lên" after it,
 `per_year` for rates per period, and `target_year` decided in one place, `target_year()`.
 Tables: a cell holding a target sentence yields its targets (group rows such as
@@ -71,6 +72,7 @@ _REACHED_DURATION = regex.compile(r"^\s*(?P<u>" + _alt(_D["reached_duration_unit
 _REACH_BEFORE = regex.compile(_alt(_D["reach_words"]) + r"\s*(?:" + _alt(list(_PRE_WORD_TO_CMP)) + r"\s*(?:"
                               + _alt(_D["glue_words"]) + r"\s*)?)?$", regex.I)
 _NON_UNIT = set(_D["non_unit_words"])
+_CLASSIFIERS = frozenset(_D["classifiers"])
 _REFERENCE_BEFORE = regex.compile(_alt(_D["reference_words_before"]) + r"\s*[:.]?\s*(?:\d+\s*(?:,|"
                                    + _alt(_D["list_joiners"]) + r")\s*)*$", regex.I)   # "số 02, 03"
 # "từ 88 - 90% cộng 02 điểm": the figure is the condition of a score
@@ -161,9 +163,11 @@ _CELL_VALUE = regex.compile(r"(?P<cmp>[≥≤><]=?|" + _alt(list(_PRE_WORD_TO_CM
 
 @lru_cache(maxsize=4096)
 def _unknown_unit(words: str) -> str | None:
-    """Head noun of an unlisted counted noun phrase, by underthesea's POS tagger (short spans only)."""
+    """Head noun of an unlisted counted noun phrase, by underthesea's POS tagger (short spans only).
+    The words are tagged as a sentence closed by a full stop: cut out alone, a word that ends them
+    ("hội chợ", "camera", "tình nguyện viên") is read as a numeral (M)."""
     from underthesea import pos_tag
-    tags = pos_tag(words)
+    tags = pos_tag(words + " .")
     if not tags:
         return None
     word, tag = tags[0]
@@ -457,35 +461,51 @@ def _unit_at(text: str, i: int, before: str = "") -> tuple[str | None, int, floa
         if duration and _REACH_BEFORE.search(before[-30:]):
             return duration["u"].casefold(), i + duration.end(), scale   # "đạt 75,5 tuổi"
         return None, i, scale
+    unit, end = _counted_noun(text, i)
+    if unit in _CLASSIFIERS:                            # "24 ngôi nhà": the noun the classifier counts
+        noun, noun_end = _counted_noun(text, end)
+        if noun:
+            unit, end = noun, noun_end
+    return (unit, end, scale) if unit else (None, i, scale)
+
+
+def _counted_noun(text: str, i: int) -> tuple[str | None, int]:
+    """The counted noun starting at text[i:] and its end: a listed one (with the listed nouns joined
+    to it), else the head noun the tagger finds in the next few words."""
+    rest = text[i:i + 120]
     m = _UNIT.match(rest)
     if m:
-        unit = _canon(m["u"])
-        end = i + m.end()
-        # "01 doanh nghiệp, hợp tác xã": a second counted noun joined by a comma stays in the unit
-        for joiner in _D["unit_joiners"]:
-            if text.startswith(joiner, end):
-                m2 = _UNIT.match(text[end + len(joiner):end + len(joiner) + 60])
-                if m2 and not NUMBER.match(text[end + len(joiner):].lstrip()):
-                    after2 = text[end + len(joiner) + m2.end():end + len(joiner) + m2.end() + 3]
-                    if not _DIGIT_AHEAD.match(after2):
-                        unit2 = _canon(m2["u"])
-                        if unit2 != unit:
-                            return f"{unit}, {unit2}", end + len(joiner) + m2.end(), scale
-                break
-        return unit, end, scale
+        return _joined_units(text, _canon(m["u"]), i + m.end())
     words = _UNLISTED_WORDS.match(rest)
     if not words:
-        return None, i, scale
+        return None, i
     phrase = words.group(1).strip()
     first = phrase.split()[0].casefold()
     if first in _NON_UNIT:
-        return None, i, scale
+        return None, i
     unit = _unknown_unit(phrase)
     if not unit:
-        return None, i, scale
+        return None, i
     # the tagger may join words; find the unit's extent in the text
     k = rest.casefold().find(unit)
-    return unit, i + (k + len(unit) if k >= 0 else len(first)), scale
+    return unit, i + (k + len(unit) if k >= 0 else len(first))
+
+
+def _joined_units(text: str, unit: str, end: int) -> tuple[str, int]:
+    """The unit with the listed counted nouns joined to it by commas ("01 doanh nghiệp, hợp tác xã",
+    "30 xã, phường, đặc khu"), and where they end; not a noun numbered after it ("xã, phường 1")."""
+    units = [unit]
+    while joiner := next((j for j in _D["unit_joiners"] if text.startswith(j, end)), None):
+        k = end + len(joiner)
+        m = _UNIT.match(text[k:k + 60])
+        if not m or _DIGIT_AHEAD.match(text[k + m.end():k + m.end() + 3]):
+            break
+        noun = _canon(m["u"])
+        if noun in units:
+            break
+        units.append(noun)
+        end = k + m.end()
+    return ", ".join(units), end
 
 
 def _range_after(text: str, e: int) -> regex.Match | None:

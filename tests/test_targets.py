@@ -79,6 +79,10 @@ def test_comparator_covers_a_comma_list_and_abbreviations_expand(tmp_path):
     ("- Kim ngạch xuất khẩu đạt khoảng 8,95 tỷ USD.", (8.95, None, "tỷ USD", "approx")),
     ("- GRDP bình quân đầu người đạt 91 triệu đồng.", (91.0, None, "triệu đồng", "eq")),
     ("- Hỗ trợ 01 doanh nghiệp, hợp tác xã xây dựng thương hiệu.", (1.0, None, "doanh nghiệp, hợp tác xã", "eq")),
+    # every listed noun of a comma list stays in the unit
+    ("- Tối thiểu 30 xã, phường, đặc khu có mô hình phân loại rác tại nguồn.", (30.0, None, "xã, phường, đặc khu", "gte")),
+    ("- Có 10 xã, thị trấn đạt chuẩn nông thôn mới nâng cao.", (10.0, None, "xã, thị trấn", "eq")),
+    ("- Mỗi năm tổ chức ít nhất 03 hội chợ, sự kiện xúc tiến thương mại.", (3.0, None, "hội chợ, sự kiện", "gte")),
     ("- Có 65 Quỹ tín dụng nhân dân hoạt động an toàn.", (65.0, None, "quỹ tín dụng nhân dân", "eq")),
     ("- Có 02 liên hiệp HTX, với 20 HTX thành viên.", (2.0, None, "liên hiệp hợp tác xã", "eq")),
 ])
@@ -91,6 +95,24 @@ def test_unlisted_noun_is_the_unit(tmp_path):
     # "giáo viên" is listed; "bác sĩ gia đình" is cut to its head noun by the tagger
     rows = rows_of(tmp_path, "- Đào tạo 150 giáo viên; thu hút 40 chuyên gia đầu ngành.")
     assert [(r[0], r[2]) for r in rows] == [(150.0, "giáo viên"), (40.0, "chuyên gia")]
+
+
+def test_unlisted_noun_ending_its_phrase_is_the_unit(tmp_path):
+    # cut out alone, the last word before ";" or "." was tagged a numeral and the target lost
+    rows = rows_of(tmp_path, "- Mỗi năm phát triển mới ít nhất 500 hội viên; thành lập 15 câu lạc bộ; lắp đặt "
+                             "120 camera.\n- Trồng mới 44 héc-ta rừng ngập mặn.")
+    assert rows == [(500.0, None, "hội viên", "gte", None, True), (15.0, None, "câu lạc bộ", "eq", None, False),
+                    (120.0, None, "camera", "eq", None, False), (44.0, None, "ha", "eq", None, False)]
+
+
+def test_a_classifier_before_a_noun_gives_the_noun(tmp_path):
+    # "ngôi", "căn", "chiếc" count one thing each: the unit is the noun after them; a compound noun
+    # ("căn hộ", "phòng học", "nhà văn hóa") stays whole, a lone classifier stays
+    rows = rows_of(tmp_path, "- Hỗ trợ xây mới 24 ngôi nhà đại đoàn kết; sửa chữa 19 căn nhà; trang bị 05 chiếc xe "
+                             "chuyên dụng.\n- Xây dựng 12 ngôi nhà văn hóa thôn; 40 phòng học kiên cố; 300 căn hộ "
+                             "nhà ở xã hội; 2.800 căn.")
+    assert [(r[0], r[2]) for r in rows] == [(24.0, "nhà"), (19.0, "nhà"), (5.0, "xe"), (12.0, "nhà văn hóa"),
+                                            (40.0, "phòng học"), (300.0, "căn hộ"), (2800.0, "căn")]
 
 
 def test_member_cooperatives_count_cooperatives(tmp_path):
@@ -120,6 +142,15 @@ def test_rate_per_unit_per_year(tmp_path):
 def test_per_quarter_rate(tmp_path):
     rows = rows_of(tmp_path, "- Mỗi quý có ít nhất 04 tin, bài về kinh tế tập thể.")
     assert rows == [(4.0, None, "tin, bài", "gte", None, True)]
+
+
+def test_per_period_cue_after_the_figure(tmp_path):
+    # "mỗi quý" / "mỗi tháng" closing the phrase make a rate like a trailing "mỗi năm"
+    rows = rows_of(tmp_path, "- Mỗi xã tổ chức ít nhất 02 buổi tuyên truyền pháp luật về phòng cháy, chữa cháy mỗi "
+                             "quý.\n- Đăng tải ít nhất 04 tin, bài mỗi tháng trên Cổng thông tin điện tử tỉnh.\n"
+                             "- Đến năm 2030, có 20 tin, bài được đăng tải.")
+    assert rows == [(2.0, None, "buổi", "gte", None, True), (4.0, None, "tin, bài", "gte", None, True),
+                    (20.0, None, "tin, bài", "eq", 2030, False)]
 
 
 # --- target year -------------------------------------------------------------------------------
