@@ -158,8 +158,9 @@ def _has_time_cue(text: str, lo: int, hi: int, low: str | None = None) -> bool:
 
 # --- context ---------------------------------------------------------------------------------
 P_PREFIX = regex.compile(rf"(?:(?<![\p{{L}}\d])(?:{_alt(_T['prefix_words'])})\s+)+$", _F)
-# a document number ("45/KH-UBND", "20-NQ/TW", "71/NQ -CP", "số 12") and its date
-P_CITATION = regex.compile(r"(?:(?:\d+[\w.]*\s*[/-]\s*)+\p{Lu}[\p{L}\d&.\-/ ]{0,20}?|[Ss]ố\s+\S+)\s*,?\s*(?:ngày\s*)?$",
+# a document number ("45/KH-UBND", "20-NQ/TW", "71/NQ -CP", "số 12") and its date; a comma after the number
+# ends the citation unless "ngày" follows ("nhiệm vụ số 2, quý IV năm 2025": the quarter bounds the task)
+P_CITATION = regex.compile(r"(?:(?:\d+[\w.]*\s*[/-]\s*)+\p{Lu}[\p{L}\d&.\-/ ]{0,20}?|[Ss]ố\s+[^\s,]+)\s*(?:,?\s*ngày\s*)?$",
                            regex.V1)
 
 

@@ -52,6 +52,19 @@ def test_dates_end_on_the_last_day_of_their_period(tmp_path, text, end):
     assert keys(rows_of(tmp_path, text)) == [("date", None, end, None)]
 
 
+@pytest.mark.parametrize("text, kind, start, end", [
+    ("Sở Tư pháp chủ trì thực hiện nhiệm vụ số 24, quý IV năm 2025.", "date", None, "2025-12-31"),
+    ("Sở Tư pháp chủ trì thực hiện nhiệm vụ số 8, từ năm 2026.", "range", "2026-01-01", None),
+    ("Sở Tư pháp chủ trì thực hiện nhiệm vụ số 4, 6 tháng đầu năm 2026.", "date", None, "2026-06-30"),
+])
+def test_a_time_after_a_numbered_item_and_a_comma_is_no_citation_date(tmp_path, text, kind, start, end):
+    assert keys(rows_of(tmp_path, text)) == [(kind, start, end, None)]
+
+
+def test_a_citation_date_after_a_comma_is_still_a_citation(tmp_path):
+    assert rows_of(tmp_path, "Sở Y tế thực hiện theo Kế hoạch số 45, ngày 12/3/2025 của Ủy ban nhân dân tỉnh.") == []
+
+
 @pytest.mark.parametrize("body, kind, start, end", [
     ("2. Năm 2026:\n- Rà soát, sửa đổi quy chế.", "year", None, "2026-12-31"),
     ("a) Giai đoạn 2026 - 2030\n- Hoàn thiện hạ tầng.", "range", "2026-01-01", "2030-12-31"),
