@@ -53,7 +53,11 @@ P_DAY_RANGE = regex.compile(rf"từ\s+ngày\s+{D}\s+(?:đến|tới)(?:\s+hết)
 # every match starts with "tháng" or a digit: said up front, the engine skips other positions (3x faster)
 P_MY = regex.compile(rf"(?=[\dt])(?:tháng\s+{M}{YSEP}{Y}(?!\d)|(?<![\d/.])(0?[1-9]|1[0-2])\s*/\s*{Y}(?![\d/]))", _F)
 QUARTER = rf"(?<![\p{{L}}\d])(?:{_alt(_T['quarter_words'])})"
-P_QY = regex.compile(rf"{QUARTER}\s*{QNUM}{YSEP}{Y}(?!\d)|{QUARTER}\s*{QNUM}(?=\s*[-–—]\s*{QUARTER}\s*{QNUM}{YSEP}{Y})", _F)
+RANGE_WORDS = r"[-–—]|đến(?:\s+hết)?|tới"           # what joins the ends of a period ("Quý I - Quý II/2026")
+# one or more quarters of a year: "Quý IV/2025", "Quý I, II/2026", "quý I và quý II năm 2026", "Quý I - II/2026"
+P_QY = regex.compile(rf"(?P<items>{QUARTER}\s*{QNUM}(?:\s*(?:,|và|hoặc|{RANGE_WORDS})\s*(?:{QUARTER}\s*)?{QNUM}(?![\p{{L}}\d]))*)"
+                     rf"{YSEP}{Y}(?!\d)", _F)
+P_QUARTER_ITEM = regex.compile(rf"(?:{QUARTER}\s*|(?<![\p{{L}}\d])){QNUM}(?![\p{{L}}\d])", _F)   # one quarter of a list
 P_HY = regex.compile(rf"{HALF}\s+(đầu|cuối)\s+năm\s+{Y}", _F)
 P_YEAR = regex.compile(rf"năm\s+{Y}(?![\d/])", _F)
 P_YEAR_RANGE = regex.compile(rf"(?<![\d/.,]){Y}\s*[-–—]\s*{Y}(?![\d/])", _F)
@@ -237,6 +241,7 @@ class Cand:
     core: str = ""                  # which pattern found it
     out_start: str | None = None    # row values
     out_end: str | None = None
+    lead: int | None = None         # where the list it is an item of starts: the words before it are its context
 
     @property
     def length(self) -> int:
@@ -336,10 +341,13 @@ def _cores(text: str, lo: int, hi: int, low: str | None = None) -> list[Cand]:
         if 1 <= mo <= 12:
             add(m, "date", _iso(y, mo, 1), _month_end(y, mo), core="my")
     for m in scan(P_QY, year):
-        g = _groups(m)
-        q = _quarter(g[0])
-        y = int(g[-1])
-        add(m, "date", _iso(y, 3 * q - 2, 1), _month_end(y, 3 * q), core="qy")
+        y = int(_groups(m)[-1])
+        items = list(P_QUARTER_ITEM.finditer(text, m.start(), m.end("items")))
+        for i, item in enumerate(items):       # a list of quarters is one row each, the last quoted with its year
+            q = _quarter(item.group(1))
+            end = m.end() if i == len(items) - 1 else item.end()
+            out.append(Cand(item.start(), end, "date", _iso(y, 3 * q - 2, 1), _month_end(y, 3 * q), core="qy",
+                            lead=m.start()))
     for m in scan(P_HY, year and (has("đầu") or has("cuối"))):
         part, y = m.group(1).casefold(), int(m.group(2))
         last = _T["half_year_parts"][part]
@@ -407,7 +415,7 @@ FOLDED[P_QY] = P_QY     # its quarter numbers are capitals ("IV"): read case-ins
 
 
 DATED_CORES = ("dmy", "my", "qy", "hy", "year")      # the expressions that denote one period
-P_RANGE_JOIN = regex.compile(r"^\s*(?:[-–—]|đến(?:\s+hết)?|tới)\s*$", _F)
+P_RANGE_JOIN = regex.compile(rf"^\s*(?:{RANGE_WORDS})\s*$", _F)
 P_FROM_BEFORE = regex.compile(r"(?<![\p{L}\d])từ\s+$", _F)
 
 
@@ -507,8 +515,9 @@ def _prefix(text: str, lo: int, c: Cand) -> int:
 
 
 def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) -> bool:
-    before = text[max(lo, c.start - 60):c.start]
-    clause = text[_clause_start(text, lo, c.start):c.start]
+    at = c.start if c.lead is None else c.lead      # "trong Quý I, II/2026": "trong" bounds both quarters
+    before = text[max(lo, at - 60):at]
+    clause = text[_clause_start(text, lo, at):at]
     low_clause = clause.casefold()
     if c.kind == "relative" or c.core == "until":     # an event bounds it (a range open until an event)
         if P_AROUND.search(before):     # "trước, trong và sau khi ...": a period, no bound

@@ -61,6 +61,22 @@ def test_a_time_after_a_numbered_item_and_a_comma_is_no_citation_date(tmp_path, 
     assert keys(rows_of(tmp_path, text)) == [(kind, start, end, None)]
 
 
+@pytest.mark.parametrize("text, ends", [
+    ("Sở Tư pháp chủ trì rà soát, sửa đổi quy chế, trong Quý I, II/2026.", ["2026-03-31", "2026-06-30"]),
+    ("Sở Y tế tổ chức tập huấn cho cán bộ quý III và quý IV năm 2026.", ["2026-09-30", "2026-12-31"]),
+    ("- Thời gian thực hiện: quý I, II và III năm 2026.", ["2026-03-31", "2026-06-30", "2026-09-30"]),
+    # "trong" bounds every quarter of the list, also after the name of a plan to be drafted
+    ("Sở Y tế chủ trì xây dựng kế hoạch tiêm chủng, trong Quý I, II/2026.", ["2026-03-31", "2026-06-30"]),
+])
+def test_a_list_of_quarters_of_one_year_is_one_row_each(tmp_path, text, ends):
+    assert keys(rows_of(tmp_path, text)) == [("date", None, e, None) for e in ends]
+
+
+def test_quarters_joined_by_a_dash_are_one_period(tmp_path):
+    assert keys(rows_of(tmp_path, "Sở Y tế tổ chức tập huấn cho cán bộ trong Quý I - II/2026.")) == \
+        [("range", "2026-01-01", "2026-06-30", None)]
+
+
 def test_a_citation_date_after_a_comma_is_still_a_citation(tmp_path):
     assert rows_of(tmp_path, "Sở Y tế thực hiện theo Kế hoạch số 45, ngày 12/3/2025 của Ủy ban nhân dân tỉnh.") == []
 
