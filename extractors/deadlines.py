@@ -164,13 +164,28 @@ def _has_time_cue(text: str, lo: int, hi: int, low: str | None = None) -> bool:
 P_PREFIX = regex.compile(rf"(?:(?<![\p{{L}}\d])(?:{_alt(_T['prefix_words'])})\s+)+$", _F)
 # a document number ("45/KH-UBND", "20-NQ/TW", "71/NQ -CP", "số 12") and its date; a comma after the number
 # ends the citation unless "ngày" follows ("nhiệm vụ số 2, quý IV năm 2025": the quarter bounds the task)
-P_CITATION = regex.compile(r"(?:(?:\d+[\w.]*\s*[/-]\s*)+\p{Lu}[\p{L}\d&.\-/ ]{0,20}?|[Ss]ố\s+[^\s,]+)\s*(?:,?\s*ngày\s*)?$",
+CODED_NUMBER = r"(?:\d+[\w.]*\s*[/-]\s*)+\p{Lu}"          # "45/KH", "20-NQ", "201/2025/QH": a number and its code
+P_CITATION = regex.compile(rf"(?:{CODED_NUMBER}[\p{{L}}\d&.\-/ ]{{0,20}}?|[Ss]ố\s+[^\s,]+)\s*(?:,?\s*ngày\s*)?$",
                            regex.V1)
+P_CODED_NUMBER_LAST = regex.compile(CODED_NUMBER, regex.V1 | regex.REVERSE)
+# not before a body's name: "báo cáo ... Kế hoạch số 12/KH-UBND về Sở Nội vụ trước ngày ..." sends a report
+W_TITLE_OPENER = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['cited_title_openers'])})(?![\p{{L}}\d])(?!\s+(?-i:\p{{Lu}}))", _F)
 
 
 def _citation(before: str) -> bool:
     """before ends with a document number or 'số ...' (and its date); a number needs '/' or '-'."""
     return ("/" in before or "-" in before or "ố" in before) and P_CITATION.search(before) is not None
+
+
+def _in_cited_title(clause: str, bound: bool) -> bool:
+    """'Thực hiện Quyết định số 444/QĐ-TTg ngày 27/02/2025 của Thủ tướng Chính phủ giao chỉ tiêu ... năm 2025 và
+    các năm tiếp theo': a time after a cited document's number, no comma between, is part of its title when a
+    title word opens the title ('về', 'giao') or no bound word stands before the time (clause: the text
+    before it). After a comma the plan speaks again ('..., Sở Y tế báo cáo trước ngày 15/6/2025')."""
+    number = P_CODED_NUMBER_LAST.search(clause) if "/" in clause or "-" in clause else None
+    if number is None or "," in clause[number.end():]:
+        return False
+    return not bound or W_TITLE_OPENER.search(clause, number.end()) is not None
 
 
 P_CLAUSE_BREAK = regex.compile(r"[.;:!?]\s|[;:]|\n")
@@ -558,6 +573,8 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
     clock = P_CLOCK.search(before)
     bound = bool(W_BOUND.search(before[:clock.start()] if clock else before)) or (c.core == "year" and _review_year(clause, before)) \
         or c.core == "from_issue"      # "từ nay đến hết ...": a period stated as when the work is done
+    if _in_cited_title(clause, bound):
+        return False
     if preamble and c.kind in ("date", "range") and not bound:
         return False      # the preamble's dates are those of the reports and decisions it cites
     if c.kind in ("year", "range", "ongoing") and _is_target_sentence(_sentence(text, lo, hi, c.start)):

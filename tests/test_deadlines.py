@@ -415,6 +415,29 @@ def test_a_heading_naming_a_time_beside_criteria_is_read(tmp_path):
         [("range", "2025-11-20", "2025-12-03", None)]
 
 
+TASK = "1. Sở Xây dựng rà soát quỹ đất phát triển nhà ở xã hội, hoàn thành trước ngày 30/11/2025."
+
+
+@pytest.mark.parametrize("opening, expected", [
+    ("Thực hiện Quyết định số 444/QĐ-TTg ngày 27/02/2025 của Thủ tướng Chính phủ giao chỉ tiêu hoàn thành nhà ở "
+     "xã hội năm 2025 và các năm tiếp theo đến năm 2030; để hoàn thành chỉ tiêu được giao, Ủy ban nhân dân tỉnh "
+     "có ý kiến như sau:", []),
+    ("Thực hiện Kết luận số 12-KL/TU ngày 03/02/2025 của Tỉnh ủy về phát triển du lịch trong giai đoạn 2025 - 2030, "
+     "Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:", []),
+    # after the comma the plan speaks: its own deadline stays
+    ("Thực hiện Công văn số 123/BYT-DP ngày 02/01/2025 của Bộ Y tế về báo cáo kết quả tiêm chủng 6 tháng đầu năm "
+     "2025, Ủy ban nhân dân tỉnh yêu cầu các sở báo cáo trước ngày 15/6/2025.", [("date", None, "2025-06-15", None)]),
+])
+def test_a_time_in_the_title_of_a_cited_document_is_no_deadline(tmp_path, opening, expected):
+    rows = rows_of(tmp_path, TASK, section=opening + "\n\nI. NHIỆM VỤ VÀ GIẢI PHÁP")
+    assert keys(rows) == expected + [("date", None, "2025-11-30", None)]
+
+
+def test_a_report_sent_to_a_body_after_a_cited_plan_keeps_its_deadline(tmp_path):
+    text = "Sở Y tế báo cáo kết quả thực hiện Kế hoạch số 12/KH-UBND về Sở Nội vụ trước ngày 15/12/2025."
+    assert keys(rows_of(tmp_path, text)) == [("date", None, "2025-12-15", None)]
+
+
 def test_issue_date_and_header_are_not_deadlines(tmp_path):
     rows = rows_of(tmp_path, "Sở Tài chính hoàn thành trước ngày 30/9/2022.")
     assert keys(rows) == [("date", None, "2022-09-30", None)]     # not 2022-08-10, not the title's 2022
