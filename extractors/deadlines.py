@@ -163,9 +163,10 @@ def _has_time_cue(text: str, lo: int, hi: int, low: str | None = None) -> bool:
 # --- context ---------------------------------------------------------------------------------
 P_PREFIX = regex.compile(rf"(?:(?<![\p{{L}}\d])(?:{_alt(_T['prefix_words'])})\s+)+$", _F)
 # a document number ("45/KH-UBND", "20-NQ/TW", "71/NQ -CP", "số 12") and its date; a comma after the number
-# ends the citation unless "ngày" follows ("nhiệm vụ số 2, quý IV năm 2025": the quarter bounds the task)
+# ends the citation unless "ngày" follows ("nhiệm vụ số 2, quý IV năm 2025": the quarter bounds the task), and
+# so does a word after the code ("Kế hoạch số 12/KH-UBND trước ngày 15/12/2025": a deadline)
 CODED_NUMBER = r"(?:\d+[\w.]*\s*[/-]\s*)+\p{Lu}"          # "45/KH", "20-NQ", "201/2025/QH": a number and its code
-P_CITATION = regex.compile(rf"(?:{CODED_NUMBER}[\p{{L}}\d&.\-/ ]{{0,20}}?|[Ss]ố\s+[^\s,]+)\s*(?:,?\s*ngày\s*)?$",
+P_CITATION = regex.compile(rf"(?:{CODED_NUMBER}[\p{{L}}\d&.]*(?:\s*[-/]\s*[\p{{L}}\d&.]*)*|[Ss]ố\s+[^\s,]+)\s*(?:,?\s*ngày\s*)?$",
                            regex.V1)
 P_CODED_NUMBER_LAST = regex.compile(CODED_NUMBER, regex.V1 | regex.REVERSE)
 # not before a body's name: "báo cáo ... Kế hoạch số 12/KH-UBND về Sở Nội vụ trước ngày ..." sends a report

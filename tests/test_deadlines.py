@@ -433,9 +433,17 @@ def test_a_time_in_the_title_of_a_cited_document_is_no_deadline(tmp_path, openin
     assert keys(rows) == expected + [("date", None, "2025-11-30", None)]
 
 
-def test_a_report_sent_to_a_body_after_a_cited_plan_keeps_its_deadline(tmp_path):
-    text = "Sở Y tế báo cáo kết quả thực hiện Kế hoạch số 12/KH-UBND về Sở Nội vụ trước ngày 15/12/2025."
+@pytest.mark.parametrize("text", [
+    "Sở Y tế báo cáo kết quả thực hiện Kế hoạch số 12/KH-UBND về Sở Nội vụ trước ngày 15/12/2025.",
+    "Sở Y tế báo cáo kết quả thực hiện Kế hoạch số 12/KH-UBND trước ngày 15/12/2025.",
+])
+def test_a_report_on_a_cited_plan_keeps_its_deadline(tmp_path, text):
     assert keys(rows_of(tmp_path, text)) == [("date", None, "2025-12-15", None)]
+
+
+@pytest.mark.parametrize("code", ["45/KH-UBND", "45/2024/NĐ- CP", "71/NQ -CP", "20-NQ/TW,"])
+def test_a_cited_document_date_is_no_deadline(tmp_path, code):
+    assert rows_of(tmp_path, f"Sở Y tế thực hiện theo văn bản số {code} ngày 12/3/2025 của Chính phủ.") == []
 
 
 def test_issue_date_and_header_are_not_deadlines(tmp_path):
