@@ -53,7 +53,11 @@ P_DAY_RANGE = regex.compile(rf"từ\s+ngày\s+{D}\s+(?:đến|tới)(?:\s+hết)
 # every match starts with "tháng" or a digit: said up front, the engine skips other positions (3x faster)
 P_MY = regex.compile(rf"(?=[\dt])(?:tháng\s+{M}{YSEP}{Y}(?!\d)|(?<![\d/.])(0?[1-9]|1[0-2])\s*/\s*{Y}(?![\d/]))", _F)
 QUARTER = rf"(?<![\p{{L}}\d])(?:{_alt(_T['quarter_words'])})"
-P_QY = regex.compile(rf"{QUARTER}\s*{QNUM}{YSEP}{Y}(?!\d)|{QUARTER}\s*{QNUM}(?=\s*[-–—]\s*{QUARTER}\s*{QNUM}{YSEP}{Y})", _F)
+RANGE_WORDS = r"[-–—]|đến(?:\s+hết)?|tới"           # what joins the ends of a period ("Quý I - Quý II/2026")
+# one or more quarters of a year: "Quý IV/2025", "Quý I, II/2026", "quý I và quý II năm 2026", "Quý I - II/2026"
+P_QY = regex.compile(rf"(?P<items>{QUARTER}\s*{QNUM}(?:\s*(?:,|và|hoặc|{RANGE_WORDS})\s*(?:{QUARTER}\s*)?{QNUM}(?![\p{{L}}\d]))*)"
+                     rf"{YSEP}{Y}(?!\d)", _F)
+P_QUARTER_ITEM = regex.compile(rf"(?:{QUARTER}\s*|(?<![\p{{L}}\d])){QNUM}(?![\p{{L}}\d])", _F)   # one quarter of a list
 P_HY = regex.compile(rf"{HALF}\s+(đầu|cuối)\s+năm\s+{Y}", _F)
 P_YEAR = regex.compile(rf"năm\s+{Y}(?![\d/])", _F)
 P_YEAR_RANGE = regex.compile(rf"(?<![\d/.,]){Y}\s*[-–—]\s*{Y}(?![\d/])", _F)
@@ -158,14 +162,31 @@ def _has_time_cue(text: str, lo: int, hi: int, low: str | None = None) -> bool:
 
 # --- context ---------------------------------------------------------------------------------
 P_PREFIX = regex.compile(rf"(?:(?<![\p{{L}}\d])(?:{_alt(_T['prefix_words'])})\s+)+$", _F)
-# a document number ("45/KH-UBND", "20-NQ/TW", "71/NQ -CP", "số 12") and its date
-P_CITATION = regex.compile(r"(?:(?:\d+[\w.]*\s*[/-]\s*)+\p{Lu}[\p{L}\d&.\-/ ]{0,20}?|[Ss]ố\s+\S+)\s*,?\s*(?:ngày\s*)?$",
+# a document number ("45/KH-UBND", "20-NQ/TW", "71/NQ -CP", "số 12") and its date; a comma after the number
+# ends the citation unless "ngày" follows ("nhiệm vụ số 2, quý IV năm 2025": the quarter bounds the task), and
+# so does a word after the code ("Kế hoạch số 12/KH-UBND trước ngày 15/12/2025": a deadline)
+CODED_NUMBER = r"(?:\d+[\w.]*\s*[/-]\s*)+\p{Lu}"          # "45/KH", "20-NQ", "201/2025/QH": a number and its code
+P_CITATION = regex.compile(rf"(?:{CODED_NUMBER}[\p{{L}}\d&.]*(?:\s*[-/]\s*[\p{{L}}\d&.]*)*|[Ss]ố\s+[^\s,]+)\s*(?:,?\s*ngày\s*)?$",
                            regex.V1)
+P_CODED_NUMBER_LAST = regex.compile(CODED_NUMBER, regex.V1 | regex.REVERSE)
+# not before a body's name: "báo cáo ... Kế hoạch số 12/KH-UBND về Sở Nội vụ trước ngày ..." sends a report
+W_TITLE_OPENER = regex.compile(rf"(?<![\p{{L}}\d])(?:{_alt(_T['cited_title_openers'])})(?![\p{{L}}\d])(?!\s+(?-i:\p{{Lu}}))", _F)
 
 
 def _citation(before: str) -> bool:
     """before ends with a document number or 'số ...' (and its date); a number needs '/' or '-'."""
     return ("/" in before or "-" in before or "ố" in before) and P_CITATION.search(before) is not None
+
+
+def _in_cited_title(clause: str, bound: bool) -> bool:
+    """'Thực hiện Quyết định số 444/QĐ-TTg ngày 27/02/2025 của Thủ tướng Chính phủ giao chỉ tiêu ... năm 2025 và
+    các năm tiếp theo': a time after a cited document's number, no comma between, is part of its title when a
+    title word opens the title ('về', 'giao') or no bound word stands before the time (clause: the text
+    before it). After a comma the plan speaks again ('..., Sở Y tế báo cáo trước ngày 15/6/2025')."""
+    number = P_CODED_NUMBER_LAST.search(clause) if "/" in clause or "-" in clause else None
+    if number is None or "," in clause[number.end():]:
+        return False
+    return not bound or W_TITLE_OPENER.search(clause, number.end()) is not None
 
 
 P_CLAUSE_BREAK = regex.compile(r"[.;:!?]\s|[;:]|\n")
@@ -236,6 +257,7 @@ class Cand:
     core: str = ""                  # which pattern found it
     out_start: str | None = None    # row values
     out_end: str | None = None
+    lead: int | None = None         # where the list it is an item of starts: the words before it are its context
 
     @property
     def length(self) -> int:
@@ -335,10 +357,13 @@ def _cores(text: str, lo: int, hi: int, low: str | None = None) -> list[Cand]:
         if 1 <= mo <= 12:
             add(m, "date", _iso(y, mo, 1), _month_end(y, mo), core="my")
     for m in scan(P_QY, year):
-        g = _groups(m)
-        q = _quarter(g[0])
-        y = int(g[-1])
-        add(m, "date", _iso(y, 3 * q - 2, 1), _month_end(y, 3 * q), core="qy")
+        y = int(_groups(m)[-1])
+        items = list(P_QUARTER_ITEM.finditer(text, m.start(), m.end("items")))
+        for i, item in enumerate(items):       # a list of quarters is one row each, the last quoted with its year
+            q = _quarter(item.group(1))
+            end = m.end() if i == len(items) - 1 else item.end()
+            out.append(Cand(item.start(), end, "date", _iso(y, 3 * q - 2, 1), _month_end(y, 3 * q), core="qy",
+                            lead=m.start()))
     for m in scan(P_HY, year and (has("đầu") or has("cuối"))):
         part, y = m.group(1).casefold(), int(m.group(2))
         last = _T["half_year_parts"][part]
@@ -406,7 +431,7 @@ FOLDED[P_QY] = P_QY     # its quarter numbers are capitals ("IV"): read case-ins
 
 
 DATED_CORES = ("dmy", "my", "qy", "hy", "year")      # the expressions that denote one period
-P_RANGE_JOIN = regex.compile(r"^\s*(?:[-–—]|đến(?:\s+hết)?|tới)\s*$", _F)
+P_RANGE_JOIN = regex.compile(rf"^\s*(?:{RANGE_WORDS})\s*$", _F)
 P_FROM_BEFORE = regex.compile(r"(?<![\p{L}\d])từ\s+$", _F)
 
 
@@ -506,8 +531,9 @@ def _prefix(text: str, lo: int, c: Cand) -> int:
 
 
 def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) -> bool:
-    before = text[max(lo, c.start - 60):c.start]
-    clause = text[_clause_start(text, lo, c.start):c.start]
+    at = c.start if c.lead is None else c.lead      # "trong Quý I, II/2026": "trong" bounds both quarters
+    before = text[max(lo, at - 60):at]
+    clause = text[_clause_start(text, lo, at):at]
     low_clause = clause.casefold()
     if c.kind == "relative" or c.core == "until":     # an event bounds it (a range open until an event)
         if P_AROUND.search(before):     # "trước, trong và sau khi ...": a period, no bound
@@ -548,6 +574,8 @@ def _keep_prose(text: str, lo: int, hi: int, c: Cand, preamble: bool = False) ->
     clock = P_CLOCK.search(before)
     bound = bool(W_BOUND.search(before[:clock.start()] if clock else before)) or (c.core == "year" and _review_year(clause, before)) \
         or c.core == "from_issue"      # "từ nay đến hết ...": a period stated as when the work is done
+    if _in_cited_title(clause, bound):
+        return False
     if preamble and c.kind in ("date", "range") and not bound:
         return False      # the preamble's dates are those of the reports and decisions it cites
     if c.kind in ("year", "range", "ongoing") and _is_target_sentence(_sentence(text, lo, hi, c.start)):

@@ -52,6 +52,35 @@ def test_dates_end_on_the_last_day_of_their_period(tmp_path, text, end):
     assert keys(rows_of(tmp_path, text)) == [("date", None, end, None)]
 
 
+@pytest.mark.parametrize("text, kind, start, end", [
+    ("Sở Tư pháp chủ trì thực hiện nhiệm vụ số 24, quý IV năm 2025.", "date", None, "2025-12-31"),
+    ("Sở Tư pháp chủ trì thực hiện nhiệm vụ số 8, từ năm 2026.", "range", "2026-01-01", None),
+    ("Sở Tư pháp chủ trì thực hiện nhiệm vụ số 4, 6 tháng đầu năm 2026.", "date", None, "2026-06-30"),
+])
+def test_a_time_after_a_numbered_item_and_a_comma_is_no_citation_date(tmp_path, text, kind, start, end):
+    assert keys(rows_of(tmp_path, text)) == [(kind, start, end, None)]
+
+
+@pytest.mark.parametrize("text, ends", [
+    ("Sở Tư pháp chủ trì rà soát, sửa đổi quy chế, trong Quý I, II/2026.", ["2026-03-31", "2026-06-30"]),
+    ("Sở Y tế tổ chức tập huấn cho cán bộ quý III và quý IV năm 2026.", ["2026-09-30", "2026-12-31"]),
+    ("- Thời gian thực hiện: quý I, II và III năm 2026.", ["2026-03-31", "2026-06-30", "2026-09-30"]),
+    # "trong" bounds every quarter of the list, also after the name of a plan to be drafted
+    ("Sở Y tế chủ trì xây dựng kế hoạch tiêm chủng, trong Quý I, II/2026.", ["2026-03-31", "2026-06-30"]),
+])
+def test_a_list_of_quarters_of_one_year_is_one_row_each(tmp_path, text, ends):
+    assert keys(rows_of(tmp_path, text)) == [("date", None, e, None) for e in ends]
+
+
+def test_quarters_joined_by_a_dash_are_one_period(tmp_path):
+    assert keys(rows_of(tmp_path, "Sở Y tế tổ chức tập huấn cho cán bộ trong Quý I - II/2026.")) == \
+        [("range", "2026-01-01", "2026-06-30", None)]
+
+
+def test_a_citation_date_after_a_comma_is_still_a_citation(tmp_path):
+    assert rows_of(tmp_path, "Sở Y tế thực hiện theo Kế hoạch số 45, ngày 12/3/2025 của Ủy ban nhân dân tỉnh.") == []
+
+
 @pytest.mark.parametrize("body, kind, start, end", [
     ("2. Năm 2026:\n- Rà soát, sửa đổi quy chế.", "year", None, "2026-12-31"),
     ("a) Giai đoạn 2026 - 2030\n- Hoàn thiện hạ tầng.", "range", "2026-01-01", "2030-12-31"),
@@ -384,6 +413,37 @@ def test_a_heading_naming_a_time_beside_criteria_is_read(tmp_path):
             "từ ngày 20 tháng 11 năm 2025 đến ngày 03 tháng 12 năm 2025.")
     assert keys(rows_of(tmp_path, body, section="II. ĐỐI TƯỢNG VÀ THỜI GIAN THI ĐUA")) == \
         [("range", "2025-11-20", "2025-12-03", None)]
+
+
+TASK = "1. Sở Xây dựng rà soát quỹ đất phát triển nhà ở xã hội, hoàn thành trước ngày 30/11/2025."
+
+
+@pytest.mark.parametrize("opening, expected", [
+    ("Thực hiện Quyết định số 444/QĐ-TTg ngày 27/02/2025 của Thủ tướng Chính phủ giao chỉ tiêu hoàn thành nhà ở "
+     "xã hội năm 2025 và các năm tiếp theo đến năm 2030; để hoàn thành chỉ tiêu được giao, Ủy ban nhân dân tỉnh "
+     "có ý kiến như sau:", []),
+    ("Thực hiện Kết luận số 12-KL/TU ngày 03/02/2025 của Tỉnh ủy về phát triển du lịch trong giai đoạn 2025 - 2030, "
+     "Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:", []),
+    # after the comma the plan speaks: its own deadline stays
+    ("Thực hiện Công văn số 123/BYT-DP ngày 02/01/2025 của Bộ Y tế về báo cáo kết quả tiêm chủng 6 tháng đầu năm "
+     "2025, Ủy ban nhân dân tỉnh yêu cầu các sở báo cáo trước ngày 15/6/2025.", [("date", None, "2025-06-15", None)]),
+])
+def test_a_time_in_the_title_of_a_cited_document_is_no_deadline(tmp_path, opening, expected):
+    rows = rows_of(tmp_path, TASK, section=opening + "\n\nI. NHIỆM VỤ VÀ GIẢI PHÁP")
+    assert keys(rows) == expected + [("date", None, "2025-11-30", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "Sở Y tế báo cáo kết quả thực hiện Kế hoạch số 12/KH-UBND về Sở Nội vụ trước ngày 15/12/2025.",
+    "Sở Y tế báo cáo kết quả thực hiện Kế hoạch số 12/KH-UBND trước ngày 15/12/2025.",
+])
+def test_a_report_on_a_cited_plan_keeps_its_deadline(tmp_path, text):
+    assert keys(rows_of(tmp_path, text)) == [("date", None, "2025-12-15", None)]
+
+
+@pytest.mark.parametrize("code", ["45/KH-UBND", "45/2024/NĐ- CP", "71/NQ -CP", "20-NQ/TW,"])
+def test_a_cited_document_date_is_no_deadline(tmp_path, code):
+    assert rows_of(tmp_path, f"Sở Y tế thực hiện theo văn bản số {code} ngày 12/3/2025 của Chính phủ.") == []
 
 
 def test_issue_date_and_header_are_not_deadlines(tmp_path):
