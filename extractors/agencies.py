@@ -181,7 +181,12 @@ class _Compiled:
         self.lower_ok_words = set(data["name_words_lower"])
         provinces = "|".join(regex.escape(unify(p)) for p in sorted(data["provinces"], key=len, reverse=True))
         # used with .match(text, pos): no anchor; a place after "tỉnh" must be a province's name
-        self.suffix_re = regex.compile(data["name_suffix"].replace("{provinces}", provinces), flags)
+        # task verbs of two words or more, capitalized as a wrapped line opens with them ("Phối hợp")
+        verbs = {v for k in ("lead", "coordinate_words", "steer") for v in data["cues"][k]} | set(lexicon("time")["task_verbs"])
+        verbs = {v for v in verbs if " " in v}
+        task_verbs = "|".join(regex.escape(v[:1].upper() + v[1:]) for v in sorted(verbs, key=len, reverse=True))
+        self.suffix_re = regex.compile(data["name_suffix"].replace("{provinces}", provinces)
+                                       .replace("{task_verbs}", task_verbs), flags)
         self.suffix_level_res = [(regex.compile(rf"(?<!\p{{L}}){regex.escape(w)}(?:\s+\p{{Lu}}\p{{Ll}}*)*$"), lv)
                                  for w, lv in data["suffix_levels"].items()]
         self.abbr = data["abbreviations"]

@@ -71,6 +71,10 @@ def test_a_place_name_does_not_take_the_next_paragraphs_first_word(tmp_path):
                province="BÌNH ĐỊNH")
     assert roles(doc) == {("Sở Y tế", "chu_tri"), ("Trung tâm Y tế huyện", "phoi_hop"),
                           ("Ngân hàng Nhà nước Việt Nam - Chi nhánh tỉnh Bình Định", "chu_tri")}
+    # a wrapped heading joined to its first line: a task verb is no place
+    doc = plan(tmp_path, "3. Trung tâm Văn hóa, Thông tin và Thể thao huyện Phối hợp với Công an huyện xây dựng "
+                         "chuyên mục tuyên truyền về an toàn giao thông.", province="BẮC NINH")
+    assert roles(doc) == {("Công an huyện", "chu_tri"), ("Trung tâm Văn hóa, Thông tin và Thể thao huyện", "phoi_hop")}
     # a place broken over a line (nothing lower-case after it) stays whole
     doc = plan(tmp_path, "4.4. Ngân hàng nhà nước - Chi nhánh tỉnh Hưng\nYên: Nâng cao hiệu quả quản lý tiền tệ.",
                province="HƯNG YÊN")
