@@ -15,6 +15,7 @@ from .lexicon import lexicon
 
 _DEBRIS = regex.compile(r"^[\s\-_=.~·•|*]*$|^(?:Trang|Page)\s+\d+(?:\s*/\s*\d+)?$", regex.I)
 _SENTENCE_END = tuple(".;:!?")
+_WRAP_FRACTION = lexicon("normalize")["wrap_fraction"]
 _APPENDIX_LINE = regex.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:SỐ\s+|số\s+)?[0-9IVX]{1,5})?\s*$")
 # a note in brackets pointing to an attachment ("(Chi tiết tại Phụ lục kèm theo)"); on a line of its own here
 ATTACHMENT_NOTE = (r"\([^()]*(?:" + "|".join(map(regex.escape, lexicon("normalize")["attachment_note_words"]))
@@ -81,14 +82,16 @@ def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = Fal
         _STANDALONE = frozenset(lexicon("normalize")["standalone_lines"])
     if prev in _STANDALONE or nxt in _STANDALONE or (prev[:1] == "P" and _APPENDIX_LINE.match(prev)):
         return False
-    if blank_breaks and wrap_width and len(prev) >= wrap_width * lexicon("normalize")["wrap_fraction"]:
+    full = wrap_width * _WRAP_FRACTION
+    opens_block = _may_open_block(nxt)
+    if blank_breaks and wrap_width and len(prev) >= full:
         # where blank lines end the paragraphs, a full line goes on in the next one even after a
         # ";" ("... nhiệm kỳ 2026 - 2031;" / "Hướng dẫn số ..."), and a paragraph's inner line
         # before what looks like an item ("... các địa bàn cấp độ" / "1. Cấp ngay mì tôm ...",
         # "tổ chức chính trị" / "- xã hội")
-        if (not first_line and not prev.endswith(_SENTENCE_END)) if _may_open_block(nxt) else prev.endswith(";"):
+        if (not first_line and not prev.endswith(_SENTENCE_END)) if opens_block else prev.endswith(";"):
             return True
-    if _may_open_block(nxt):
+    if opens_block:
         return False
     first = nxt[0]
     if prev.endswith(","):
@@ -106,7 +109,6 @@ def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = Fal
     if _is_caps(prev) and _is_caps(nxt):
         return True
     if wrap_width:
-        full = wrap_width * lexicon("normalize")["wrap_fraction"]
         if len(prev) >= full:
             return True
         # a short opening line followed by a full one: the paragraph goes on
