@@ -17,10 +17,9 @@ _DEBRIS = regex.compile(r"^[\s\-_=.~·•|*]*$|^(?:Trang|Page)\s+\d+(?:\s*/\s*\d
 _SENTENCE_END = tuple(".;:!?")
 _WRAP_FRACTION = lexicon("normalize")["wrap_fraction"]
 _APPENDIX_LINE = regex.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:SỐ\s+|số\s+)?[0-9IVX]{1,5})?\s*$")
-# a note in brackets pointing to an attachment ("(Chi tiết tại Phụ lục kèm theo)"); on a line of its own here
-ATTACHMENT_NOTE = (r"\([^()]*(?:" + "|".join(map(regex.escape, lexicon("normalize")["attachment_note_words"]))
-                   + r")[^()]*\)[.:;]?")
-_ATTACHMENT_NOTE = regex.compile(rf"^{ATTACHMENT_NOTE}$", regex.I)
+# a line of its own in brackets pointing to an attachment ("(Chi tiết tại Phụ lục kèm theo)")
+_ATTACHMENT_NOTE = regex.compile(r"^\([^()]*(?:" + "|".join(map(regex.escape, lexicon("normalize")["attachment_note_words"]))
+                                 + r")[^()]*\)[.:;]?$", regex.I)
 
 
 def _is_debris(text: str) -> bool:

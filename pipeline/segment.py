@@ -13,7 +13,6 @@ import regex
 
 from .document import Document, Heading, Section
 from .lexicon import lexicon
-from .normalize import ATTACHMENT_NOTE
 
 _ROMAN_OK = regex.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _PATTERNS = [
@@ -32,7 +31,6 @@ _ATTACHED_NOTE = regex.compile(r"^\(?\s*(?:ban hành\s+)?kèm theo", regex.I)
 _ATTACHED_TAIL = regex.compile(r"\s*\(\s*(?:ban hành\s+)?kèm theo.*$", regex.I)
 _SIGNATURE = regex.compile(r"^(?:Nơi nhận|KT\.?\s|TM\.?\s|T/M|TUQ\.?\s|Q\.\s)", regex.I)
 _TRAILING_PUNCT = regex.compile(r"[\s:.]+$")
-_NOTE_TAIL = regex.compile(rf"\s*{ATTACHMENT_NOTE}\s*$", regex.I)   # "NHIỆM VỤ ... (chi tiết Phụ lục đính kèm)"
 # First characters the patterns above can match (most paragraphs open with another letter and
 # skip the matching): headings open with [IVXLC], [a-zđ] or a digit (any non-letter is tried),
 # appendices with a label's first letter, signatures (case-insensitive) with N/K/T/Q or the Kelvin sign K.
@@ -128,7 +126,7 @@ def _match_heading(line: str):
             continue
         if style == "arabic" and not m["title"].strip():
             continue
-        return style, m["num"], _NOTE_TAIL.sub("", m["title"]).strip()
+        return style, m["num"], m["title"].strip()
     return None
 
 
