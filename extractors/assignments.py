@@ -904,11 +904,16 @@ def _table_rows(doc: Document, col: _Collector) -> None:
                 # no task column: the first long cell that names no body
                 task_cell = next((c for c in cells if len(c.text) > 30 and all(c is not x for x, _ in roles)), None)
             task = one_space(task_cell.text)[:200] if task_cell else ""
+            leads: list = []
             for cell, kind in roles:
-                named = _named(table_mentions(doc, cell.start, cell.end))
+                run = table_mentions(doc, cell.start, cell.end)
+                # a lead named again among the partners ("Sở Tài chính và cơ quan liên quan") does not coordinate with itself
+                named = _others(run, leads) if kind == "coord" else _named(run)
                 if not named:
                     continue
                 role = {"lead": "chu_tri", "coord": "phoi_hop"}.get(kind) or _subject_role(named, False)
+                if kind == "lead":
+                    leads = named
                 col.add(named, role, span[0], span[1], task)
 
 

@@ -282,6 +282,16 @@ def test_past_results_are_not_tasks(tmp_path):
     assert all("đã" not in r["quote"] for r in doc.rows["assignments"])
 
 
+def test_a_lead_named_again_in_the_partner_column(tmp_path):
+    body = ("| TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |\n|---|---|---|---|---|\n"
+            "| 2 | Thành lập bộ máy quản lý Quỹ | Sở Tài chính | Sở Tài chính và cơ quan, địa phương liên quan | 2025 |\n"
+            "| 3 | Tiếp nhận Hệ thống Tổng đài 112 | Bộ CHQS tỉnh | Sở Tài chính và cơ quan liên quan | 2025 |\n")
+    assert roles(plan(tmp_path, body, date=(19, 11, 2025))) == {
+        ("Sở Tài chính", "chu_tri"), ("Bộ Chỉ huy Quân sự tỉnh", "chu_tri"), ("Sở Tài chính", "phoi_hop")}
+    rows = plan(tmp_path, body, date=(19, 11, 2025)).rows["assignments"]
+    assert [r["role"] for r in rows if r["agency"] == "Sở Tài chính"] == ["chu_tri", "phoi_hop"]   # not on its own row
+
+
 def test_role_in_brackets(tmp_path):
     body = ("| TT | Nhiệm vụ | Đơn vị thực hiện | Thời gian |\n|---|---|---|---|\n"
             "| 1 | Xây dựng đề án | Sở Tài chính (chủ trì); Sở Nội vụ; UBND các xã, phường | 2026 |\n")
