@@ -16,6 +16,7 @@ from .lexicon import lexicon
 _DEBRIS = regex.compile(r"^[\s\-_=.~·•|*]*$|^(?:Trang|Page)\s+\d+(?:\s*/\s*\d+)?$", regex.I)
 _SENTENCE_END = tuple(".;:!?")
 _WRAP_FRACTION = lexicon("normalize")["wrap_fraction"]
+_CONTINUATION_EXCEPTIONS = tuple(lexicon("normalize")["continuation_exceptions"])
 _APPENDIX_LINE = regex.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:SỐ\s+|số\s+)?[0-9IVX]{1,5})?\s*$")
 # a line of its own in brackets pointing to an attachment ("(Chi tiết tại Phụ lục kèm theo)")
 _ATTACHMENT_NOTE = regex.compile(r"^\([^()]*(?:" + "|".join(map(regex.escape, lexicon("normalize")["attachment_note_words"]))
@@ -103,7 +104,7 @@ def should_join(prev: str, nxt: str, wrap_width: int = 0, first_line: bool = Fal
         return True
     words = prev.rsplit(None, 1)
     last_word = words[-1].strip("([{\"“'").casefold() if words else ""
-    if last_word in _CONTINUATION:
+    if last_word in _CONTINUATION and not prev.casefold().endswith(_CONTINUATION_EXCEPTIONS):
         return True
     if _is_caps(prev) and _is_caps(nxt):
         return True

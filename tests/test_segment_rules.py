@@ -130,6 +130,12 @@ def test_where_blank_lines_end_paragraphs_a_full_line_goes_on_after_a_semicolon_
     assert paragraphs[4:7] == ["Nơi nhận:", "- Bộ Nội vụ;", "- Lưu: VT."]
 
 
+def test_a_heading_ending_in_a_compound_with_a_continuation_word():
+    # "số" goes on ("Quyết định số" / "12/QĐ-UBND"), not at the end of "Dân số"
+    raw = "2. Chi cục Dân số\nPhối hợp với Trung tâm Kiểm soát bệnh tật tỉnh lồng ghép truyền thông phòng dịch.\n"
+    assert normalize(Document(doc_id="t", source_path="t", raw=raw)).text.split("\n")[0] == "2. Chi cục Dân số"
+
+
 def test_number_with_thousands_separator_continues_the_line_before():
     raw = "- Đến năm 2030, số doanh nghiệp đang hoạt động đạt khoảng\n11.400 doanh nghiệp.\n"
     doc = normalize(Document(doc_id="t", source_path="t", raw=raw))
