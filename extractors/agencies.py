@@ -155,6 +155,8 @@ class _Compiled:
                                        + alt + r"))+(?![\p{L}&])", flags | regex.I)
         self.issuer_committee = regex.compile(data["issuer_committee"], flags)
         self.named_local = regex.compile(data["named_local_council"], flags)
+        units = "|".join(sorted(data["every_unit"], key=len, reverse=True))
+        self.every_unit = regex.compile(rf"[^\S\n]+các[^\S\n]+(?P<unit>{units})(?:\s*(?:,|và)\s*(?:{units}))*(?!\p{{L}})", flags)
         self.province_keys = {fold(p) for p in data["provinces"]}
         heads = sorted(data["heads"], key=lambda h: -len(h["head"]))
         self.heads = {h["head"]: h for h in heads}
@@ -691,6 +693,9 @@ def find_mentions(doc: Document) -> list[Mention]:
         name = expand(doc.text[a:b])
         name = _clean_printed(name)
         level = info["level"]
+        every = c.every_unit.match(text, b) if text.startswith(" các", b) else None
+        if every:   # "Trung tâm Y tế các huyện, thị xã, thành phố": the centres of every district
+            b, name = every.end(), f"{name} cấp {data['every_unit'][every['unit']]}"
         lv = _suffix_level(name)
         if lv is not None:
             level = lv if level != "doan_the" else level

@@ -87,6 +87,13 @@ def test_a_joint_stock_company_named_after_its_type(tmp_path):
     assert roles(doc) == {("Công ty cổ phần Nước sạch Quảng Ninh", "chu_tri"), ("Sở Tài chính", "chu_tri")}
 
 
+def test_a_kind_of_body_in_every_district_or_commune(tmp_path):
+    doc = plan(tmp_path, "4. Trung tâm Y tế các huyện, thị xã, thành phố tổ chức giám sát ca bệnh; Trạm Y tế các xã, "
+                         "phường phối hợp thực hiện.")
+    assert {r["name"]: r["level"] for r in doc.rows["agencies"]} == {"Trung tâm Y tế cấp huyện": "huyen",
+                                                                      "Trạm Y tế cấp xã": "xa"}
+
+
 def test_head_printed_as_its_abbreviation(tmp_path):
     got = mentions(tmp_path, "7. BQL các KCN tỉnh và BQL Khu kinh tế Vân Phong phối hợp thực hiện.")
     assert [n for k, n in got if k == "body"] == ["Ban Quản lý các khu công nghiệp tỉnh", "Ban Quản lý Khu kinh tế Vân Phong"]
