@@ -57,6 +57,8 @@ _PRE_CMP = regex.compile(
     r"(?P<cmp>" + _alt([w for w in _PRE_WORD_TO_CMP if w not in _SYMBOLS]) + "|" + _alt(_SYMBOLS, False) + r")"
     r"\s*(?:" + _alt(_D["glue_words"]) + r"\s*)?$", regex.I)
 _POST_CMP = regex.compile(r"^\s*(?P<cmp>" + _alt(list(_POST_WORD_TO_CMP)) + ")", regex.I)
+_FROM_BEFORE = regex.compile(r"(?<!\p{L})từ\s+$", regex.I)
+_POST_CMP_AFTER_WORDS = regex.compile(r"(?:[^\S\n]+\p{L}+){1,5}?[^\S\n]+(?P<cmp>" + _alt(list(_POST_WORD_TO_CMP)) + r")(?!\p{L})")
 _RANGE = regex.compile(r"^\s*(?:%\s*)?(?P<sep>" + _alt([s for s in _D["range_separators"] if s.isalpha()])
                        + "|" + _alt([s for s in _D["range_separators"] if not s.isalpha()], False)
                        + r")\s*(?P<num>" + NUMBER.pattern + ")")
@@ -574,6 +576,9 @@ def _read_number(text: str, m: regex.Match, lo: int) -> _Found | None:
         comparator = _POST_WORD_TO_CMP.get(post["cmp"].casefold(), "gte")
         cmp_from_word = False
         end = max(end, (unit_end if _POST_CMP.match(text[unit_end:unit_end + 20]) else e) + post.end())
+    elif _FROM_BEFORE.search(before[-6:]) and (post := _POST_CMP_AFTER_WORDS.match(text, unit_end, unit_end + 40)):
+        # "từ 3.500 đảng viên mới trở lên": after "từ", up to five words may stand between the noun and "trở lên"
+        comparator, cmp_from_word, end = _POST_WORD_TO_CMP.get(post["cmp"].casefold(), "gte"), False, post.end()
     if value_max is not None:
         comparator, cmp_from_word = "range", False
     per = bool(_PER_SUFFIX.match(text[num_end:num_end + 12]) or _PER_SUFFIX.match(text[unit_end:unit_end + 12]))

@@ -288,6 +288,15 @@ def test_indicator_of_a_rate_is_the_rate_named(tmp_path):
         "tốc độ tăng trưởng giá trị sản xuất nông nghiệp bình quân", "chỉ số cải cách hành chính"]
 
 
+@pytest.mark.parametrize("body, comparator", [
+    ("- Mỗi năm kết nạp từ 3.500 đảng viên mới trở lên.", "gte"),
+    ("- Phấn đấu có từ 50 hợp tác xã hoạt động hiệu quả trở lên.", "gte"),
+    ("- Đạt 70 hợp tác xã, xếp loại khá trở lên.", "eq"),   # "trở lên" of another clause
+])
+def test_from_a_figure_and_a_few_words_up(tmp_path, body, comparator):
+    assert rows_of(tmp_path, body)[0][3] == comparator
+
+
 def test_tasks_need_a_commitment(tmp_path):
     assert rows_of(tmp_path, "Hỗ trợ 50% kinh phí đào tạo cho hợp tác xã.", TASKS) == []
     assert rows_of(tmp_path, "Phấn đấu đến năm 2028 có 30 hợp tác xã ứng dụng công nghệ cao.", TASKS) == [
