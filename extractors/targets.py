@@ -118,8 +118,10 @@ _STRIVE = regex.compile(_alt(_D["strive_words"]), regex.I)
 _BASELINE = regex.compile(_alt(_D["baseline_words"]) + r"\s*$", regex.I)
 # a year the target is to be reached by; periods ("2021 - 2025") and dates are not
 _YEAR_WORD = _D["year_word"]
+# "đến năm 2030", "năm 2030", and a date or month of the year ("Đến ngày 31/12/2025", "đến tháng 6/2026")
 _YEAR = regex.compile(r"(?<![\p{L}\d])(?P<cue>" + _alt(_D["year_cue_words"], False) + r"(?:\s+"
-                      + _alt(_D["year_cue_modifiers"], False) + r")?\s+(?:" + _YEAR_WORD + r"\s+)?|"
+                      + _alt(_D["year_cue_modifiers"], False) + r")?\s+(?:" + _YEAR_WORD
+                      + r"\s+|ngày\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*|tháng\s+\d{1,2}\s*/\s*)?|"
                       + _YEAR_WORD + r"\s+)(?P<y>(?:19|20)\d\d)(?!\s*[-–]\s*(?:19|20)\d\d)(?![\d/])", regex.I)
 _DATE_BEFORE = regex.compile(_alt(_D["date_words"]) + r"\s*\d{1,2}\s*$", regex.I)
 _PERIOD_BEFORE = regex.compile(r"(?:19|20)\d\d\s*[-–]\s*$")

@@ -297,6 +297,12 @@ def test_from_a_figure_and_a_few_words_up(tmp_path, body, comparator):
     assert rows_of(tmp_path, body)[0][3] == comparator
 
 
+def test_a_date_or_month_heading_gives_its_year(tmp_path):
+    body = "1. Đến ngày 31/12/2025:\n- 100% hồ sơ được số hóa;\n- ít nhất 80% người dân có tài khoản định danh.\n"
+    assert [r[4] for r in rows_of(tmp_path, body)] == [2025, 2025]
+    assert rows_of(tmp_path, "- Đến tháng 6/2026, 100% xã có điểm phục vụ bưu chính.")[0][4] == 2026
+
+
 def test_tasks_need_a_commitment(tmp_path):
     assert rows_of(tmp_path, "Hỗ trợ 50% kinh phí đào tạo cho hợp tác xã.", TASKS) == []
     assert rows_of(tmp_path, "Phấn đấu đến năm 2028 có 30 hợp tác xã ứng dụng công nghệ cao.", TASKS) == [
