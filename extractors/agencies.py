@@ -154,8 +154,9 @@ class _Compiled:
         self.dept_list = regex.compile(r"(?<!\p{L})(?:các\s+)?[Ss]ở\s*:?\s*(?P<x>" + alt + r")(?:\s*(?:,|;|và)\s*(?P<x>"
                                        + alt + r"))+(?![\p{L}&])", flags | regex.I)
         self.issuer_committee = regex.compile(data["issuer_committee"], flags)
-        self.named_local = regex.compile(data["named_local_council"], flags)
         units = "|".join(sorted(data["every_unit"], key=len, reverse=True))
+        unit_abbr = "|".join(a for a, e in data["abbreviations"].items() if e in data["every_unit"])   # "TP"
+        self.named_local = regex.compile(data["named_local_council"].replace("{units}", f"{units}|{unit_abbr}"), flags)
         self.every_unit = regex.compile(rf"[^\S\n]+các[^\S\n]+(?P<unit>{units})(?:\s*(?:,|và)\s*(?:{units}))*(?!\p{{L}})", flags)
         self.province_keys = {fold(p) for p in data["provinces"]}
         heads = sorted(data["heads"], key=lambda h: -len(h["head"]))
@@ -664,7 +665,7 @@ def find_mentions(doc: Document) -> list[Mention]:
         if unit == "thành phố" and fold(place) in c.province_keys:
             continue
         name = f"{expand(m['council'])} {unit} {place}"
-        level = "huyen" if unit == "thành phố" else data["suffix_levels"][unit]
+        level = data["suffix_levels"][data["every_unit"][unit]]   # a city under a province is a district
         add(3, Mention(m.start(), m.end(), [name], level, "issuer" if fold(name) == issuer_key else "body",
                        doc.text[m.start():m.end()]))
     # bare council / committee: the issuing level's own body
